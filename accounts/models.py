@@ -1,0 +1,159 @@
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from accounts.validators import (
+    mask_national_id,
+    mask_phone,
+    validate_juristic_registration,
+    validate_national_id,
+    validate_thai_mobile,
+)
+
+
+class Office(models.Model):
+    """A PEA office: region → province office → branch (materialised path)."""
+
+    class Kind(models.TextChoices):
+        REGION = "region", _("Region")
+        PROVINCE = "province", _("Province office")
+        BRANCH = "branch", _("Branch")
+
+    code = models.CharField(max_length=16, unique=True)
+    name_th = models.CharField(max_length=200)
+    name_en = models.CharField(max_length=200)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    # "R1/P101/B10101/": lets "this office and everything under it" be one
+    # indexed prefix query (supervisor scopes, roll-ups).
+    path = models.CharField(max_length=255, db_index=True, editable=False)
+    phone = models.CharField(max_length=20, blank=True)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["path"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    @property
+    def name(self) -> str:
+        return self.name_en if (get_language() or "th").startswith("en") else self.name_th
+
+
+class User(AbstractUser):
+    class Role(models.TextChoices):
+        CUSTOMER = "customer", _("Customer")
+        COUNTER = "counter", _("Counter staff")
+        SURVEYOR = "surveyor", _("Surveyor")
+        TECHNICIAN = "technician", _("Meter technician")
+        SUPERVISOR = "supervisor", _("Supervisor")
+        ADMIN = "admin", _("Administrator")
+
+    class Language(models.TextChoices):
+        TH = "th", "ไทย"
+        EN = "en", "English"
+
+    role = models.CharField(max_length=12, choices=Role.choices, default=Role.CUSTOMER)
+    office = models.ForeignKey(
+        Office, null=True, blank=True, on_delete=models.PROTECT, related_name="staff"
+    )
+    phone = models.CharField(
+        _("mobile number"), max_length=10, blank=True, validators=[validate_thai_mobile]
+    )
+    preferred_language = models.CharField(
+        max_length=2, choices=Language.choices, default=Language.TH
+    )
+
+    objects = UserManager()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(role="customer") | models.Q(office__isnull=False)
+                | models.Q(role="admin"),
+                name="staff_has_office",
+            )
+        ]
+        indexes = [
+            # Counter search "find the customer by phone".
+            models.Index(fields=["phone"], name="user_phone_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    @property
+    def is_customer(self) -> bool:
+        return self.role == self.Role.CUSTOMER
+
+    @property
+    def is_office_staff(self) -> bool:
+        return self.role in STAFF_ROLES
+
+    @property
+    def phone_masked(self) -> str:
+        return mask_phone(self.phone)
+
+
+STAFF_ROLES = frozenset(
+    {
+        User.Role.COUNTER,
+        User.Role.SURVEYOR,
+        User.Role.TECHNICIAN,
+        User.Role.SUPERVISOR,
+        User.Role.ADMIN,
+    }
+)
+FIELD_ROLES = frozenset({User.Role.SURVEYOR, User.Role.TECHNICIAN})
+
+
+class CustomerProfile(models.Model):
+    class Kind(models.TextChoices):
+        INDIVIDUAL = "individual", _("Individual")
+        JURISTIC = "juristic", _("Juristic person")
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="profile")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.INDIVIDUAL)
+    national_id = models.CharField(
+        max_length=13, blank=True, validators=[validate_national_id]
+    )
+    company_name = models.CharField(max_length=255, blank=True)
+    juristic_registration_no = models.CharField(
+        max_length=13, blank=True, validators=[validate_juristic_registration]
+    )
+    vat_number = models.CharField(max_length=13, blank=True)
+    address = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(kind="individual", national_id__regex=r"^[0-9]{13}$")
+                    | models.Q(
+                        kind="juristic", juristic_registration_no__regex=r"^[0-9]{13}$"
+                    )
+                ),
+                name="profile_has_identifier",
+            ),
+        ]
+        indexes = [
+            # Counter look-up of a walk-in customer by ID card.
+            models.Index(fields=["national_id"], name="profile_national_id_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        if self.kind == self.Kind.JURISTIC and self.company_name:
+            return self.company_name
+        return self.user.get_full_name() or self.user.username
+
+    @property
+    def national_id_masked(self) -> str:
+        return mask_national_id(self.national_id)

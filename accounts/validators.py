@@ -1,0 +1,71 @@
+"""Validators for Thai identifiers. Messages go through gettext (Thai first)."""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+_MOBILE_RE = re.compile(r"^0[689]\d{8}$")
+
+
+def normalize_digits(value: str) -> str:
+    """Drop spaces and dashes people type into IDs and phone numbers."""
+    return re.sub(r"[\s\-]", "", value or "")
+
+
+def national_id_checksum_ok(value: str) -> bool:
+    if not re.fullmatch(r"\d{13}", value):
+        return False
+    total = sum(int(d) * (13 - i) for i, d in enumerate(value[:12]))
+    return (11 - total % 11) % 10 == int(value[12])
+
+
+def validate_national_id(value: str) -> None:
+    value = normalize_digits(value)
+    if not re.fullmatch(r"\d{13}", value):
+        raise ValidationError(
+            _("A national ID number has 13 digits."), code="national_id_length"
+        )
+    if not national_id_checksum_ok(value):
+        raise ValidationError(
+            _("This national ID number is not valid: please check the digits."),
+            code="national_id_checksum",
+        )
+
+
+def normalize_mobile(value: str) -> str:
+    value = normalize_digits(value)
+    if value.startswith("+66"):
+        value = "0" + value[3:]
+    elif value.startswith("66") and len(value) == 11:
+        value = "0" + value[2:]
+    return value
+
+
+def validate_thai_mobile(value: str) -> None:
+    if not _MOBILE_RE.match(normalize_mobile(value)):
+        raise ValidationError(
+            _("Enter a Thai mobile number of 10 digits starting 06, 08 or 09."),
+            code="mobile",
+        )
+
+
+def validate_juristic_registration(value: str) -> None:
+    if not re.fullmatch(r"\d{13}", normalize_digits(value)):
+        raise ValidationError(
+            _("A juristic person registration number has 13 digits."),
+            code="juristic_registration",
+        )
+
+
+def mask_national_id(value: str) -> str:
+    """1-2345-67890-12-3 shown as X-XXXX-XXXXX-12-3 (PDPA: masked by default)."""
+    if not value or len(value) != 13:
+        return value
+    return f"X-XXXX-XXXXX-{value[10:12]}-{value[12]}"
+
+
+def mask_phone(value: str) -> str:
+    if not value or len(value) < 4:
+        return value
+    return f"{value[:3]}-XXX-{value[-4:]}"

@@ -1,0 +1,29 @@
+from decimal import Decimal
+
+from django import template
+from django.utils.translation import get_language
+
+from core.dates import format_date
+
+register = template.Library()
+
+
+@register.filter
+def thai_date(value):
+    return format_date(value)
+
+
+@register.filter
+def thai_datetime(value):
+    return format_date(value, with_time=True)
+
+
+@register.filter
+def baht(value):
+    """1234.5 → 1,234.50 บาท / ฿1,234.50 (always two decimals)."""
+    if value is None or value == "":
+        return ""
+    amount = f"{Decimal(value):,.2f}"
+    if (get_language() or "th").startswith("en"):
+        return f"฿{amount}"
+    return f"{amount} บาท"

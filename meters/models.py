@@ -1,0 +1,104 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Office
+
+
+class MeterSize(models.Model):
+    """Reference data: meter ratings and the wiring standard (SPEC §3.1).
+
+    Values the seed's OCR damaged are flagged `uncertain` and stay editable.
+    """
+
+    class Phase(models.TextChoices):
+        SINGLE = "1", _("Single phase")
+        THREE = "3", _("Three phase")
+
+    code = models.CharField(max_length=16, unique=True)  # "5(15)-1"
+    rating = models.CharField(max_length=12)  # "5(15)"
+    phase = models.CharField(max_length=1, choices=Phase.choices)
+    max_load_a = models.PositiveSmallIntegerField(null=True, blank=True)
+    main_conductor_mm2 = models.CharField(max_length=16, blank=True)
+    ground_conductor_mm2 = models.CharField(max_length=16, blank=True)
+    main_breaker_a = models.PositiveSmallIntegerField(null=True, blank=True)
+    uncertain = models.BooleanField(default=False)
+    is_active = models.BooleanField(default=True)
+    sort_order = models.PositiveSmallIntegerField(default=100)
+
+    class Meta:
+        ordering = ["sort_order", "code"]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return f"{self.rating} A {self.phase}φ"
+
+
+class Meter(models.Model):
+    serial = models.CharField(max_length=32, unique=True)
+    size = models.ForeignKey(MeterSize, on_delete=models.PROTECT)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.serial
+
+
+class Installation(models.Model):
+    request = models.OneToOneField(
+        "requests_app.ServiceRequest", on_delete=models.PROTECT, related_name="installation"
+    )
+    meter = models.OneToOneField(Meter, on_delete=models.PROTECT)
+    first_reading = models.DecimalField(max_digits=10, decimal_places=1)
+    technician = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    installed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.meter} @ {self.request_id}"
+
+
+class ElectricityAccount(models.Model):
+    """What the automatic Move-In creates: the customer's account (CA)."""
+
+    ca_number = models.CharField(max_length=12, unique=True)
+    customer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="accounts"
+    )
+    office = models.ForeignKey(Office, on_delete=models.PROTECT)
+    request = models.OneToOneField(
+        "requests_app.ServiceRequest",
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="electricity_account",
+    )
+    premises_address = models.TextField()
+    meter = models.OneToOneField(Meter, null=True, on_delete=models.PROTECT)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [
+            # "My accounts" for a customer.
+            models.Index(fields=["customer", "created_at"], name="account_customer_idx")
+        ]
+
+    def __str__(self) -> str:
+        return self.ca_number
+
+
+class Contract(models.Model):
+    account = models.OneToOneField(
+        ElectricityAccount, on_delete=models.PROTECT, related_name="contract"
+    )
+    number = models.CharField(max_length=20, unique=True)
+    customer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="contracts"
+    )
+    deposit = models.DecimalField(max_digits=12, decimal_places=2)
+    starts_on = models.DateField()
+
+    def __str__(self) -> str:
+        return self.number

@@ -1,0 +1,95 @@
+import logging
+
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from notifications.backends import get_sms_backend, send_email
+from notifications.models import OutboxMessage
+
+logger = logging.getLogger(__name__)
+MAX_ATTEMPTS = 8
+
+
+def notification_enqueue(*, user, event: str, context: dict, request=None) -> list[OutboxMessage]:
+    """Write the messages for `event` to the outbox, in the caller's transaction.
+
+    Text comes from templates/notifications/<event>_{sms,subject,email}.txt in the
+    recipient's language. Delivery is scheduled after commit, so a rolled-back
+    change sends nothing.
+    """
+    language = user.preferred_language or "th"
+    ctx = {**context, "user": user, "request": request}
+    rows = []
+    with translation.override(language):
+        if user.phone:
+            body = render_to_string(f"notifications/{event}_sms.txt", ctx).strip()
+            rows.append(
+                OutboxMessage(
+                    recipient=user, channel=OutboxMessage.Channel.SMS, to=user.phone,
+                    language=language, event=event, body=body, request=request,
+                )
+            )
+        if user.email:
+            subject = render_to_string(f"notifications/{event}_subject.txt", ctx).strip()
+            body = render_to_string(f"notifications/{event}_email.txt", ctx).strip()
+            rows.append(
+                OutboxMessage(
+                    recipient=user, channel=OutboxMessage.Channel.EMAIL, to=user.email,
+                    language=language, event=event, subject=subject, body=body,
+                    request=request,
+                )
+            )
+    OutboxMessage.objects.bulk_create(rows)
+    for message in rows:
+        transaction.on_commit(lambda pk=message.pk: _schedule(pk))
+    return rows
+
+
+def _schedule(pk: int) -> None:
+    from notifications.tasks import outbox_deliver
+
+    try:
+        outbox_deliver.delay(pk)
+    except Exception:  # broker down: the beat sweep delivers it later
+        logger.warning("outbox %s: could not reach the broker; left for the sweep", pk)
+
+
+def outbox_deliver_one(*, message_id: int) -> bool:
+    """Deliver one pending message. Safe to run twice: the row is claimed with
+    a lock and only a pending row is sent."""
+    with transaction.atomic():
+        message = (
+            OutboxMessage.objects.select_for_update(skip_locked=True)
+            .filter(pk=message_id, status=OutboxMessage.Status.PENDING)
+            .first()
+        )
+        if message is None:
+            return False
+        message.attempts += 1
+        try:
+            if message.channel == OutboxMessage.Channel.SMS:
+                get_sms_backend().send(message)
+            else:
+                send_email(message)
+        except Exception as exc:  # noqa: BLE001 - any backend failure is retried
+            message.last_error = f"{type(exc).__name__}: {exc}"[:500]
+            if message.attempts >= MAX_ATTEMPTS:
+                message.status = OutboxMessage.Status.FAILED
+            message.save(update_fields=["attempts", "last_error", "status"])
+            logger.warning("outbox %s: delivery failed (%s)", message.pk, type(exc).__name__)
+            return False
+        message.status = OutboxMessage.Status.SENT
+        message.sent_at = timezone.now()
+        message.save(update_fields=["attempts", "status", "sent_at", "last_error"])
+        return True
+
+
+def outbox_flush(*, limit: int = 500) -> int:
+    """Deliver what is still pending (the safety net run by beat)."""
+    ids = list(
+        OutboxMessage.objects.filter(status=OutboxMessage.Status.PENDING)
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    return sum(1 for pk in ids if outbox_deliver_one(message_id=pk))

@@ -1,0 +1,107 @@
+"""Invoices and counter payments. Online payment and receipts come later."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.dates import be_year
+from core.services import sequence_next
+from payments.models import FeeItem, Invoice, InvoiceLine, Payment
+from payments.vat import split_vat
+from requests_app.exceptions import ServiceError
+
+INVOICE_DAYS = 30
+
+
+def fee_items_for(*, service, meter_size, on_date):
+    return list(
+        FeeItem.objects.filter(service=service, effective_from__lte=on_date)
+        .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=on_date))
+        .filter(Q(meter_size=meter_size) | Q(meter_size__isnull=True))
+        .order_by("kind", "code")
+    )
+
+
+def _invoice_number(office, now) -> str:
+    year = be_year(timezone.localtime(now))
+    number = sequence_next(key=f"invoice:{office.code}:{year}")
+    return f"INV{office.code}-{year}-{number:06d}"
+
+
+@transaction.atomic
+def request_quote_fees(*, request, user, expected_state=None, note="") -> Invoice:
+    """Build the invoice from the dated fee schedule and move the request on."""
+    from requests_app.services import _transition
+
+    now = timezone.now()
+    items = fee_items_for(
+        service=request.service, meter_size=request.meter_size, on_date=timezone.localdate(now)
+    )
+    if not items:
+        raise ServiceError(_("No fees are set for this meter size; ask an administrator."))
+    request = _transition(
+        request=request, user=user, name="quote_fees", expected_state=expected_state, note=note
+    )
+    invoice = Invoice.objects.create(
+        number=_invoice_number(request.office, now),
+        request=request,
+        office=request.office,
+        customer=request.applicant,
+        total=sum((i.amount for i in items), Decimal("0.00")),
+        due_date=timezone.localdate(now) + timedelta(days=INVOICE_DAYS),
+        created_by=user,
+    )
+    lines = []
+    for item in items:
+        net, vat = (item.amount, Decimal("0.00")) if item.kind == FeeItem.Kind.DEPOSIT else split_vat(item.amount)
+        lines.append(
+            InvoiceLine(
+                invoice=invoice, fee_item=item, kind=item.kind, name_th=item.name_th,
+                name_en=item.name_en, amount=item.amount, net=net, vat=vat,
+            )
+        )
+    InvoiceLine.objects.bulk_create(lines)
+    return invoice
+
+
+def payment_record_cash(*, invoice: Invoice, user, amount: Decimal) -> Payment:
+    """Counter cash. Locks the invoice: a second click or a second clerk gets a
+    clear refusal, never a second payment."""
+    from requests_app.permissions import COUNTER_ROLES, staff_may
+    from requests_app.services import request_mark_paid
+
+    with transaction.atomic():
+        invoice = Invoice.objects.select_for_update().select_related("request__office").get(pk=invoice.pk)
+        if invoice.status == Invoice.Status.PAID:
+            raise ServiceError(_("This invoice has already been paid."))
+        if invoice.status != Invoice.Status.UNPAID:
+            raise ServiceError(_("This invoice was cancelled and cannot be paid."))
+        if not staff_may(COUNTER_ROLES)(invoice.request, user):
+            from django.core.exceptions import PermissionDenied
+
+            raise PermissionDenied(_("You may not do this on this request."))
+        if Decimal(amount) != invoice.total:
+            raise ValidationError(
+                {"amount": _("The amount must be exactly %(total)s baht.") % {"total": f"{invoice.total:,.2f}"}}
+            )
+        now = timezone.now()
+        payment = Payment.objects.create(
+            invoice=invoice, method=Payment.Method.CASH, amount=invoice.total,
+            office=user.office or invoice.office, received_by=user, received_at=now,
+        )
+        invoice.status = Invoice.Status.PAID
+        invoice.paid_at = now
+        invoice.save(update_fields=["status", "paid_at"])
+        request_mark_paid(request=invoice.request, user=user, paid_at=now)
+    return payment
+
+
+def invoice_cancel_open(*, request) -> int:
+    return Invoice.objects.filter(request=request, status=Invoice.Status.UNPAID).update(
+        status=Invoice.Status.CANCELLED
+    )

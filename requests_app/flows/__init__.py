@@ -1,0 +1,13 @@
+"""Each service runs its own state machine, a proxy of ServiceRequest named in
+ServiceType.flow. `as_flow` turns a loaded request into its machine."""
+
+from requests_app.flows.new_connection import NewConnectionRequest
+
+FLOWS = {"new_connection": NewConnectionRequest}
+
+
+def as_flow(request):
+    cls = FLOWS[request.service.flow]
+    if not isinstance(request, cls):
+        request.__class__ = cls
+    return request

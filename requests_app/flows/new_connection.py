@@ -1,0 +1,149 @@
+"""New low-voltage connection: Smart Plus flow (SPEC §2) and charter §3.1.
+
+Transition methods only change fields; services do the rest (checks, logs,
+invoices, notifications). `custom` carries what the screens need: the button
+label, who sees it, and which form it asks for.
+"""
+
+from django.utils.translation import gettext_lazy as _
+from django_fsm import GET_STATE, transition
+
+from requests_app.models import ServiceRequest, State
+from requests_app.permissions import (
+    COUNTER_ROLES,
+    INSTALL_ROLES,
+    SURVEY_ROLES,
+    applicant_or_counter,
+    is_applicant,
+    staff_may,
+)
+
+S = State
+BEFORE_PAYMENT = [
+    S.SUBMITTED, S.RETURNED, S.ACCEPTED, S.SURVEY_BOOKED,
+    S.WIRING_FAILED, S.SURVEYED, S.FEES_QUOTED,
+]  # fmt: skip
+
+
+def not_paid(request) -> bool:
+    return request.paid_at is None
+
+
+def survey_not_passed(request) -> bool:
+    return request.survey_passed_at is None
+
+
+def survey_passed(request) -> bool:
+    return request.survey_passed_at is not None
+
+
+def _after_survey_pass(request, **kwargs):
+    return S.PAID if request.paid_at else S.SURVEYED
+
+
+def _staff(label, form="note", style="primary"):
+    return {"label": label, "audience": "staff", "form": form, "style": style}
+
+
+class NewConnectionRequest(ServiceRequest):
+    class Meta:
+        proxy = True
+
+    @transition(
+        field="state", source=S.SUBMITTED, target=S.RETURNED,
+        permission=staff_may(COUNTER_ROLES),
+        custom=_staff(_("Return for documents"), form="reason", style="secondary"),
+    )
+    def return_for_documents(self):
+        pass
+
+    @transition(
+        field="state", source=S.RETURNED, target=S.SUBMITTED, permission=is_applicant,
+        custom={"label": _("Resubmit"), "audience": "customer", "form": "note"},
+    )
+    def resubmit(self):
+        pass
+
+    @transition(
+        field="state", source=S.SUBMITTED, target=S.ACCEPTED,
+        permission=staff_may(COUNTER_ROLES), custom=_staff(_("Accept request")),
+    )
+    def accept(self):
+        pass
+
+    @transition(
+        field="state", source=[S.ACCEPTED, S.WIRING_FAILED, S.PAID], target=S.SURVEY_BOOKED,
+        conditions=[survey_not_passed], permission=staff_may(COUNTER_ROLES),
+        custom=_staff(_("Book survey"), form="appointment"),
+    )
+    def book_survey(self):
+        pass
+
+    @transition(
+        field="state", source=S.SURVEY_BOOKED,
+        target=GET_STATE(_after_survey_pass, states=[S.SURVEYED, S.PAID]),
+        permission=staff_may(SURVEY_ROLES), custom=_staff(_("Wiring passes"), form="survey"),
+    )
+    def record_survey_passed(self, *, at):
+        self.survey_passed_at = at
+
+    @transition(
+        field="state", source=S.SURVEY_BOOKED, target=S.WIRING_FAILED,
+        permission=staff_may(SURVEY_ROLES),
+        custom=_staff(_("Wiring fails"), form="survey", style="secondary"),
+    )
+    def record_survey_failed(self):
+        pass
+
+    @transition(
+        field="state", source=[S.SURVEYED, S.ACCEPTED], target=S.FEES_QUOTED,
+        conditions=[not_paid], permission=staff_may(COUNTER_ROLES),
+        custom=_staff(_("Quote fees"), form="fees"),
+    )
+    def quote_fees(self):
+        pass
+
+    @transition(
+        field="state", source=S.FEES_QUOTED, target=S.PAID,
+        permission=staff_may(COUNTER_ROLES), custom=_staff(_("Take counter payment"), form="payment"),
+    )
+    def record_payment(self, *, at):
+        self.paid_at = at
+
+    @transition(
+        field="state", source=S.PAID, target=S.INSTALLATION_BOOKED,
+        conditions=[survey_passed], permission=staff_may(COUNTER_ROLES),
+        custom=_staff(_("Book installation"), form="appointment"),
+    )
+    def book_installation(self):
+        pass
+
+    @transition(
+        field="state", source=S.INSTALLATION_BOOKED, target=S.INSTALLED,
+        permission=staff_may(INSTALL_ROLES), custom=_staff(_("Record installation"), form="installation"),
+    )
+    def record_installation(self, *, at):
+        self.installed_at = at
+
+    @transition(
+        field="state", source=S.INSTALLED, target=S.CLOSED,
+        permission=staff_may(INSTALL_ROLES), custom={"audience": "system"},
+    )
+    def close(self, *, at):
+        self.closed_at = at
+
+    @transition(
+        field="state", source=BEFORE_PAYMENT, target=S.CANCELLED,
+        conditions=[not_paid], permission=applicant_or_counter,
+        custom={"label": _("Cancel request"), "audience": "customer", "form": "reason",
+                "style": "danger"},
+    )
+    def cancel(self):
+        pass
+
+    @transition(
+        field="state", source=BEFORE_PAYMENT, target=S.REJECTED, conditions=[not_paid], permission=staff_may(COUNTER_ROLES),
+        custom=_staff(_("Reject"), form="reason", style="danger"),
+    )
+    def reject(self, *, reason):
+        self.rejection_reason = reason

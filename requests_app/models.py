@@ -1,0 +1,341 @@
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, FSMModelMixin
+
+from accounts.models import CustomerProfile, Office
+
+
+def _pick(th: str, en: str) -> str:
+    return en if (get_language() or "th").startswith("en") and en else th
+
+
+class ServiceType(models.Model):
+    """One service of the charter. `flow` names the state machine it runs."""
+
+    code = models.SlugField(max_length=40, unique=True)
+    prefix = models.CharField(max_length=4, unique=True)
+    flow = models.CharField(max_length=40)
+    name_th = models.CharField(max_length=200)
+    name_en = models.CharField(max_length=200)
+    description_th = models.TextField(blank=True)
+    description_en = models.TextField(blank=True)
+    escalation_th = models.CharField(max_length=200, blank=True)
+    escalation_en = models.CharField(max_length=200, blank=True)
+    is_active = models.BooleanField(default=True)
+    sort_order = models.PositiveSmallIntegerField(default=100)
+
+    class Meta:
+        ordering = ["sort_order", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return _pick(self.name_th, self.name_en)
+
+    @property
+    def description(self) -> str:
+        return _pick(self.description_th, self.description_en)
+
+    @property
+    def escalation(self) -> str:
+        return _pick(self.escalation_th, self.escalation_en)
+
+
+class DocumentType(models.Model):
+    code = models.SlugField(max_length=40, unique=True)
+    name_th = models.CharField(max_length=200)
+    name_en = models.CharField(max_length=200)
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return _pick(self.name_th, self.name_en)
+
+
+class ServiceDocument(models.Model):
+    """A document the charter asks for, per service and applicant kind."""
+
+    class ApplicantKind(models.TextChoices):
+        ANY = "any", _("Every applicant")
+        INDIVIDUAL = "individual", _("Individual")
+        JURISTIC = "juristic", _("Juristic person")
+        REPRESENTATIVE = "representative", _("Filed by a representative")
+
+    service = models.ForeignKey(
+        ServiceType, on_delete=models.CASCADE, related_name="documents"
+    )
+    document_type = models.ForeignKey(DocumentType, on_delete=models.PROTECT)
+    applicant_kind = models.CharField(max_length=16, choices=ApplicantKind.choices)
+    required = models.BooleanField(default=True)
+    sort_order = models.PositiveSmallIntegerField(default=100)
+
+    class Meta:
+        ordering = ["sort_order", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["service", "document_type", "applicant_kind"],
+                name="service_document_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service.code}: {self.document_type.code} ({self.applicant_kind})"
+
+
+class State(models.TextChoices):
+    """Every state any service flow uses; each flow uses a subset."""
+
+    SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Returned for documents")
+    ACCEPTED = "accepted", _("Accepted")
+    SURVEY_BOOKED = "survey_booked", _("Survey booked")
+    WIRING_FAILED = "wiring_failed", _("Wiring must be fixed")
+    SURVEYED = "surveyed", _("Survey passed")
+    FEES_QUOTED = "fees_quoted", _("Fees quoted")
+    PAID = "paid", _("Paid")
+    INSTALLATION_BOOKED = "installation_booked", _("Installation booked")
+    INSTALLED = "installed", _("Installed")
+    CLOSED = "closed", _("Closed")
+    CANCELLED = "cancelled", _("Cancelled")
+    REJECTED = "rejected", _("Rejected")
+
+
+FINAL_STATES = (State.CLOSED, State.CANCELLED, State.REJECTED)
+# States in which the request waits on the customer, not on PEA.
+CUSTOMER_STATES = (State.RETURNED, State.WIRING_FAILED, State.FEES_QUOTED)
+
+
+class ServiceRequest(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
+    class Phase(models.TextChoices):
+        SINGLE = "1", _("Single phase")
+        THREE = "3", _("Three phase")
+
+    reference = models.CharField(max_length=20, unique=True, editable=False)
+    service = models.ForeignKey(ServiceType, on_delete=models.PROTECT)
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="requests"
+    )
+    applicant_kind = models.CharField(
+        max_length=10, choices=CustomerProfile.Kind.choices
+    )
+    by_representative = models.BooleanField(default=False)
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="requests")
+    premises_address = models.TextField()
+    premises_province = models.CharField(max_length=100, blank=True)
+    meter_size = models.ForeignKey(
+        "meters.MeterSize", on_delete=models.PROTECT, related_name="+"
+    )
+    contact_phone = models.CharField(max_length=10)
+    preferred_date = models.DateField(null=True, blank=True)
+    note = models.TextField(blank=True)
+    channel = models.CharField(max_length=10, default="web")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    state = FSMField(
+        max_length=24, choices=State.choices, default=State.SUBMITTED, protected=True
+    )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_requests",
+    )
+    # The promise for the step PEA owes now (null while waiting on the customer
+    # or when closed). The SLA engine owns how it is computed.
+    due_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    # Facts the flow's conditions read.
+    survey_passed_at = models.DateTimeField(null=True, blank=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+    installed_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    rejection_reason = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [
+            # Staff queue: open requests of an office, oldest promise first
+            # (PostgreSQL's ASC index keeps NULLs last, as the queue orders).
+            models.Index(
+                fields=["office", "due_at", "id"],
+                name="req_queue_idx",
+                condition=~models.Q(state__in=["closed", "cancelled", "rejected"]),
+            ),
+            # Staff queue filtered by state.
+            models.Index(fields=["office", "state", "due_at", "id"], name="req_office_state_idx"),
+            # Customer "my requests": newest first.
+            models.Index(
+                models.F("applicant"),
+                models.F("created_at").desc(),
+                models.F("id").desc(),
+                name="req_applicant_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    def get_absolute_url(self) -> str:
+        return reverse("requests:detail", args=[self.reference])
+
+    def staff_url(self) -> str:
+        return reverse("staff:detail", args=[self.reference])
+
+    @property
+    def is_open(self) -> bool:
+        return self.state not in FINAL_STATES
+
+    @property
+    def waits_on_customer(self) -> bool:
+        return self.state in CUSTOMER_STATES
+
+
+class RequestEvent(models.Model):
+    """The timeline: every transition (who, when, from, to, note) and other acts."""
+
+    class Kind(models.TextChoices):
+        TRANSITION = "transition", _("Status change")
+        ASSIGNMENT = "assignment", _("Assignment")
+        DOCUMENT = "document", _("Document")
+
+    request = models.ForeignKey(
+        ServiceRequest, on_delete=models.CASCADE, related_name="events"
+    )
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    action = models.CharField(max_length=40)
+    from_state = models.CharField(max_length=24, blank=True)
+    to_state = models.CharField(max_length=24, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [
+            # Timeline of one request in order.
+            models.Index(fields=["request", "created_at", "id"], name="event_timeline_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request_id} {self.action} {self.from_state}->{self.to_state}"
+
+    @property
+    def from_label(self) -> str:
+        return State(self.from_state).label if self.from_state in State.values else ""
+
+    @property
+    def to_label(self) -> str:
+        return State(self.to_state).label if self.to_state in State.values else ""
+
+
+def _private_storage():
+    from django.core.files.storage import storages
+
+    return storages["private"]
+
+
+def _document_path(instance: "Document", filename: str) -> str:
+    # The stored name never uses what the customer typed (no path tricks).
+    return f"documents/{instance.request.reference}/{instance.token}.{instance.extension}"
+
+
+class Document(models.Model):
+    class ContentType(models.TextChoices):
+        PDF = "application/pdf", "PDF"
+        JPEG = "image/jpeg", "JPEG"
+        PNG = "image/png", "PNG"
+
+    request = models.ForeignKey(
+        ServiceRequest, on_delete=models.CASCADE, related_name="documents"
+    )
+    document_type = models.ForeignKey(DocumentType, on_delete=models.PROTECT)
+    token = models.CharField(max_length=32, unique=True)
+    file = models.FileField(upload_to=_document_path, storage=_private_storage, max_length=255)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=20, choices=ContentType.choices)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["document_type_id", "uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def extension(self) -> str:
+        return {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}[
+            self.content_type
+        ]
+
+
+class Appointment(models.Model):
+    class Kind(models.TextChoices):
+        SURVEY = "survey", _("Survey / wiring inspection")
+        INSTALLATION = "installation", _("Meter installation")
+
+    request = models.ForeignKey(
+        ServiceRequest, on_delete=models.CASCADE, related_name="appointments"
+    )
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    scheduled_for = models.DateTimeField()
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="appointments",
+    )
+    booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["scheduled_for"]
+        indexes = [
+            # Field staff: "my work today".
+            models.Index(fields=["assignee", "scheduled_for"], name="appt_assignee_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request_id} {self.kind} {self.scheduled_for:%Y-%m-%d %H:%M}"
+
+
+class SurveyResult(models.Model):
+    request = models.ForeignKey(
+        ServiceRequest, on_delete=models.CASCADE, related_name="surveys"
+    )
+    passed = models.BooleanField()
+    findings = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["recorded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.request_id} {'pass' if self.passed else 'fail'}"
+
+
+# The flows are proxy models of ServiceRequest; importing them here registers
+# them with Django (migrations, admin) once the base model exists.
+from requests_app.flows import new_connection as _new_connection  # noqa: E402,F401

@@ -1,0 +1,39 @@
+"""Who may act on a request. Used as django-fsm `permission=` callables and by
+selectors, so the rule is written once."""
+
+from accounts.models import User
+
+COUNTER_ROLES = {User.Role.COUNTER, User.Role.SUPERVISOR}
+SURVEY_ROLES = {User.Role.COUNTER, User.Role.SURVEYOR, User.Role.SUPERVISOR}
+INSTALL_ROLES = {User.Role.COUNTER, User.Role.TECHNICIAN, User.Role.SUPERVISOR}
+ANY_STAFF = COUNTER_ROLES | SURVEY_ROLES | INSTALL_ROLES
+
+
+def covers_office(user, office) -> bool:
+    """Staff act on their own office; supervisors also on the offices below it."""
+    if not user.is_authenticated:
+        return False
+    if user.role == User.Role.ADMIN:
+        return True
+    if user.office_id is None:
+        return False
+    if user.office_id == office.pk:
+        return True
+    return user.role == User.Role.SUPERVISOR and office.path.startswith(user.office.path)
+
+
+def staff_may(roles):
+    def check(request, user) -> bool:
+        if user.role == User.Role.ADMIN:
+            return True
+        return user.role in roles and covers_office(user, request.office)
+
+    return check
+
+
+def is_applicant(request, user) -> bool:
+    return user.is_authenticated and request.applicant_id == user.pk
+
+
+def applicant_or_counter(request, user) -> bool:
+    return is_applicant(request, user) or staff_may(COUNTER_ROLES)(request, user)

@@ -1,0 +1,288 @@
+"""Writes on service requests. Every state change goes through `_transition`:
+check the state the user saw, the role and office, the flow's conditions; save
+under the concurrency guard; log the step; queue the customer's notification."""
+
+import secrets
+from datetime import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_fsm import ConcurrentTransition, can_proceed
+
+from core.dates import be_year
+from core.services import sequence_next
+from notifications.services import notification_enqueue
+from requests_app.documents import validate_upload
+from requests_app.exceptions import ConcurrentChange, ServiceError, TransitionRefused
+from requests_app.flows import as_flow
+from requests_app.models import (
+    Appointment,
+    Document,
+    DocumentType,
+    RequestEvent,
+    ServiceDocument,
+    ServiceRequest,
+    ServiceType,
+    State,
+    SurveyResult,
+)
+from sla.promises import due_for
+
+
+def required_document_types(*, service: ServiceType, applicant_kind: str, by_representative: bool):
+    kinds = {"any", applicant_kind} | ({"representative"} if by_representative else set())
+    return [
+        sd.document_type
+        for sd in ServiceDocument.objects.filter(
+            service=service, applicant_kind__in=kinds, required=True
+        ).select_related("document_type")
+    ]
+
+
+def missing_document_types(request: ServiceRequest) -> list[DocumentType]:
+    have = set(request.documents.values_list("document_type_id", flat=True))
+    return [
+        dt
+        for dt in required_document_types(
+            service=request.service,
+            applicant_kind=request.applicant_kind,
+            by_representative=request.by_representative,
+        )
+        if dt.pk not in have
+    ]
+
+
+def _reference(service: ServiceType, now: datetime) -> str:
+    year = be_year(timezone.localtime(now)) % 100
+    number = sequence_next(key=f"request:{service.prefix}:{year}")
+    return f"{service.prefix}{year:02d}-{number:06d}"
+
+
+def document_attach(*, request: ServiceRequest, document_type: DocumentType, uploaded, user) -> Document:
+    content_type = validate_upload(uploaded)
+    with transaction.atomic():
+        document = Document(
+            request=request,
+            document_type=document_type,
+            token=secrets.token_hex(16),
+            original_name=uploaded.name[-255:],
+            content_type=content_type,
+            size=uploaded.size,
+            uploaded_by=user,
+        )
+        document.file.save("upload", uploaded, save=False)
+        document.save()
+        RequestEvent.objects.create(
+            request=request, kind=RequestEvent.Kind.DOCUMENT, action="document_uploaded",
+            actor=user, note=str(document_type.name),
+        )
+    return document
+
+
+@transaction.atomic
+def request_submit(
+    *, applicant, service: ServiceType, data: dict, documents: dict, created_by, channel="web"
+) -> ServiceRequest:
+    """File a request with its documents ({document_type_id: upload}).
+
+    Refuses a request whose required documents are not all attached, so a
+    customer learns at once what is missing (SPEC §4)."""
+    profile = applicant.profile
+    required = required_document_types(
+        service=service,
+        applicant_kind=profile.kind,
+        by_representative=data.get("by_representative", False),
+    )
+    missing = [dt for dt in required if not documents.get(dt.pk)]
+    if missing:
+        raise ValidationError(
+            {
+                f"doc_{dt.pk}": _("Please attach: %(name)s") % {"name": dt.name}
+                for dt in missing
+            }
+        )
+    now = timezone.now()
+    request = ServiceRequest(
+        reference=_reference(service, now),
+        service=service,
+        applicant=applicant,
+        applicant_kind=profile.kind,
+        by_representative=data.get("by_representative", False),
+        office=data["office"],
+        premises_address=data["premises_address"],
+        premises_province=data.get("premises_province", ""),
+        meter_size=data["meter_size"],
+        contact_phone=data["contact_phone"],
+        preferred_date=data.get("preferred_date"),
+        note=data.get("note", ""),
+        channel=channel,
+        created_by=created_by,
+    )
+    request.due_at = due_for(request, now=now)
+    request.save()
+    RequestEvent.objects.create(
+        request=request, kind=RequestEvent.Kind.TRANSITION, action="submit",
+        to_state=State.SUBMITTED, actor=created_by,
+        note=_("Filed at the counter") if channel == "counter" else "",
+    )
+    types = {dt.pk: dt for dt in DocumentType.objects.filter(pk__in=documents.keys())}
+    for type_id, upload in documents.items():
+        if upload:
+            document_attach(request=request, document_type=types[type_id], uploaded=upload, user=created_by)
+    notification_enqueue(user=applicant, event="request_submitted", context={}, request=request)
+    return request
+
+
+def _transition(
+    *, request: ServiceRequest, user, name: str, expected_state: str | None,
+    note: str = "", notify: bool = True, **kwargs
+) -> ServiceRequest:
+    request = as_flow(request)
+    if expected_state is not None and request.state != expected_state:
+        raise ConcurrentChange()
+    method = getattr(request, name)
+    if not can_proceed(method, check_conditions=False):
+        raise TransitionRefused()
+    meta = method._django_fsm
+    if not meta.has_transition_perm(request, request.state, user):
+        raise PermissionDenied(_("You may not do this on this request."))
+    if not meta.conditions_met(request, request.state):
+        raise TransitionRefused()
+    from_state = request.state
+    now = timezone.now()
+    with transaction.atomic():
+        method(**kwargs)
+        request.due_at = due_for(request, now=now)
+        try:
+            request.save()
+        except ConcurrentTransition as exc:
+            raise ConcurrentChange() from exc
+        RequestEvent.objects.create(
+            request=request, kind=RequestEvent.Kind.TRANSITION, action=name,
+            from_state=from_state, to_state=request.state, actor=user, note=note,
+        )
+        if notify:
+            notification_enqueue(
+                user=request.applicant, event="request_status",
+                context={"note": note, "state_label": State(request.state).label},
+                request=request,
+            )
+    return request
+
+
+def request_accept(*, request, user, expected_state=None, note="") -> ServiceRequest:
+    missing = missing_document_types(request)
+    if missing:
+        raise ServiceError(
+            _("Documents are missing: %(names)s. Return the request to the customer instead.")
+            % {"names": ", ".join(str(d.name) for d in missing)}
+        )
+    return _transition(request=request, user=user, name="accept", expected_state=expected_state, note=note)
+
+
+def request_return_for_documents(*, request, user, reason: str, expected_state=None) -> ServiceRequest:
+    if not reason.strip():
+        raise ValidationError({"reason": _("Tell the customer what is missing.")})
+    return _transition(
+        request=request, user=user, name="return_for_documents",
+        expected_state=expected_state, note=reason,
+    )
+
+
+def request_resubmit(*, request, user, expected_state=None, note="") -> ServiceRequest:
+    return _transition(request=request, user=user, name="resubmit", expected_state=expected_state, note=note)
+
+
+def _book(*, request, user, name, kind, scheduled_for, assignee, expected_state, note):
+    if scheduled_for < timezone.now():
+        raise ValidationError({"scheduled_for": _("Choose a time in the future.")})
+    with transaction.atomic():
+        Appointment.objects.create(
+            request=request, kind=kind, scheduled_for=scheduled_for,
+            assignee=assignee, booked_by=user,
+        )
+        return _transition(
+            request=request, user=user, name=name, expected_state=expected_state,
+            note=note, notify=True,
+        )
+
+
+def request_book_survey(*, request, user, scheduled_for, assignee=None, expected_state=None, note=""):
+    return _book(
+        request=request, user=user, name="book_survey", kind=Appointment.Kind.SURVEY,
+        scheduled_for=scheduled_for, assignee=assignee, expected_state=expected_state, note=note,
+    )
+
+
+def request_book_installation(*, request, user, scheduled_for, assignee=None, expected_state=None, note=""):
+    return _book(
+        request=request, user=user, name="book_installation",
+        kind=Appointment.Kind.INSTALLATION, scheduled_for=scheduled_for,
+        assignee=assignee, expected_state=expected_state, note=note,
+    )
+
+
+def request_record_survey(*, request, user, passed: bool, findings: str = "", expected_state=None):
+    if not passed and not findings.strip():
+        raise ValidationError({"findings": _("Say what must be fixed in the wiring.")})
+    with transaction.atomic():
+        SurveyResult.objects.create(request=request, passed=passed, findings=findings, recorded_by=user)
+        if passed:
+            return _transition(
+                request=request, user=user, name="record_survey_passed",
+                expected_state=expected_state, note=findings, at=timezone.now(),
+            )
+        return _transition(
+            request=request, user=user, name="record_survey_failed",
+            expected_state=expected_state, note=findings,
+        )
+
+
+def request_mark_paid(*, request, user, paid_at) -> ServiceRequest:
+    """Called by the payments service once an invoice is settled."""
+    return _transition(request=request, user=user, name="record_payment", expected_state=None, at=paid_at)
+
+
+def request_cancel(*, request, user, reason: str = "", expected_state=None) -> ServiceRequest:
+    from payments.services import invoice_cancel_open
+
+    with transaction.atomic():
+        request = _transition(
+            request=request, user=user, name="cancel", expected_state=expected_state, note=reason
+        )
+        invoice_cancel_open(request=request)
+    return request
+
+
+def request_reject(*, request, user, reason: str, expected_state=None) -> ServiceRequest:
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the customer the reason for the rejection.")})
+    from payments.services import invoice_cancel_open
+
+    with transaction.atomic():
+        request = _transition(
+            request=request, user=user, name="reject", expected_state=expected_state,
+            note=reason, reason=reason,
+        )
+        invoice_cancel_open(request=request)
+    return request
+
+
+def request_assign(*, request: ServiceRequest, user, assignee) -> ServiceRequest:
+    """Claim (assignee = user) or hand a request to a colleague of its office."""
+    from requests_app.permissions import ANY_STAFF, covers_office, staff_may
+
+    if not staff_may(ANY_STAFF)(request, user):
+        raise PermissionDenied(_("You may not do this on this request."))
+    if assignee is not None and not (assignee.is_office_staff and covers_office(assignee, request.office)):
+        raise ValidationError({"assignee": _("Choose a member of this office's staff.")})
+    with transaction.atomic():
+        ServiceRequest.objects.filter(pk=request.pk).update(assigned_to=assignee)
+        request.assigned_to = assignee
+        RequestEvent.objects.create(
+            request=request, kind=RequestEvent.Kind.ASSIGNMENT, action="assign",
+            actor=user, note=str(assignee) if assignee else "",
+        )
+    return request
