@@ -41,7 +41,9 @@ class Office(models.Model):
 
     @property
     def name(self) -> str:
-        return self.name_en if (get_language() or "th").startswith("en") else self.name_th
+        return (
+            self.name_en if (get_language() or "th").startswith("en") else self.name_th
+        )
 
 
 class User(AbstractUser):
@@ -73,7 +75,8 @@ class User(AbstractUser):
     class Meta:
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(role="customer") | models.Q(office__isnull=False)
+                condition=models.Q(role="customer")
+                | models.Q(office__isnull=False)
                 | models.Q(role="admin"),
                 name="staff_has_office",
             )
@@ -117,7 +120,9 @@ class CustomerProfile(models.Model):
         JURISTIC = "juristic", _("Juristic person")
 
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="profile")
-    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.INDIVIDUAL)
+    kind = models.CharField(
+        max_length=10, choices=Kind.choices, default=Kind.INDIVIDUAL
+    )
     national_id = models.CharField(
         max_length=13, blank=True, validators=[validate_national_id]
     )

@@ -48,7 +48,9 @@ class Meter(models.Model):
 
 class Installation(models.Model):
     request = models.OneToOneField(
-        "requests_app.ServiceRequest", on_delete=models.PROTECT, related_name="installation"
+        "requests_app.ServiceRequest",
+        on_delete=models.PROTECT,
+        related_name="installation",
     )
     meter = models.OneToOneField(Meter, on_delete=models.PROTECT)
     first_reading = models.DecimalField(max_digits=10, decimal_places=1)

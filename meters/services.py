@@ -19,29 +19,44 @@ def installation_record(
     if not serial:
         raise ValidationError({"serial": _("Enter the meter's serial number.")})
     if first_reading is None or Decimal(first_reading) < 0:
-        raise ValidationError({"first_reading": _("Enter the first reading (0 or more).")})
+        raise ValidationError(
+            {"first_reading": _("Enter the first reading (0 or more).")}
+        )
     now = timezone.now()
     try:
         with transaction.atomic():
             meter = Meter.objects.create(serial=serial, size=request.meter_size)
             request = _transition(
-                request=request, user=user, name="record_installation",
-                expected_state=expected_state, notify=False, at=now,
-                note=_("Meter %(serial)s, first reading %(reading)s") % {
-                    "serial": serial, "reading": first_reading},
+                request=request,
+                user=user,
+                name="record_installation",
+                expected_state=expected_state,
+                notify=False,
+                at=now,
+                note=_("Meter %(serial)s, first reading %(reading)s")
+                % {"serial": serial, "reading": first_reading},
             )
             Installation.objects.create(
-                request=request, meter=meter, first_reading=first_reading,
-                technician=user, installed_at=now,
+                request=request,
+                meter=meter,
+                first_reading=first_reading,
+                technician=user,
+                installed_at=now,
             )
             account = account_move_in(request=request, meter=meter)
             _transition(
-                request=request, user=user, name="close", expected_state=None, at=now,
+                request=request,
+                user=user,
+                name="close",
+                expected_state=None,
+                at=now,
                 note=_("Electricity account %(ca)s opened") % {"ca": account.ca_number},
             )
     except IntegrityError as exc:
         if Meter.objects.filter(serial=serial).exists():
-            raise ValidationError({"serial": _("This meter serial is already installed elsewhere.")}) from exc
+            raise ValidationError(
+                {"serial": _("This meter serial is already installed elsewhere.")}
+            ) from exc
         raise
     return request
 
@@ -64,7 +79,10 @@ def account_move_in(*, request, meter) -> ElectricityAccount:
         Decimal("0.00"),
     )
     Contract.objects.create(
-        account=account, number=f"C{account.ca_number}", customer=request.applicant,
-        deposit=deposit, starts_on=timezone.localdate(),
+        account=account,
+        number=f"C{account.ca_number}",
+        customer=request.applicant,
+        deposit=deposit,
+        starts_on=timezone.localdate(),
     )
     return account

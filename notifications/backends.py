@@ -20,7 +20,9 @@ class DatabaseSMSBackend:
     """Keeps each SMS in a table the demo and tests can read."""
 
     def send(self, message: OutboxMessage) -> None:
-        SentSMS.objects.get_or_create(outbox=message, defaults={"to": message.to, "body": message.body})
+        SentSMS.objects.get_or_create(
+            outbox=message, defaults={"to": message.to, "body": message.body}
+        )
 
 
 class ConsoleSMSBackend:

@@ -34,7 +34,9 @@ class OutboxMessage(models.Model):
         on_delete=models.CASCADE,
         related_name="messages",
     )
-    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    status = models.CharField(
+        max_length=8, choices=Status.choices, default=Status.PENDING
+    )
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

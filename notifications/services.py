@@ -1,9 +1,11 @@
 import logging
 
+from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from core.dates import format_date
 from notifications.backends import get_sms_backend, send_email
 from notifications.models import OutboxMessage
 
@@ -11,7 +13,9 @@ logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
 
 
-def notification_enqueue(*, user, event: str, context: dict, request=None) -> list[OutboxMessage]:
+def notification_enqueue(
+    *, user, event: str, context: dict, request=None
+) -> list[OutboxMessage]:
     """Write the messages for `event` to the outbox, in the caller's transaction.
 
     Text comes from templates/notifications/<event>_{sms,subject,email}.txt in the
@@ -19,24 +23,41 @@ def notification_enqueue(*, user, event: str, context: dict, request=None) -> li
     change sends nothing.
     """
     language = user.preferred_language or "th"
-    ctx = {**context, "user": user, "request": request}
     rows = []
     with translation.override(language):
+        ctx = {**context, "user": user, "request": request}
+        if request is not None:
+            ctx.setdefault(
+                "url", settings.SITE_URL.rstrip("/") + request.get_absolute_url()
+            )
+            ctx.setdefault("due", format_date(request.due_at, with_time=True))
         if user.phone:
             body = render_to_string(f"notifications/{event}_sms.txt", ctx).strip()
             rows.append(
                 OutboxMessage(
-                    recipient=user, channel=OutboxMessage.Channel.SMS, to=user.phone,
-                    language=language, event=event, body=body, request=request,
+                    recipient=user,
+                    channel=OutboxMessage.Channel.SMS,
+                    to=user.phone,
+                    language=language,
+                    event=event,
+                    body=body,
+                    request=request,
                 )
             )
         if user.email:
-            subject = render_to_string(f"notifications/{event}_subject.txt", ctx).strip()
+            subject = render_to_string(
+                f"notifications/{event}_subject.txt", ctx
+            ).strip()
             body = render_to_string(f"notifications/{event}_email.txt", ctx).strip()
             rows.append(
                 OutboxMessage(
-                    recipient=user, channel=OutboxMessage.Channel.EMAIL, to=user.email,
-                    language=language, event=event, subject=subject, body=body,
+                    recipient=user,
+                    channel=OutboxMessage.Channel.EMAIL,
+                    to=user.email,
+                    language=language,
+                    event=event,
+                    subject=subject,
+                    body=body,
                     request=request,
                 )
             )
@@ -77,7 +98,9 @@ def outbox_deliver_one(*, message_id: int) -> bool:
             if message.attempts >= MAX_ATTEMPTS:
                 message.status = OutboxMessage.Status.FAILED
             message.save(update_fields=["attempts", "last_error", "status"])
-            logger.warning("outbox %s: delivery failed (%s)", message.pk, type(exc).__name__)
+            logger.warning(
+                "outbox %s: delivery failed (%s)", message.pk, type(exc).__name__
+            )
             return False
         message.status = OutboxMessage.Status.SENT
         message.sent_at = timezone.now()

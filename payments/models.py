@@ -34,7 +34,9 @@ class FeeItem(models.Model):
     class Meta:
         ordering = ["service", "meter_size", "kind", "code"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(amount__gte=0), name="fee_not_negative")
+            models.CheckConstraint(
+                condition=models.Q(amount__gte=0), name="fee_not_negative"
+            )
         ]
 
     def __str__(self) -> str:
@@ -42,7 +44,9 @@ class FeeItem(models.Model):
 
     @property
     def name(self) -> str:
-        return self.name_en if (get_language() or "th").startswith("en") else self.name_th
+        return (
+            self.name_en if (get_language() or "th").startswith("en") else self.name_th
+        )
 
 
 class Invoice(models.Model):
@@ -59,7 +63,9 @@ class Invoice(models.Model):
     customer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="invoices"
     )
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.UNPAID)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.UNPAID
+    )
     total = models.DecimalField(max_digits=12, decimal_places=2)
     due_date = models.DateField()
     created_by = models.ForeignKey(
@@ -114,7 +120,9 @@ class InvoiceLine(models.Model):
 
     @property
     def name(self) -> str:
-        return self.name_en if (get_language() or "th").startswith("en") else self.name_th
+        return (
+            self.name_en if (get_language() or "th").startswith("en") else self.name_th
+        )
 
 
 class Payment(models.Model):
@@ -123,7 +131,9 @@ class Payment(models.Model):
 
     # One payment settles one invoice: the unique key makes a double payment
     # impossible, not just unlikely.
-    invoice = models.OneToOneField(Invoice, on_delete=models.PROTECT, related_name="payment")
+    invoice = models.OneToOneField(
+        Invoice, on_delete=models.PROTECT, related_name="payment"
+    )
     method = models.CharField(max_length=10, choices=Method.choices)
     amount = models.DecimalField(max_digits=12, decimal_places=2)
     office = models.ForeignKey(Office, on_delete=models.PROTECT)
@@ -135,7 +145,9 @@ class Payment(models.Model):
     class Meta:
         indexes = [
             # Daily cash summary per office.
-            models.Index(fields=["office", "received_at"], name="payment_office_day_idx")
+            models.Index(
+                fields=["office", "received_at"], name="payment_office_day_idx"
+            )
         ]
 
     def __str__(self) -> str:

@@ -40,12 +40,20 @@ def request_quote_fees(*, request, user, expected_state=None, note="") -> Invoic
 
     now = timezone.now()
     items = fee_items_for(
-        service=request.service, meter_size=request.meter_size, on_date=timezone.localdate(now)
+        service=request.service,
+        meter_size=request.meter_size,
+        on_date=timezone.localdate(now),
     )
     if not items:
-        raise ServiceError(_("No fees are set for this meter size; ask an administrator."))
+        raise ServiceError(
+            _("No fees are set for this meter size; ask an administrator.")
+        )
     request = _transition(
-        request=request, user=user, name="quote_fees", expected_state=expected_state, note=note
+        request=request,
+        user=user,
+        name="quote_fees",
+        expected_state=expected_state,
+        note=note,
     )
     invoice = Invoice.objects.create(
         number=_invoice_number(request.office, now),
@@ -58,11 +66,21 @@ def request_quote_fees(*, request, user, expected_state=None, note="") -> Invoic
     )
     lines = []
     for item in items:
-        net, vat = (item.amount, Decimal("0.00")) if item.kind == FeeItem.Kind.DEPOSIT else split_vat(item.amount)
+        net, vat = (
+            (item.amount, Decimal("0.00"))
+            if item.kind == FeeItem.Kind.DEPOSIT
+            else split_vat(item.amount)
+        )
         lines.append(
             InvoiceLine(
-                invoice=invoice, fee_item=item, kind=item.kind, name_th=item.name_th,
-                name_en=item.name_en, amount=item.amount, net=net, vat=vat,
+                invoice=invoice,
+                fee_item=item,
+                kind=item.kind,
+                name_th=item.name_th,
+                name_en=item.name_en,
+                amount=item.amount,
+                net=net,
+                vat=vat,
             )
         )
     InvoiceLine.objects.bulk_create(lines)
@@ -76,7 +94,11 @@ def payment_record_cash(*, invoice: Invoice, user, amount: Decimal) -> Payment:
     from requests_app.services import request_mark_paid
 
     with transaction.atomic():
-        invoice = Invoice.objects.select_for_update().select_related("request__office").get(pk=invoice.pk)
+        invoice = (
+            Invoice.objects.select_for_update()
+            .select_related("request__office")
+            .get(pk=invoice.pk)
+        )
         if invoice.status == Invoice.Status.PAID:
             raise ServiceError(_("This invoice has already been paid."))
         if invoice.status != Invoice.Status.UNPAID:
@@ -87,12 +109,19 @@ def payment_record_cash(*, invoice: Invoice, user, amount: Decimal) -> Payment:
             raise PermissionDenied(_("You may not do this on this request."))
         if Decimal(amount) != invoice.total:
             raise ValidationError(
-                {"amount": _("The amount must be exactly %(total)s baht.") % {"total": f"{invoice.total:,.2f}"}}
+                {
+                    "amount": _("The amount must be exactly %(total)s baht.")
+                    % {"total": f"{invoice.total:,.2f}"}
+                }
             )
         now = timezone.now()
         payment = Payment.objects.create(
-            invoice=invoice, method=Payment.Method.CASH, amount=invoice.total,
-            office=user.office or invoice.office, received_by=user, received_at=now,
+            invoice=invoice,
+            method=Payment.Method.CASH,
+            amount=invoice.total,
+            office=user.office or invoice.office,
+            received_by=user,
+            received_at=now,
         )
         invoice.status = Invoice.Status.PAID
         invoice.paid_at = now

@@ -69,4 +69,6 @@ def database_from_url(url: str, base_dir) -> dict:
             path = path[1:]
         name = path if os.path.isabs(path) else str(base_dir / (path or "db.sqlite3"))
         return {"ENGINE": "django.db.backends.sqlite3", "NAME": name}
-    raise ImproperlyConfigured(f"DATABASE_URL has an unsupported scheme: {parsed.scheme!r}")
+    raise ImproperlyConfigured(
+        f"DATABASE_URL has an unsupported scheme: {parsed.scheme!r}"
+    )

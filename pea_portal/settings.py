@@ -163,8 +163,12 @@ CELERY_BEAT_SCHEDULE = {
 
 # Notifications: pluggable backends (dotted paths).
 SMS_BACKEND = env_str("SMS_BACKEND", "notifications.backends.DatabaseSMSBackend")
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "PEA Smart Plus <no-reply@pea.local>")
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+)
+DEFAULT_FROM_EMAIL = env_str(
+    "DEFAULT_FROM_EMAIL", "PEA Smart Plus <no-reply@pea.local>"
+)
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 
@@ -189,7 +193,9 @@ SPECTACULAR_SETTINGS = {"TITLE": "PEA Smart Plus API", "VERSION": "1.0.0"}
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }

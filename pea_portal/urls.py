@@ -1,4 +1,14 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
+from django.views.i18n import set_language
 
-urlpatterns = [path("admin/", admin.site.urls)]
+from requests_app import views as request_views
+
+urlpatterns = [
+    path("", request_views.home, name="home"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("accounts/", include("accounts.urls")),
+    path("requests/", include("requests_app.urls")),
+    path("staff/", include("requests_app.staff_urls")),
+    path("admin/", admin.site.urls),
+]

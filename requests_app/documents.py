@@ -33,14 +33,18 @@ def validate_upload(uploaded) -> str:
             code="too_large",
         )
     if uploaded.size == 0:
-        raise ValidationError(_("“%(name)s” is empty.") % {"name": uploaded.name}, code="empty")
+        raise ValidationError(
+            _("“%(name)s” is empty.") % {"name": uploaded.name}, code="empty"
+        )
     uploaded.seek(0)
     head = uploaded.read(16)
     uploaded.seek(0)
     content_type = sniff_content_type(head)
     if content_type is None:
         raise ValidationError(
-            _("“%(name)s” is not a PDF, JPEG or PNG file (its content was checked, not its name).")
+            _(
+                "“%(name)s” is not a PDF, JPEG or PNG file (its content was checked, not its name)."
+            )
             % {"name": uploaded.name},
             code="bad_type",
         )

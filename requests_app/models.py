@@ -126,7 +126,9 @@ class ServiceRequest(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         max_length=10, choices=CustomerProfile.Kind.choices
     )
     by_representative = models.BooleanField(default=False)
-    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="requests")
+    office = models.ForeignKey(
+        Office, on_delete=models.PROTECT, related_name="requests"
+    )
     premises_address = models.TextField()
     premises_province = models.CharField(max_length=100, blank=True)
     meter_size = models.ForeignKey(
@@ -173,7 +175,9 @@ class ServiceRequest(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
                 condition=~models.Q(state__in=["closed", "cancelled", "rejected"]),
             ),
             # Staff queue filtered by state.
-            models.Index(fields=["office", "state", "due_at", "id"], name="req_office_state_idx"),
+            models.Index(
+                fields=["office", "state", "due_at", "id"], name="req_office_state_idx"
+            ),
             # Customer "my requests": newest first.
             models.Index(
                 models.F("applicant"),
@@ -226,7 +230,9 @@ class RequestEvent(models.Model):
         ordering = ["created_at", "id"]
         indexes = [
             # Timeline of one request in order.
-            models.Index(fields=["request", "created_at", "id"], name="event_timeline_idx")
+            models.Index(
+                fields=["request", "created_at", "id"], name="event_timeline_idx"
+            )
         ]
 
     def __str__(self) -> str:
@@ -249,7 +255,9 @@ def _private_storage():
 
 def _document_path(instance: "Document", filename: str) -> str:
     # The stored name never uses what the customer typed (no path tricks).
-    return f"documents/{instance.request.reference}/{instance.token}.{instance.extension}"
+    return (
+        f"documents/{instance.request.reference}/{instance.token}.{instance.extension}"
+    )
 
 
 class Document(models.Model):
@@ -263,7 +271,9 @@ class Document(models.Model):
     )
     document_type = models.ForeignKey(DocumentType, on_delete=models.PROTECT)
     token = models.CharField(max_length=32, unique=True)
-    file = models.FileField(upload_to=_document_path, storage=_private_storage, max_length=255)
+    file = models.FileField(
+        upload_to=_document_path, storage=_private_storage, max_length=255
+    )
     original_name = models.CharField(max_length=255)
     content_type = models.CharField(max_length=20, choices=ContentType.choices)
     size = models.PositiveIntegerField()

@@ -19,7 +19,9 @@ def covers_office(user, office) -> bool:
         return False
     if user.office_id == office.pk:
         return True
-    return user.role == User.Role.SUPERVISOR and office.path.startswith(user.office.path)
+    return user.role == User.Role.SUPERVISOR and office.path.startswith(
+        user.office.path
+    )
 
 
 def staff_may(roles):

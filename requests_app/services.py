@@ -31,8 +31,12 @@ from requests_app.models import (
 from sla.promises import due_for
 
 
-def required_document_types(*, service: ServiceType, applicant_kind: str, by_representative: bool):
-    kinds = {"any", applicant_kind} | ({"representative"} if by_representative else set())
+def required_document_types(
+    *, service: ServiceType, applicant_kind: str, by_representative: bool
+):
+    kinds = {"any", applicant_kind} | (
+        {"representative"} if by_representative else set()
+    )
     return [
         sd.document_type
         for sd in ServiceDocument.objects.filter(
@@ -60,7 +64,14 @@ def _reference(service: ServiceType, now: datetime) -> str:
     return f"{service.prefix}{year:02d}-{number:06d}"
 
 
-def document_attach(*, request: ServiceRequest, document_type: DocumentType, uploaded, user) -> Document:
+def document_attach(
+    *,
+    request: ServiceRequest,
+    document_type: DocumentType,
+    uploaded,
+    user,
+    log: bool = True,
+) -> Document:
     content_type = validate_upload(uploaded)
     with transaction.atomic():
         document = Document(
@@ -74,16 +85,26 @@ def document_attach(*, request: ServiceRequest, document_type: DocumentType, upl
         )
         document.file.save("upload", uploaded, save=False)
         document.save()
-        RequestEvent.objects.create(
-            request=request, kind=RequestEvent.Kind.DOCUMENT, action="document_uploaded",
-            actor=user, note=str(document_type.name),
-        )
+        if log:
+            RequestEvent.objects.create(
+                request=request,
+                kind=RequestEvent.Kind.DOCUMENT,
+                action="document_uploaded",
+                actor=user,
+                note=str(document_type.name),
+            )
     return document
 
 
 @transaction.atomic
 def request_submit(
-    *, applicant, service: ServiceType, data: dict, documents: dict, created_by, channel="web"
+    *,
+    applicant,
+    service: ServiceType,
+    data: dict,
+    documents: dict,
+    created_by,
+    channel="web",
 ) -> ServiceRequest:
     """File a request with its documents ({document_type_id: upload}).
 
@@ -122,22 +143,44 @@ def request_submit(
     )
     request.due_at = due_for(request, now=now)
     request.save()
-    RequestEvent.objects.create(
-        request=request, kind=RequestEvent.Kind.TRANSITION, action="submit",
-        to_state=State.SUBMITTED, actor=created_by,
-        note=_("Filed at the counter") if channel == "counter" else "",
-    )
     types = {dt.pk: dt for dt in DocumentType.objects.filter(pk__in=documents.keys())}
-    for type_id, upload in documents.items():
-        if upload:
-            document_attach(request=request, document_type=types[type_id], uploaded=upload, user=created_by)
-    notification_enqueue(user=applicant, event="request_submitted", context={}, request=request)
+    attached = [
+        document_attach(
+            request=request,
+            document_type=types[type_id],
+            uploaded=upload,
+            user=created_by,
+            log=False,
+        )
+        for type_id, upload in documents.items()
+        if upload
+    ]
+    note = _("%(n)d documents attached") % {"n": len(attached)}
+    if channel == "counter":
+        note = _("Filed at the counter") + ". " + note
+    RequestEvent.objects.create(
+        request=request,
+        kind=RequestEvent.Kind.TRANSITION,
+        action="submit",
+        to_state=State.SUBMITTED,
+        actor=created_by,
+        note=note,
+    )
+    notification_enqueue(
+        user=applicant, event="request_submitted", context={}, request=request
+    )
     return request
 
 
 def _transition(
-    *, request: ServiceRequest, user, name: str, expected_state: str | None,
-    note: str = "", notify: bool = True, **kwargs
+    *,
+    request: ServiceRequest,
+    user,
+    name: str,
+    expected_state: str | None,
+    note: str = "",
+    notify: bool = True,
+    **kwargs,
 ) -> ServiceRequest:
     request = as_flow(request)
     if expected_state is not None and request.state != expected_state:
@@ -160,12 +203,18 @@ def _transition(
         except ConcurrentTransition as exc:
             raise ConcurrentChange() from exc
         RequestEvent.objects.create(
-            request=request, kind=RequestEvent.Kind.TRANSITION, action=name,
-            from_state=from_state, to_state=request.state, actor=user, note=note,
+            request=request,
+            kind=RequestEvent.Kind.TRANSITION,
+            action=name,
+            from_state=from_state,
+            to_state=request.state,
+            actor=user,
+            note=note,
         )
         if notify:
             notification_enqueue(
-                user=request.applicant, event="request_status",
+                user=request.applicant,
+                event="request_status",
                 context={"note": note, "state_label": State(request.state).label},
                 request=request,
             )
@@ -176,23 +225,42 @@ def request_accept(*, request, user, expected_state=None, note="") -> ServiceReq
     missing = missing_document_types(request)
     if missing:
         raise ServiceError(
-            _("Documents are missing: %(names)s. Return the request to the customer instead.")
+            _(
+                "Documents are missing: %(names)s. Return the request to the customer instead."
+            )
             % {"names": ", ".join(str(d.name) for d in missing)}
         )
-    return _transition(request=request, user=user, name="accept", expected_state=expected_state, note=note)
+    return _transition(
+        request=request,
+        user=user,
+        name="accept",
+        expected_state=expected_state,
+        note=note,
+    )
 
 
-def request_return_for_documents(*, request, user, reason: str, expected_state=None) -> ServiceRequest:
+def request_return_for_documents(
+    *, request, user, reason: str, expected_state=None
+) -> ServiceRequest:
     if not reason.strip():
         raise ValidationError({"reason": _("Tell the customer what is missing.")})
     return _transition(
-        request=request, user=user, name="return_for_documents",
-        expected_state=expected_state, note=reason,
+        request=request,
+        user=user,
+        name="return_for_documents",
+        expected_state=expected_state,
+        note=reason,
     )
 
 
 def request_resubmit(*, request, user, expected_state=None, note="") -> ServiceRequest:
-    return _transition(request=request, user=user, name="resubmit", expected_state=expected_state, note=note)
+    return _transition(
+        request=request,
+        user=user,
+        name="resubmit",
+        expected_state=expected_state,
+        note=note,
+    )
 
 
 def _book(*, request, user, name, kind, scheduled_for, assignee, expected_state, note):
@@ -200,71 +268,124 @@ def _book(*, request, user, name, kind, scheduled_for, assignee, expected_state,
         raise ValidationError({"scheduled_for": _("Choose a time in the future.")})
     with transaction.atomic():
         Appointment.objects.create(
-            request=request, kind=kind, scheduled_for=scheduled_for,
-            assignee=assignee, booked_by=user,
+            request=request,
+            kind=kind,
+            scheduled_for=scheduled_for,
+            assignee=assignee,
+            booked_by=user,
         )
         return _transition(
-            request=request, user=user, name=name, expected_state=expected_state,
-            note=note, notify=True,
+            request=request,
+            user=user,
+            name=name,
+            expected_state=expected_state,
+            note=note,
+            notify=True,
         )
 
 
-def request_book_survey(*, request, user, scheduled_for, assignee=None, expected_state=None, note=""):
+def request_book_survey(
+    *, request, user, scheduled_for, assignee=None, expected_state=None, note=""
+):
     return _book(
-        request=request, user=user, name="book_survey", kind=Appointment.Kind.SURVEY,
-        scheduled_for=scheduled_for, assignee=assignee, expected_state=expected_state, note=note,
+        request=request,
+        user=user,
+        name="book_survey",
+        kind=Appointment.Kind.SURVEY,
+        scheduled_for=scheduled_for,
+        assignee=assignee,
+        expected_state=expected_state,
+        note=note,
     )
 
 
-def request_book_installation(*, request, user, scheduled_for, assignee=None, expected_state=None, note=""):
+def request_book_installation(
+    *, request, user, scheduled_for, assignee=None, expected_state=None, note=""
+):
     return _book(
-        request=request, user=user, name="book_installation",
-        kind=Appointment.Kind.INSTALLATION, scheduled_for=scheduled_for,
-        assignee=assignee, expected_state=expected_state, note=note,
+        request=request,
+        user=user,
+        name="book_installation",
+        kind=Appointment.Kind.INSTALLATION,
+        scheduled_for=scheduled_for,
+        assignee=assignee,
+        expected_state=expected_state,
+        note=note,
     )
 
 
-def request_record_survey(*, request, user, passed: bool, findings: str = "", expected_state=None):
+def request_record_survey(
+    *, request, user, passed: bool, findings: str = "", expected_state=None
+):
     if not passed and not findings.strip():
         raise ValidationError({"findings": _("Say what must be fixed in the wiring.")})
     with transaction.atomic():
-        SurveyResult.objects.create(request=request, passed=passed, findings=findings, recorded_by=user)
+        SurveyResult.objects.create(
+            request=request, passed=passed, findings=findings, recorded_by=user
+        )
         if passed:
             return _transition(
-                request=request, user=user, name="record_survey_passed",
-                expected_state=expected_state, note=findings, at=timezone.now(),
+                request=request,
+                user=user,
+                name="record_survey_passed",
+                expected_state=expected_state,
+                note=findings,
+                at=timezone.now(),
             )
         return _transition(
-            request=request, user=user, name="record_survey_failed",
-            expected_state=expected_state, note=findings,
+            request=request,
+            user=user,
+            name="record_survey_failed",
+            expected_state=expected_state,
+            note=findings,
         )
 
 
 def request_mark_paid(*, request, user, paid_at) -> ServiceRequest:
     """Called by the payments service once an invoice is settled."""
-    return _transition(request=request, user=user, name="record_payment", expected_state=None, at=paid_at)
+    return _transition(
+        request=request,
+        user=user,
+        name="record_payment",
+        expected_state=None,
+        at=paid_at,
+    )
 
 
-def request_cancel(*, request, user, reason: str = "", expected_state=None) -> ServiceRequest:
+def request_cancel(
+    *, request, user, reason: str = "", expected_state=None
+) -> ServiceRequest:
     from payments.services import invoice_cancel_open
 
     with transaction.atomic():
         request = _transition(
-            request=request, user=user, name="cancel", expected_state=expected_state, note=reason
+            request=request,
+            user=user,
+            name="cancel",
+            expected_state=expected_state,
+            note=reason,
         )
         invoice_cancel_open(request=request)
     return request
 
 
-def request_reject(*, request, user, reason: str, expected_state=None) -> ServiceRequest:
+def request_reject(
+    *, request, user, reason: str, expected_state=None
+) -> ServiceRequest:
     if not reason.strip():
-        raise ValidationError({"reason": _("Give the customer the reason for the rejection.")})
+        raise ValidationError(
+            {"reason": _("Give the customer the reason for the rejection.")}
+        )
     from payments.services import invoice_cancel_open
 
     with transaction.atomic():
         request = _transition(
-            request=request, user=user, name="reject", expected_state=expected_state,
-            note=reason, reason=reason,
+            request=request,
+            user=user,
+            name="reject",
+            expected_state=expected_state,
+            note=reason,
+            reason=reason,
         )
         invoice_cancel_open(request=request)
     return request
@@ -276,13 +397,20 @@ def request_assign(*, request: ServiceRequest, user, assignee) -> ServiceRequest
 
     if not staff_may(ANY_STAFF)(request, user):
         raise PermissionDenied(_("You may not do this on this request."))
-    if assignee is not None and not (assignee.is_office_staff and covers_office(assignee, request.office)):
-        raise ValidationError({"assignee": _("Choose a member of this office's staff.")})
+    if assignee is not None and not (
+        assignee.is_office_staff and covers_office(assignee, request.office)
+    ):
+        raise ValidationError(
+            {"assignee": _("Choose a member of this office's staff.")}
+        )
     with transaction.atomic():
         ServiceRequest.objects.filter(pk=request.pk).update(assigned_to=assignee)
         request.assigned_to = assignee
         RequestEvent.objects.create(
-            request=request, kind=RequestEvent.Kind.ASSIGNMENT, action="assign",
-            actor=user, note=str(assignee) if assignee else "",
+            request=request,
+            kind=RequestEvent.Kind.ASSIGNMENT,
+            action="assign",
+            actor=user,
+            note=str(assignee) if assignee else "",
         )
     return request

@@ -50,7 +50,9 @@ class NewConnectionRequest(ServiceRequest):
         proxy = True
 
     @transition(
-        field="state", source=S.SUBMITTED, target=S.RETURNED,
+        field="state",
+        source=S.SUBMITTED,
+        target=S.RETURNED,
         permission=staff_may(COUNTER_ROLES),
         custom=_staff(_("Return for documents"), form="reason", style="secondary"),
     )
@@ -58,37 +60,50 @@ class NewConnectionRequest(ServiceRequest):
         pass
 
     @transition(
-        field="state", source=S.RETURNED, target=S.SUBMITTED, permission=is_applicant,
+        field="state",
+        source=S.RETURNED,
+        target=S.SUBMITTED,
+        permission=is_applicant,
         custom={"label": _("Resubmit"), "audience": "customer", "form": "note"},
     )
     def resubmit(self):
         pass
 
     @transition(
-        field="state", source=S.SUBMITTED, target=S.ACCEPTED,
-        permission=staff_may(COUNTER_ROLES), custom=_staff(_("Accept request")),
+        field="state",
+        source=S.SUBMITTED,
+        target=S.ACCEPTED,
+        permission=staff_may(COUNTER_ROLES),
+        custom=_staff(_("Accept request")),
     )
     def accept(self):
         pass
 
     @transition(
-        field="state", source=[S.ACCEPTED, S.WIRING_FAILED, S.PAID], target=S.SURVEY_BOOKED,
-        conditions=[survey_not_passed], permission=staff_may(COUNTER_ROLES),
+        field="state",
+        source=[S.ACCEPTED, S.WIRING_FAILED, S.PAID],
+        target=S.SURVEY_BOOKED,
+        conditions=[survey_not_passed],
+        permission=staff_may(COUNTER_ROLES),
         custom=_staff(_("Book survey"), form="appointment"),
     )
     def book_survey(self):
         pass
 
     @transition(
-        field="state", source=S.SURVEY_BOOKED,
+        field="state",
+        source=S.SURVEY_BOOKED,
         target=GET_STATE(_after_survey_pass, states=[S.SURVEYED, S.PAID]),
-        permission=staff_may(SURVEY_ROLES), custom=_staff(_("Wiring passes"), form="survey"),
+        permission=staff_may(SURVEY_ROLES),
+        custom=_staff(_("Wiring passes"), form="survey"),
     )
     def record_survey_passed(self, *, at):
         self.survey_passed_at = at
 
     @transition(
-        field="state", source=S.SURVEY_BOOKED, target=S.WIRING_FAILED,
+        field="state",
+        source=S.SURVEY_BOOKED,
+        target=S.WIRING_FAILED,
         permission=staff_may(SURVEY_ROLES),
         custom=_staff(_("Wiring fails"), form="survey", style="secondary"),
     )
@@ -96,53 +111,79 @@ class NewConnectionRequest(ServiceRequest):
         pass
 
     @transition(
-        field="state", source=[S.SURVEYED, S.ACCEPTED], target=S.FEES_QUOTED,
-        conditions=[not_paid], permission=staff_may(COUNTER_ROLES),
+        field="state",
+        source=[S.SURVEYED, S.ACCEPTED],
+        target=S.FEES_QUOTED,
+        conditions=[not_paid],
+        permission=staff_may(COUNTER_ROLES),
         custom=_staff(_("Quote fees"), form="fees"),
     )
     def quote_fees(self):
         pass
 
     @transition(
-        field="state", source=S.FEES_QUOTED, target=S.PAID,
-        permission=staff_may(COUNTER_ROLES), custom=_staff(_("Take counter payment"), form="payment"),
+        field="state",
+        source=S.FEES_QUOTED,
+        target=S.PAID,
+        permission=staff_may(COUNTER_ROLES),
+        custom=_staff(_("Take counter payment"), form="payment"),
     )
     def record_payment(self, *, at):
         self.paid_at = at
 
     @transition(
-        field="state", source=S.PAID, target=S.INSTALLATION_BOOKED,
-        conditions=[survey_passed], permission=staff_may(COUNTER_ROLES),
+        field="state",
+        source=S.PAID,
+        target=S.INSTALLATION_BOOKED,
+        conditions=[survey_passed],
+        permission=staff_may(COUNTER_ROLES),
         custom=_staff(_("Book installation"), form="appointment"),
     )
     def book_installation(self):
         pass
 
     @transition(
-        field="state", source=S.INSTALLATION_BOOKED, target=S.INSTALLED,
-        permission=staff_may(INSTALL_ROLES), custom=_staff(_("Record installation"), form="installation"),
+        field="state",
+        source=S.INSTALLATION_BOOKED,
+        target=S.INSTALLED,
+        permission=staff_may(INSTALL_ROLES),
+        custom=_staff(_("Record installation"), form="installation"),
     )
     def record_installation(self, *, at):
         self.installed_at = at
 
     @transition(
-        field="state", source=S.INSTALLED, target=S.CLOSED,
-        permission=staff_may(INSTALL_ROLES), custom={"audience": "system"},
+        field="state",
+        source=S.INSTALLED,
+        target=S.CLOSED,
+        permission=staff_may(INSTALL_ROLES),
+        custom={"audience": "system"},
     )
     def close(self, *, at):
         self.closed_at = at
 
     @transition(
-        field="state", source=BEFORE_PAYMENT, target=S.CANCELLED,
-        conditions=[not_paid], permission=applicant_or_counter,
-        custom={"label": _("Cancel request"), "audience": "customer", "form": "reason",
-                "style": "danger"},
+        field="state",
+        source=BEFORE_PAYMENT,
+        target=S.CANCELLED,
+        conditions=[not_paid],
+        permission=applicant_or_counter,
+        custom={
+            "label": _("Cancel request"),
+            "audience": "customer",
+            "form": "reason",
+            "style": "danger",
+        },
     )
     def cancel(self):
         pass
 
     @transition(
-        field="state", source=BEFORE_PAYMENT, target=S.REJECTED, conditions=[not_paid], permission=staff_may(COUNTER_ROLES),
+        field="state",
+        source=BEFORE_PAYMENT,
+        target=S.REJECTED,
+        conditions=[not_paid],
+        permission=staff_may(COUNTER_ROLES),
         custom=_staff(_("Reject"), form="reason", style="danger"),
     )
     def reject(self, *, reason):

@@ -1,0 +1,123 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import CustomerProfile, User
+from accounts.validators import (
+    normalize_digits,
+    normalize_mobile,
+    validate_juristic_registration,
+    validate_national_id,
+    validate_thai_mobile,
+)
+
+
+class LoginForm(AuthenticationForm):
+    username = forms.CharField(
+        label=_("Mobile number or username"),
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
+    )
+
+    def clean_username(self):
+        value = self.cleaned_data["username"].strip()
+        mobile = normalize_mobile(value)
+        return mobile if mobile.isdigit() and len(mobile) == 10 else value
+
+
+class CustomerDetailsForm(forms.Form):
+    """Who the customer is; shared by sign-up and counter filing (walk-in)."""
+
+    kind = forms.ChoiceField(
+        label=_("I am"),
+        choices=CustomerProfile.Kind.choices,
+        initial="individual",
+        widget=forms.RadioSelect,
+    )
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    phone = forms.CharField(
+        label=_("Mobile number"),
+        max_length=16,
+        validators=[validate_thai_mobile],
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+        help_text=_("10 digits, e.g. 0812345678. We send status updates here by SMS."),
+    )
+    email = forms.EmailField(label=_("E-mail (optional)"), required=False)
+    national_id = forms.CharField(
+        label=_("National ID number"),
+        max_length=17,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+        help_text=_("13 digits, as on your ID card."),
+    )
+    company_name = forms.CharField(
+        label=_("Company name"), max_length=255, required=False
+    )
+    juristic_registration_no = forms.CharField(
+        label=_("Juristic person registration number"), max_length=17, required=False
+    )
+    vat_number = forms.CharField(label=_("VAT number"), max_length=17, required=False)
+    preferred_language = forms.ChoiceField(
+        label=_("Language for messages"), choices=User.Language.choices, initial="th"
+    )
+
+    def clean_phone(self):
+        phone = normalize_mobile(self.cleaned_data["phone"])
+        if User.objects.filter(phone=phone).exists():
+            raise ValidationError(
+                _("An account with this mobile number already exists. Please log in.")
+            )
+        return phone
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("kind")
+        if kind == CustomerProfile.Kind.INDIVIDUAL:
+            value = normalize_digits(data.get("national_id", ""))
+            if not value:
+                self.add_error(
+                    "national_id", _("Enter your 13-digit national ID number.")
+                )
+            else:
+                try:
+                    validate_national_id(value)
+                    data["national_id"] = value
+                except ValidationError as exc:
+                    self.add_error("national_id", exc)
+        elif kind == CustomerProfile.Kind.JURISTIC:
+            if not data.get("company_name"):
+                self.add_error("company_name", _("Enter the company's name."))
+            value = normalize_digits(data.get("juristic_registration_no", ""))
+            try:
+                validate_juristic_registration(value)
+                data["juristic_registration_no"] = value
+            except ValidationError as exc:
+                self.add_error("juristic_registration_no", exc)
+        return data
+
+
+class SignupForm(CustomerDetailsForm):
+    password1 = forms.CharField(
+        label=_("Password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 8 characters, not only digits."),
+    )
+    password2 = forms.CharField(
+        label=_("Password again"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        p1, p2 = data.get("password1"), data.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", _("The two passwords differ."))
+        elif p1:
+            from django.contrib.auth.password_validation import validate_password
+
+            try:
+                validate_password(p1)
+            except ValidationError as exc:
+                self.add_error("password1", exc)
+        return data

@@ -1,0 +1,305 @@
+"""Demo data: offices, staff, customers and requests in every state.
+
+Requests are driven through the real services, so the timelines, invoices,
+accounts and outbox look exactly like production ones. Idempotent: does
+nothing when the demo offices already exist (use --reset on a scratch DB).
+"""
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import CustomerProfile, Office, User
+from meters.models import MeterSize
+from meters.services import installation_record
+from payments.services import payment_record_cash, request_quote_fees
+from requests_app import services as rs
+from requests_app.models import ServiceRequest, ServiceType
+
+PASSWORD = "demo1234!"
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+OFFICES = [
+    (
+        "R3",
+        "การไฟฟ้าส่วนภูมิภาค เขต 3 (ภาคตะวันออกเฉียงเหนือ)",
+        "PEA Region 3 (North-East)",
+        "region",
+        None,
+    ),
+    ("P301", "การไฟฟ้าส่วนภูมิภาคจังหวัดขอนแก่น", "PEA Khon Kaen Province", "province", "R3"),
+    (
+        "B30101",
+        "การไฟฟ้าส่วนภูมิภาคอำเภอเมืองขอนแก่น",
+        "PEA Mueang Khon Kaen Branch",
+        "branch",
+        "P301",
+    ),
+    ("B30102", "การไฟฟ้าส่วนภูมิภาคอำเภอบ้านไผ่", "PEA Ban Phai Branch", "branch", "P301"),
+    ("P302", "การไฟฟ้าส่วนภูมิภาคจังหวัดอุดรธานี", "PEA Udon Thani Province", "province", "R3"),
+    (
+        "B30201",
+        "การไฟฟ้าส่วนภูมิภาคอำเภอเมืองอุดรธานี",
+        "PEA Mueang Udon Thani Branch",
+        "branch",
+        "P302",
+    ),
+]
+
+STAFF = [
+    ("counter", "counter", "สมศรี", "ใจดี", "B30101"),
+    ("surveyor", "surveyor", "วิชัย", "ตรวจดี", "B30101"),
+    ("technician", "technician", "ประสิทธิ์", "ติดตั้ง", "B30101"),
+    ("supervisor", "supervisor", "มาลี", "ดูแล", "P301"),
+    ("counter.udon", "counter", "อรุณ", "แสงทอง", "B30201"),
+]
+
+CUSTOMERS = [
+    # username/phone, first, last, national id, language
+    ("0812345671", "สมชาย", "ใจงาม", "1101700203450", "th"),
+    ("0898765432", "John", "Smith", "3100600123450", "en"),
+]
+
+
+def _pdf(name):
+    return SimpleUploadedFile(name, PDF, content_type="application/pdf")
+
+
+class Command(BaseCommand):
+    help = "Load demo offices, staff, customers and requests in every state."
+
+    def handle(self, *args, **options):
+        if Office.objects.filter(code="R3").exists():
+            self.stdout.write("Demo data already loaded.")
+            self._print_logins()
+            return
+        with transaction.atomic():
+            self._load()
+        self._print_logins()
+
+    def _load(self):
+        offices = {}
+        for code, th, en, kind, parent in OFFICES:
+            parent_obj = offices.get(parent)
+            offices[code] = Office.objects.create(
+                code=code,
+                name_th=th,
+                name_en=en,
+                kind=kind,
+                parent=parent_obj,
+                path=(parent_obj.path if parent_obj else "") + code + "/",
+                phone="1129",
+            )
+        staff = {}
+        for username, role, first, last, office in STAFF:
+            u = User(
+                username=username,
+                role=role,
+                first_name=first,
+                last_name=last,
+                office=offices[office],
+                is_staff=False,
+            )
+            u.set_password(PASSWORD)
+            u.save()
+            staff[username] = u
+        admin = User(
+            username="admin",
+            role="admin",
+            is_staff=True,
+            is_superuser=True,
+            first_name="Admin",
+            email="admin@pea.local",
+        )
+        admin.set_password(PASSWORD)
+        admin.save()
+        customers = []
+        for phone, first, last, nid, lang in CUSTOMERS:
+            u = User(
+                username=phone,
+                phone=phone,
+                first_name=first,
+                last_name=last,
+                email=f"{phone}@example.test",
+                preferred_language=lang,
+            )
+            u.set_password(PASSWORD)
+            u.save()
+            CustomerProfile.objects.create(
+                user=u,
+                kind="individual",
+                national_id=nid,
+                address="123 ถ.มิตรภาพ ต.ในเมือง อ.เมือง จ.ขอนแก่น",
+            )
+            customers.append(u)
+        company = User(
+            username="0861112222",
+            phone="0861112222",
+            first_name="วรรณา",
+            last_name="ธุรกิจ",
+            email="company@example.test",
+        )
+        company.set_password(PASSWORD)
+        company.save()
+        CustomerProfile.objects.create(
+            user=company,
+            kind="juristic",
+            company_name="บริษัท ขอนแก่นค้าส่ง จำกัด",
+            juristic_registration_no="0405559000123",
+            vat_number="0405559000123",
+        )
+        customers.append(company)
+        self._requests(customers, staff, offices["B30101"])
+
+    def _requests(self, customers, staff, office):
+        service = ServiceType.objects.get(code="new-connection")
+        counter, surveyor, tech = (
+            staff["counter"],
+            staff["surveyor"],
+            staff["technician"],
+        )
+        sizes = list(
+            MeterSize.objects.filter(code__in=["5(15)-1", "15(45)-1", "30(100)-1"])
+        )
+        later = timezone.now() + timedelta(days=2)
+        addresses = [
+            "45/2 หมู่ 3 ต.ศิลา อ.เมือง",
+            "88 ถ.ศรีจันทร์ ต.ในเมือง อ.เมือง",
+            "9 หมู่ 7 ต.บ้านทุ่ม อ.เมือง",
+            "210 ถ.กลางเมือง ต.ในเมือง อ.เมือง",
+        ]
+
+        def new(i):
+            customer = customers[i % len(customers)]
+            docs = {
+                dt.pk: _pdf(f"{dt.code}.pdf")
+                for dt in rs.required_document_types(
+                    service=service,
+                    applicant_kind=customer.profile.kind,
+                    by_representative=False,
+                )
+            }
+            return rs.request_submit(
+                applicant=customer,
+                service=service,
+                created_by=customer,
+                documents=docs,
+                data={
+                    "office": office,
+                    "premises_address": addresses[i % len(addresses)],
+                    "premises_province": "ขอนแก่น",
+                    "meter_size": sizes[i % len(sizes)],
+                    "contact_phone": customer.phone,
+                },
+            )
+
+        def fresh(r):
+            return ServiceRequest.objects.get(pk=r.pk)
+
+        def walk(r, upto):
+            steps = [
+                ("accepted", lambda r: rs.request_accept(request=r, user=counter)),
+                (
+                    "survey_booked",
+                    lambda r: rs.request_book_survey(
+                        request=r, user=counter, scheduled_for=later, assignee=surveyor
+                    ),
+                ),
+                (
+                    "surveyed",
+                    lambda r: rs.request_record_survey(
+                        request=r,
+                        user=surveyor,
+                        passed=True,
+                        findings="สายเมนและหลักดินได้มาตรฐาน",
+                    ),
+                ),
+                ("fees_quoted", lambda r: request_quote_fees(request=r, user=counter)),
+                (
+                    "paid",
+                    lambda r: payment_record_cash(
+                        invoice=r.invoices.get(status="unpaid"),
+                        user=counter,
+                        amount=r.invoices.get(status="unpaid").total,
+                    ),
+                ),
+                (
+                    "installation_booked",
+                    lambda r: rs.request_book_installation(
+                        request=r, user=counter, scheduled_for=later, assignee=tech
+                    ),
+                ),
+                (
+                    "closed",
+                    lambda r: installation_record(
+                        request=r,
+                        user=tech,
+                        serial=f"PEA{r.pk:08d}",
+                        first_reading=Decimal("0.0"),
+                    ),
+                ),
+            ]
+            for state, step in steps:
+                step(fresh(r))
+                if state == upto:
+                    break
+            return fresh(r)
+
+        n = 0
+        for upto in [
+            "submitted",
+            "submitted",
+            "accepted",
+            "survey_booked",
+            "surveyed",
+            "fees_quoted",
+            "paid",
+            "installation_booked",
+            "closed",
+            "closed",
+        ]:
+            r = new(n)
+            n += 1
+            if upto != "submitted":
+                walk(r, upto)
+        r = new(n)
+        n += 1  # noqa: E702
+        rs.request_return_for_documents(
+            request=r, user=counter, reason="สำเนาทะเบียนบ้านไม่ชัด กรุณาแนบใหม่"
+        )
+        r = walk(new(n), "survey_booked")
+        n += 1  # noqa: E702
+        rs.request_record_survey(
+            request=r,
+            user=surveyor,
+            passed=False,
+            findings="สายดินไม่ได้มาตรฐาน ต้องติดตั้งหลักดินใหม่",
+        )
+        r = new(n)
+        n += 1  # noqa: E702
+        rs.request_cancel(request=r, user=r.applicant, reason="ย้ายที่อยู่")
+        r = new(n)
+        n += 1  # noqa: E702
+        rs.request_reject(request=r, user=counter, reason="สถานที่อยู่นอกเขตให้บริการของสาขา")
+
+    def _print_logins(self):
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo logins (password for all: {PASSWORD})")
+        )
+        rows = [
+            ("customer (Thai)", "0812345671"),
+            ("customer (English)", "0898765432"),
+            ("juristic customer", "0861112222"),
+            ("counter staff", "counter"),
+            ("surveyor", "surveyor"),
+            ("technician", "technician"),
+            ("supervisor", "supervisor"),
+            ("staff of another office", "counter.udon"),
+            ("administrator (/admin/)", "admin"),
+        ]
+        for who, login in rows:
+            self.stdout.write(f"  {who:<26} {login}")

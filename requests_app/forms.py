@@ -1,0 +1,229 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Office
+from accounts.validators import normalize_mobile, validate_thai_mobile
+from meters.models import MeterSize
+from requests_app.documents import validate_upload
+from requests_app.models import ServiceDocument
+
+
+class RequestForm(forms.Form):
+    """Filing a request: premises, meter, office, and the charter's documents.
+
+    Document fields are added per applicant kind; representative documents are
+    required only when the request is filed by a representative."""
+
+    office = forms.ModelChoiceField(
+        label=_("PEA office nearest the premises"),
+        queryset=Office.objects.filter(kind=Office.Kind.BRANCH, is_active=True),
+        empty_label=_("Choose an office"),
+    )
+    premises_address = forms.CharField(
+        label=_("Address of the premises"),
+        widget=forms.Textarea(attrs={"rows": 3, "autocomplete": "street-address"}),
+        help_text=_("House number, village, road, sub-district, district."),
+    )
+    premises_province = forms.CharField(label=_("Province"), max_length=100)
+    meter_size = forms.ModelChoiceField(
+        label=_("Meter size"),
+        queryset=MeterSize.objects.filter(is_active=True),
+        empty_label=_("Choose a meter size"),
+        help_text=_(
+            "Most homes need 5(15) A single phase. Larger loads need a larger meter."
+        ),
+    )
+    contact_phone = forms.CharField(
+        label=_("Phone number for the survey appointment"),
+        max_length=16,
+        validators=[validate_thai_mobile],
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+    preferred_date = forms.DateField(
+        label=_("Preferred survey date (optional)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    by_representative = forms.BooleanField(
+        label=_("I am filing for someone else (with a power of attorney)"),
+        required=False,
+    )
+    note = forms.CharField(
+        label=_("Anything we should know (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, service, applicant_kind, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.service = service
+        self.requirements = list(
+            ServiceDocument.objects.filter(
+                service=service,
+                applicant_kind__in=["any", applicant_kind, "representative"],
+            ).select_related("document_type")
+        )
+        self.document_fields = []
+        for req in self.requirements:
+            name = f"doc_{req.document_type_id}"
+            self.fields[name] = forms.FileField(
+                label=req.document_type.name,
+                required=False,
+                widget=forms.ClearableFileInput(
+                    attrs={
+                        "accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
+                    }
+                ),
+            )
+            self.fields[name].representative_only = (
+                req.applicant_kind == "representative"
+            )
+            self.fields[name].document_required = req.required
+            self.document_fields.append(name)
+
+    def clean_contact_phone(self):
+        return normalize_mobile(self.cleaned_data["contact_phone"])
+
+    def clean_preferred_date(self):
+        value = self.cleaned_data.get("preferred_date")
+        if value and value < timezone.localdate():
+            raise ValidationError(_("Choose today or a later date."))
+        return value
+
+    def clean(self):
+        data = super().clean()
+        by_rep = data.get("by_representative", False)
+        for name in self.document_fields:
+            field = self.fields[name]
+            upload = data.get(name)
+            if upload:
+                try:
+                    validate_upload(upload)
+                except ValidationError as exc:
+                    self.add_error(name, exc)
+                continue
+            needed = field.document_required and (
+                by_rep or not field.representative_only
+            )
+            if needed:
+                self.add_error(
+                    name, _("Please attach: %(name)s") % {"name": field.label}
+                )
+        return data
+
+    def documents(self) -> dict:
+        by_rep = self.cleaned_data.get("by_representative", False)
+        out = {}
+        for name in self.document_fields:
+            if self.fields[name].representative_only and not by_rep:
+                continue
+            if self.cleaned_data.get(name):
+                out[int(name.removeprefix("doc_"))] = self.cleaned_data[name]
+        return out
+
+    def request_data(self) -> dict:
+        keys = (
+            "office",
+            "premises_address",
+            "premises_province",
+            "meter_size",
+            "contact_phone",
+            "preferred_date",
+            "note",
+            "by_representative",
+        )
+        return {k: self.cleaned_data.get(k) for k in keys}
+
+
+class DocumentUploadForm(forms.Form):
+    document_type = forms.ChoiceField(label=_("Document"))
+    file = forms.FileField(label=_("File (PDF, JPEG or PNG)"))
+
+    def __init__(self, *args, document_types, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.types = {str(dt.pk): dt for dt in document_types}
+        self.fields["document_type"].choices = [
+            (k, v.name) for k, v in self.types.items()
+        ]
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        validate_upload(upload)
+        return upload
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (sent to the customer)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class AppointmentForm(forms.Form):
+    scheduled_for = forms.DateTimeField(
+        label=_("Date and time agreed with the customer"),
+        widget=forms.DateTimeInput(
+            attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+        ),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+    assignee = forms.ModelChoiceField(
+        label=_("Field staff"), queryset=None, required=False
+    )
+    note = forms.CharField(label=_("Note (optional)"), required=False)
+
+    def __init__(self, *args, staff, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = staff
+
+
+class SurveyForm(forms.Form):
+    findings = forms.CharField(
+        label=_("Findings (required when the wiring fails)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class PaymentForm(forms.Form):
+    amount = forms.DecimalField(
+        label=_("Cash received (baht)"), max_digits=12, decimal_places=2, min_value=0
+    )
+
+
+class InstallationForm(forms.Form):
+    serial = forms.CharField(label=_("Meter serial number"), max_length=32)
+    first_reading = forms.DecimalField(
+        label=_("First reading (kWh)"), max_digits=10, decimal_places=1, min_value=0
+    )
+
+
+class AssignForm(forms.Form):
+    assignee = forms.ModelChoiceField(
+        label=_("Assign to"), queryset=None, required=False, empty_label=_("Nobody")
+    )
+
+    def __init__(self, *args, staff, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = staff
+
+
+ACTION_FORMS = {
+    "reason": ReasonForm,
+    "note": NoteForm,
+    "appointment": AppointmentForm,
+    "survey": SurveyForm,
+    "fees": NoteForm,
+    "payment": PaymentForm,
+    "installation": InstallationForm,
+}

@@ -1,0 +1,142 @@
+"""Reads on service requests. Each selector owns its joins and its access rule:
+anyone outside the rule gets a 404, never another person's data."""
+
+from django.db.models import F, Prefetch, Q, QuerySet
+from django.http import Http404
+from django_fsm import has_transition_perm
+
+from accounts.models import User
+from requests_app.flows import as_flow
+from requests_app.models import (
+    FINAL_STATES,
+    Appointment,
+    Document,
+    RequestEvent,
+    ServiceRequest,
+)
+from requests_app.permissions import covers_office
+
+
+def _base() -> QuerySet:
+    return ServiceRequest.objects.select_related("service", "office", "meter_size")
+
+
+def request_list_for_customer(user: User) -> QuerySet:
+    # Served by req_applicant_idx (applicant, created_at DESC, id DESC).
+    return _base().filter(applicant=user).order_by("-created_at", "-id")
+
+
+def _with_details(qs: QuerySet) -> QuerySet:
+    return qs.select_related("applicant__profile", "assigned_to").prefetch_related(
+        Prefetch("events", queryset=RequestEvent.objects.select_related("actor")),
+        Prefetch(
+            "documents", queryset=Document.objects.select_related("document_type")
+        ),
+        Prefetch(
+            "appointments", queryset=Appointment.objects.select_related("assignee")
+        ),
+        "surveys",
+        "invoices__lines",
+    )
+
+
+def request_get_for_customer(user: User, reference: str) -> ServiceRequest:
+    request = _with_details(_base()).filter(applicant=user, reference=reference).first()
+    if request is None or not user.is_authenticated:
+        raise Http404
+    return as_flow(request)
+
+
+def office_scope_q(user: User, prefix: str = "office__") -> Q:
+    """Requests of the user's office; a supervisor's also covers offices below."""
+    if user.role == User.Role.ADMIN:
+        return Q()
+    if user.office_id is None:
+        return Q(pk__in=[])
+    if user.role == User.Role.SUPERVISOR:
+        return Q(**{f"{prefix}path__startswith": user.office.path})
+    return Q(**{f"{prefix}id": user.office_id})
+
+
+def request_get_for_staff(user: User, reference: str) -> ServiceRequest:
+    if not user.is_authenticated or not user.is_office_staff:
+        raise Http404
+    request = _with_details(_base()).filter(reference=reference).first()
+    if request is None or not covers_office(user, request.office):
+        raise Http404
+    return as_flow(request)
+
+
+def staff_queue(
+    user: User, *, state: str = "", service: str = "", q: str = "", include_closed=False
+) -> QuerySet:
+    """Open requests of the user's offices, oldest promise first (req_queue_idx)."""
+    qs = (
+        ServiceRequest.objects.filter(office_scope_q(user, prefix="office__"))
+        .select_related("service", "office", "applicant", "assigned_to", "meter_size")
+        .order_by(F("due_at").asc(nulls_last=True), "id")
+    )
+    if state:
+        qs = qs.filter(state=state)
+    elif not include_closed:
+        qs = qs.exclude(state__in=FINAL_STATES)
+    if service:
+        qs = qs.filter(service__code=service)
+    q = q.strip()
+    if q:
+        digits = q.replace("-", "").replace(" ", "")
+        match = Q(reference__iexact=q) | Q(reference__istartswith=q)
+        if digits.isdigit() and len(digits) >= 4:
+            match |= Q(contact_phone__endswith=digits) | Q(
+                applicant__phone__endswith=digits
+            )
+        else:
+            for word in q.split():
+                match |= (
+                    Q(applicant__first_name__icontains=word)
+                    | Q(applicant__last_name__icontains=word)
+                    | Q(applicant__profile__company_name__icontains=word)
+                )
+        qs = qs.filter(match)
+    return qs
+
+
+def document_get_for_user(user: User, token: str) -> Document:
+    document = (
+        Document.objects.select_related("request__office", "document_type")
+        .filter(token=token)
+        .first()
+    )
+    if document is None or not user.is_authenticated:
+        raise Http404
+    req = document.request
+    if req.applicant_id == user.pk:
+        return document
+    if user.is_office_staff and covers_office(user, req.office):
+        return document
+    raise Http404
+
+
+def actions_for(request: ServiceRequest, user: User, audience: str) -> list[dict]:
+    """The transitions this user may take now, with what the screen needs."""
+    request = as_flow(request)
+    actions = []
+    for t in request.get_available_state_transitions():
+        if t.custom.get("audience") != audience:
+            continue
+        if has_transition_perm(getattr(request, t.name), user):
+            actions.append({"name": t.name, **t.custom})
+    seen, unique = set(), []
+    for a in actions:
+        if a["name"] not in seen:
+            seen.add(a["name"])
+            unique.append(a)
+    return unique
+
+
+def staff_members_for(request: ServiceRequest) -> QuerySet:
+    return (
+        User.objects.filter(office=request.office, is_active=True)
+        .exclude(role=User.Role.CUSTOMER)
+        .order_by("first_name", "username")
+    )

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from requests_app import staff_views as views
+
+app_name = "staff"
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("file/", views.file_walk_in, name="file"),
+    path("requests/<str:reference>/", views.detail, name="detail"),
+    path("requests/<str:reference>/assign/", views.assign, name="assign"),
+    path("requests/<str:reference>/act/<slug:action>/", views.act, name="act"),
+]

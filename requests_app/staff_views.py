@@ -1,0 +1,303 @@
+"""Counter, field and supervisor screens: the office queue and request handling."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.forms import CustomerDetailsForm
+from accounts.models import CustomerProfile, User
+from accounts.services import customer_create
+from accounts.validators import normalize_digits, normalize_mobile
+from meters.services import installation_record
+from payments.services import payment_record_cash, request_quote_fees
+from requests_app import selectors, services
+from requests_app.display import promise_text, sla_status, step_text
+from requests_app.exceptions import ServiceError
+from requests_app.forms import ACTION_FORMS, AssignForm, RequestForm
+from requests_app.models import ServiceType, State
+
+PAGE_SIZE = 25
+
+
+def staff_required(view):
+    @wraps(view)
+    @login_required
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_office_staff:
+            raise PermissionDenied(_("This page is for PEA staff."))
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@staff_required
+def queue(request):
+    params = {k: request.GET.get(k, "") for k in ("state", "service", "q")}
+    qs = selectors.staff_queue(request.user, **params)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    now = timezone.now()
+    rows = [{"r": r, "sla": sla_status(r, now)} for r in page.object_list]
+    keep = "&".join(f"{k}={v}" for k, v in params.items() if v)
+    return render(
+        request,
+        "staff/queue.html",
+        {
+            "page": page,
+            "rows": rows,
+            "params": params,
+            "keep": keep,
+            "states": State.choices,
+            "services": ServiceType.objects.filter(is_active=True),
+        },
+    )
+
+
+def _staff_detail_context(req, user, forms=None):
+    staff = selectors.staff_members_for(req)
+    actions = selectors.actions_for(req, user, "staff")
+    forms = forms or {}
+    for action in actions:
+        form_cls = ACTION_FORMS[action["form"]]
+        if action["name"] in forms:
+            action["form_obj"] = forms[action["name"]]
+        elif action["form"] == "appointment":
+            action["form_obj"] = form_cls(staff=staff, prefix=action["name"])
+        elif action["form"] == "payment":
+            invoice = next(
+                (i for i in req.invoices.all() if i.status == "unpaid"), None
+            )
+            action["form_obj"] = form_cls(
+                prefix=action["name"],
+                initial={"amount": invoice.total if invoice else None},
+            )
+        else:
+            action["form_obj"] = form_cls(prefix=action["name"])
+    return {
+        "req": req,
+        "step": step_text(req),
+        "promise": promise_text(req),
+        "sla": sla_status(req, timezone.now()),
+        "actions": actions,
+        "assign_form": AssignForm(
+            staff=staff, initial={"assignee": req.assigned_to_id}
+        ),
+        "missing": services.missing_document_types(req) if req.is_open else [],
+        "account": getattr(req, "electricity_account", None)
+        if req.state == "closed"
+        else None,
+        "invoice": next(
+            (i for i in req.invoices.all() if i.status != "cancelled"), None
+        ),
+        "profile": getattr(req.applicant, "profile", None),
+    }
+
+
+@staff_required
+def detail(request, reference):
+    req = selectors.request_get_for_staff(request.user, reference)
+    return render(
+        request, "staff/request_detail.html", _staff_detail_context(req, request.user)
+    )
+
+
+def _perform(name, form, req, user, expected):
+    data = form.cleaned_data
+    common = {"request": req, "user": user, "expected_state": expected}
+    if name == "accept":
+        return services.request_accept(**common, note=data.get("note", ""))
+    if name == "return_for_documents":
+        return services.request_return_for_documents(**common, reason=data["reason"])
+    if name == "reject":
+        return services.request_reject(**common, reason=data["reason"])
+    if name == "cancel":
+        return services.request_cancel(**common, reason=data["reason"])
+    if name == "book_survey":
+        return services.request_book_survey(
+            **common,
+            scheduled_for=data["scheduled_for"],
+            assignee=data.get("assignee"),
+            note=data.get("note", ""),
+        )
+    if name == "book_installation":
+        return services.request_book_installation(
+            **common,
+            scheduled_for=data["scheduled_for"],
+            assignee=data.get("assignee"),
+            note=data.get("note", ""),
+        )
+    if name in ("record_survey_passed", "record_survey_failed"):
+        return services.request_record_survey(
+            **common,
+            passed=name == "record_survey_passed",
+            findings=data.get("findings", ""),
+        )
+    if name == "quote_fees":
+        return request_quote_fees(**common, note=data.get("note", ""))
+    if name == "record_payment":
+        invoice = next((i for i in req.invoices.all() if i.status == "unpaid"), None)
+        if invoice is None:
+            raise ServiceError(_("There is no unpaid invoice for this request."))
+        return payment_record_cash(invoice=invoice, user=user, amount=data["amount"])
+    if name == "record_installation":
+        return installation_record(
+            **common, serial=data["serial"], first_reading=data["first_reading"]
+        )
+    raise Http404
+
+
+@staff_required
+@require_POST
+def act(request, reference, action):
+    req = selectors.request_get_for_staff(request.user, reference)
+    allowed = {a["name"]: a for a in selectors.actions_for(req, request.user, "staff")}
+    if action not in allowed:
+        current = State(req.state).label
+        messages.error(
+            request,
+            _("This action is no longer possible: the request is now “%(state)s”.")
+            % {"state": current},
+        )
+        return redirect(req.staff_url())
+    form_cls = ACTION_FORMS[allowed[action]["form"]]
+    kwargs = (
+        {"staff": selectors.staff_members_for(req)}
+        if allowed[action]["form"] == "appointment"
+        else {}
+    )
+    form = form_cls(request.POST, prefix=action, **kwargs)
+    if form.is_valid():
+        try:
+            _perform(
+                action, form, req, request.user, request.POST.get("expected_state")
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+            return redirect(req.staff_url())
+        else:
+            messages.success(
+                request, _("Done: %(action)s.") % {"action": allowed[action]["label"]}
+            )
+            return redirect(req.staff_url())
+    req = selectors.request_get_for_staff(request.user, reference)
+    ctx = _staff_detail_context(req, request.user, forms={action: form})
+    ctx["open_action"] = action
+    return render(request, "staff/request_detail.html", ctx, status=400)
+
+
+@staff_required
+@require_POST
+def assign(request, reference):
+    req = selectors.request_get_for_staff(request.user, reference)
+    if request.POST.get("claim"):
+        assignee = request.user
+    else:
+        form = AssignForm(request.POST, staff=selectors.staff_members_for(req))
+        if not form.is_valid():
+            messages.error(request, _("Choose a member of this office's staff."))
+            return redirect(req.staff_url())
+        assignee = form.cleaned_data["assignee"]
+    try:
+        services.request_assign(request=req, user=request.user, assignee=assignee)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Assignment saved."))
+    return redirect(req.staff_url())
+
+
+def _find_customer(lookup: str):
+    value = lookup.strip()
+    if not value:
+        return None
+    digits = normalize_digits(value)
+    return (
+        User.objects.filter(role=User.Role.CUSTOMER)
+        .filter(Q(phone=normalize_mobile(value)) | Q(profile__national_id=digits))
+        .select_related("profile")
+        .first()
+    )
+
+
+@staff_required
+def file_walk_in(request):
+    """Counter staff file a request for a walk-in customer (found or new)."""
+    service = get_object_or_404(
+        ServiceType, code=request.GET.get("service") or "new-connection"
+    )
+    lookup = request.POST.get("lookup", request.GET.get("lookup", ""))
+    found = _find_customer(lookup)
+    kind = (
+        found.profile.kind
+        if found
+        else request.POST.get("kind", CustomerProfile.Kind.INDIVIDUAL)
+    )
+    customer_form = (
+        None
+        if found
+        else CustomerDetailsForm(
+            request.POST
+            if request.method == "POST" and request.POST.get("step") == "file"
+            else None,
+            prefix="c",
+        )
+    )
+    request_form = RequestForm(
+        request.POST if request.POST.get("step") == "file" else None,
+        request.FILES if request.POST.get("step") == "file" else None,
+        service=service,
+        applicant_kind=kind,
+        initial={
+            "office": request.user.office_id,
+            "contact_phone": found.phone if found else "",
+        },
+    )
+    if request.method == "POST" and request.POST.get("step") == "file":
+        ok = request_form.is_valid() and (
+            customer_form is None or customer_form.is_valid()
+        )
+        if ok:
+            try:
+                customer = found or customer_create(
+                    data=customer_form.cleaned_data, password=None
+                )
+                created = services.request_submit(
+                    applicant=customer,
+                    service=service,
+                    data=request_form.request_data(),
+                    documents=request_form.documents(),
+                    created_by=request.user,
+                    channel="counter",
+                )
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    request_form.add_error(
+                        field if field in request_form.fields else None, errors
+                    )
+            else:
+                messages.success(
+                    request, _("Request %(ref)s filed.") % {"ref": created.reference}
+                )
+                return redirect(created.staff_url())
+    return render(
+        request,
+        "staff/file_walk_in.html",
+        {
+            "service": service,
+            "lookup": lookup,
+            "found": found,
+            "customer_form": customer_form,
+            "form": request_form,
+        },
+    )

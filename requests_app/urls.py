@@ -1,0 +1,14 @@
+from django.urls import path
+
+from requests_app import views
+
+app_name = "requests"
+urlpatterns = [
+    path("", views.my_requests, name="mine"),
+    path("new/<slug:code>/", views.file_request, name="file"),
+    path("services/<slug:code>/", views.service_info, name="service"),
+    path("documents/<str:token>/", views.document_download, name="document"),
+    path("<str:reference>/", views.request_detail, name="detail"),
+    path("<str:reference>/documents/", views.document_upload, name="upload"),
+    path("<str:reference>/<slug:action>/", views.customer_action, name="action"),
+]

@@ -1,0 +1,203 @@
+"""Customer screens: catalog, filing, my requests, request detail, documents."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from requests_app import selectors, services
+from requests_app.display import promise_text, sla_status, step_text
+from requests_app.exceptions import ServiceError
+from requests_app.forms import DocumentUploadForm, NoteForm, ReasonForm, RequestForm
+from requests_app.models import ServiceType
+
+PAGE_SIZE = 20
+
+
+def home(request):
+    if request.user.is_authenticated and request.user.is_office_staff:
+        return redirect("staff:queue")
+    services_ = ServiceType.objects.filter(is_active=True).prefetch_related(
+        "documents__document_type"
+    )
+    return render(request, "requests_app/home.html", {"services": services_})
+
+
+def service_info(request, code):
+    service = get_object_or_404(ServiceType, code=code, is_active=True)
+    return render(
+        request,
+        "requests_app/service_info.html",
+        {
+            "service": service,
+            "documents": service.documents.select_related("document_type"),
+        },
+    )
+
+
+def _customer_only(user):
+    if not user.is_customer:
+        raise PermissionDenied(_("Staff file requests from the counter screen."))
+    if not hasattr(user, "profile"):
+        raise PermissionDenied(_("Complete your profile first."))
+
+
+@login_required
+def file_request(request, code):
+    _customer_only(request.user)
+    service = get_object_or_404(ServiceType, code=code, is_active=True)
+    form = RequestForm(
+        request.POST or None,
+        request.FILES or None,
+        service=service,
+        applicant_kind=request.user.profile.kind,
+        initial={"contact_phone": request.user.phone},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = services.request_submit(
+                applicant=request.user,
+                service=service,
+                data=form.request_data(),
+                documents=form.documents(),
+                created_by=request.user,
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(
+                request,
+                _("Request %(ref)s filed. We will keep you informed by SMS.")
+                % {"ref": created.reference},
+            )
+            return redirect(created.get_absolute_url())
+    return render(
+        request, "requests_app/file_request.html", {"form": form, "service": service}
+    )
+
+
+@login_required
+def my_requests(request):
+    page = Paginator(
+        selectors.request_list_for_customer(request.user), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    now = timezone.now()
+    rows = [
+        {
+            "r": r,
+            "step": step_text(r),
+            "promise": promise_text(r),
+            "sla": sla_status(r, now),
+        }
+        for r in page.object_list
+    ]
+    return render(
+        request, "requests_app/my_requests.html", {"page": page, "rows": rows}
+    )
+
+
+def _detail_context(req, user, audience):
+    return {
+        "req": req,
+        "step": step_text(req),
+        "promise": promise_text(req),
+        "sla": sla_status(req, timezone.now()),
+        "actions": selectors.actions_for(req, user, audience),
+        "missing": services.missing_document_types(req) if req.is_open else [],
+        "account": getattr(req, "electricity_account", None)
+        if req.state == "closed"
+        else None,
+        "invoice": next(
+            (i for i in req.invoices.all() if i.status != "cancelled"), None
+        ),
+    }
+
+
+@login_required
+def request_detail(request, reference):
+    req = selectors.request_get_for_customer(request.user, reference)
+    ctx = _detail_context(req, request.user, "customer")
+    ctx["upload_form"] = DocumentUploadForm(
+        document_types=[d.document_type for d in req.service.documents.all()]
+    )
+    return render(request, "requests_app/request_detail.html", ctx)
+
+
+@login_required
+@require_POST
+def customer_action(request, reference, action):
+    req = selectors.request_get_for_customer(request.user, reference)
+    expected = request.POST.get("expected_state")
+    try:
+        if action == "cancel":
+            form = ReasonForm(request.POST)
+            reason = request.POST.get("reason", "")
+            services.request_cancel(
+                request=req, user=request.user, reason=reason, expected_state=expected
+            )
+            messages.success(request, _("Your request was cancelled."))
+        elif action == "resubmit":
+            form = NoteForm(request.POST)
+            form.is_valid()
+            services.request_resubmit(
+                request=req,
+                user=request.user,
+                expected_state=expected,
+                note=form.cleaned_data.get("note", ""),
+            )
+            messages.success(
+                request, _("Sent back to PEA. We will check your documents again.")
+            )
+        else:
+            raise Http404
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    return redirect(req.get_absolute_url())
+
+
+@login_required
+@require_POST
+def document_upload(request, reference):
+    req = selectors.request_get_for_customer(request.user, reference)
+    if req.state not in ("submitted", "returned"):
+        messages.error(
+            request, _("Documents can be added only before the request is accepted.")
+        )
+        return redirect(req.get_absolute_url())
+    form = DocumentUploadForm(
+        request.POST,
+        request.FILES,
+        document_types=[d.document_type for d in req.service.documents.all()],
+    )
+    if form.is_valid():
+        services.document_attach(
+            request=req,
+            document_type=form.types[form.cleaned_data["document_type"]],
+            uploaded=form.cleaned_data["file"],
+            user=request.user,
+        )
+        messages.success(request, _("Document added."))
+        return redirect(req.get_absolute_url())
+    ctx = _detail_context(req, request.user, "customer")
+    ctx["upload_form"] = form
+    return render(request, "requests_app/request_detail.html", ctx, status=400)
+
+
+@login_required
+def document_download(request, token):
+    document = selectors.document_get_for_user(request.user, token)
+    response = FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=f"{document.request.reference}-{document.document_type.code}.{document.extension}",
+        content_type=document.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,104 @@
+"""Screenshots of the main pages, Thai and English, phone and desktop width.
+
+    python scripts/screenshots.py http://127.0.0.1:8000 OUTDIR
+
+Runs against a portal loaded with demo data (scripts/demo.sh). For looking at
+what we build; not a test.
+"""
+
+import os
+import re
+import sys
+
+from playwright.sync_api import sync_playwright
+
+BASE, OUT = sys.argv[1].rstrip("/"), sys.argv[2]
+PASSWORD = "demo1234!"
+SIZES = {"phone": (390, 844), "desktop": (1366, 900)}
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def login(page, username):
+    page.goto(f"{BASE}/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form.stack button[type=submit]")
+
+
+def shoot(browser, who, pages, lang):
+    for size, (w, h) in SIZES.items():
+        ctx = browser.new_context(viewport={"width": w, "height": h})
+        ctx.add_cookies([{"name": "pea_language", "value": lang, "url": BASE}])
+        page = ctx.new_page()
+        if who:
+            login(page, who)
+        for name, path in pages:
+            if callable(path):
+                path = path(page)
+            page.goto(BASE + path)
+            page.screenshot(
+                path=os.path.join(OUT, f"{name}-{lang}-{size}.png"), full_page=True
+            )
+        ctx.close()
+
+
+def first_link(pattern):
+    def find(page):
+        page.goto(BASE + pattern[0])
+        href = page.locator(pattern[1]).first.get_attribute("href")
+        return href
+
+    return find
+
+
+def main():
+    os.makedirs(OUT, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"),
+            args=ARGS,
+        )
+        for lang in ("th", "en"):
+            shoot(browser, None, [("home", "/"), ("signup", "/accounts/signup/")], lang)
+            shoot(
+                browser,
+                "0812345671",
+                [
+                    ("my-requests", "/requests/"),
+                    ("file", "/requests/new/new-connection/"),
+                    ("request-detail", first_link(("/requests/", "a.request-link"))),
+                ],
+                lang,
+            )
+            shoot(
+                browser,
+                "counter",
+                [
+                    ("queue", "/staff/"),
+                    (
+                        "staff-detail",
+                        first_link(("/staff/?state=fees_quoted", "table.queue a")),
+                    ),
+                    (
+                        "staff-survey",
+                        first_link(("/staff/?state=survey_booked", "table.queue a")),
+                    ),
+                    ("walk-in", "/staff/file/"),
+                ],
+                lang,
+            )
+        browser.close()
+    print("\n".join(sorted(f for f in os.listdir(OUT) if re.search(r"\.png$", f))))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Run the whole test suite (browser journeys included when Chromium is present).
+# Uses DATABASE_URL / CELERY_BROKER_URL when set (CI: PostgreSQL and Redis),
+# otherwise SQLite. Extra arguments go to pytest.
+source "$(dirname "$0")/bootstrap.sh"
+python manage.py compilemessages_py -v0
+set +e
+python -m pytest -m "not slow" "$@"
+rc=$?
+set -e
+# pytest's 5 means "no test ran": that is a failure here, never a pass.
+exit $rc

@@ -1,0 +1,134 @@
+"""Shared fixtures: the base set of actors every permission test uses
+(healthchecks' alice/bob/charlie), and the browser set-up for Debian's Chromium.
+
+Services: tests run against whatever DATABASE_URL / CELERY_BROKER_URL name (CI:
+PostgreSQL and Redis). With REQUIRE_SERVICES=1 (CI) a test that needs a service
+it cannot reach fails instead of skipping.
+"""
+
+import os
+import shutil
+import tempfile
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # live_server + sync page
+
+from tests import factories  # noqa: E402
+
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES", "").lower() in ("1", "true", "yes")
+
+
+def pytest_collection_modifyitems(config, items):
+    chromium = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+    if os.path.exists(chromium):
+        return
+    if REQUIRE_SERVICES:
+        raise pytest.UsageError(f"Browser tests are required but {chromium} is missing")
+    skip = pytest.mark.skip(reason=f"Chromium not installed at {chromium} (bash .ci/run installs it)")
+    for item in items:
+        if "e2e" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _private_storage(settings, tmp_path):
+    """Each test gets its own private document store."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "private"), "base_url": None},
+        },
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    from django.core.files.storage import storages
+
+    storages._storages = {}
+    yield
+    storages._storages = {}
+
+
+@pytest.fixture
+def offices(db):
+    return factories.office_tree()
+
+
+@pytest.fixture
+def office(offices):
+    return offices["branch"]
+
+
+@pytest.fixture
+def other_office(offices):
+    return offices["other_branch"]
+
+
+@pytest.fixture
+def customer(db):
+    return factories.CustomerFactory(username="alice")
+
+
+@pytest.fixture
+def other_customer(db):
+    return factories.CustomerFactory(username="bob")
+
+
+@pytest.fixture
+def counter(office):
+    return factories.StaffFactory(username="charlie", role="counter", office=office)
+
+
+@pytest.fixture
+def surveyor(office):
+    return factories.StaffFactory(username="sam", role="surveyor", office=office)
+
+
+@pytest.fixture
+def technician(office):
+    return factories.StaffFactory(username="tom", role="technician", office=office)
+
+
+@pytest.fixture
+def other_counter(other_office):
+    return factories.StaffFactory(username="dave", role="counter", office=other_office)
+
+
+@pytest.fixture
+def supervisor(offices):
+    # Supervises the province office, so every branch below it.
+    return factories.StaffFactory(username="erin", role="supervisor", office=offices["province"])
+
+
+@pytest.fixture
+def new_connection(db):
+    from requests_app.models import ServiceType
+
+    return ServiceType.objects.get(code="new-connection")
+
+
+@pytest.fixture
+def submitted_request(customer, office, new_connection):
+    return factories.submit_request(customer=customer, office=office)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"),
+        "args": [
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+            "--no-first-run", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def screenshot_dir():
+    path = os.environ.get("SCREENSHOT_DIR") or tempfile.mkdtemp(prefix="pea-shots-")
+    os.makedirs(path, exist_ok=True)
+    yield path
+    if not os.environ.get("SCREENSHOT_DIR"):
+        shutil.rmtree(path, ignore_errors=True)

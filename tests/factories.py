@@ -1,0 +1,116 @@
+"""factory-boy factories and helpers that build requests through the services."""
+
+import io
+
+import factory
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from accounts.models import CustomerProfile, Office, User
+
+# The smallest files whose content passes the type check.
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+JPEG_BYTES = b"\xff\xd8\xff\xe0" + b"\x00" * 64
+
+
+
+def national_id(seq: int) -> str:
+    """A valid 13-digit ID derived from a sequence number."""
+    base = f"1{seq:011d}"[:12]
+    total = sum(int(d) * (13 - i) for i, d in enumerate(base))
+    return base + str((11 - total % 11) % 10)
+
+
+def office_tree() -> dict:
+    region = Office.objects.create(code="R1", name_th="ภาค 1", name_en="Region 1", kind="region", path="R1/")
+    province = Office.objects.create(
+        code="P11", name_th="กฟจ.ทดสอบ", name_en="Test Province", kind="province",
+        parent=region, path="R1/P11/",
+    )
+    branch = Office.objects.create(
+        code="B111", name_th="กฟส.สาขาหนึ่ง", name_en="Branch One", kind="branch",
+        parent=province, path="R1/P11/B111/",
+    )
+    other_province = Office.objects.create(
+        code="P12", name_th="กฟจ.อื่น", name_en="Other Province", kind="province",
+        parent=region, path="R1/P12/",
+    )
+    other_branch = Office.objects.create(
+        code="B121", name_th="กฟส.สาขาสอง", name_en="Branch Two", kind="branch",
+        parent=other_province, path="R1/P12/B121/",
+    )
+    return {"region": region, "province": province, "branch": branch,
+            "other_province": other_province, "other_branch": other_branch}
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    email = factory.LazyAttribute(lambda o: f"{o.username}@example.test")
+    phone = factory.Sequence(lambda n: f"08{n:08d}")
+    password = factory.django.Password("correct-horse-battery")
+    preferred_language = "th"
+
+
+class CustomerFactory(UserFactory):
+    role = User.Role.CUSTOMER
+    profile = factory.RelatedFactory(
+        "tests.factories.ProfileFactory", factory_related_name="user"
+    )
+
+
+class ProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CustomerProfile
+
+    kind = CustomerProfile.Kind.INDIVIDUAL
+    national_id = factory.Sequence(lambda n: national_id(n + 1))
+    address = "99 หมู่ 1 ต.ในเมือง อ.เมือง จ.ขอนแก่น 40000"
+
+
+class StaffFactory(UserFactory):
+    role = User.Role.COUNTER
+
+
+def pdf(name="doc.pdf") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, PDF_BYTES, content_type="application/pdf")
+
+
+def documents_for(service, kind="individual", by_representative=False) -> dict:
+    from requests_app.services import required_document_types
+
+    return {
+        dt.pk: pdf(f"{dt.code}.pdf")
+        for dt in required_document_types(
+            service=service, applicant_kind=kind, by_representative=by_representative
+        )
+    }
+
+
+def submit_request(*, customer, office, meter_code="5(15)-1", **extra):
+    from meters.models import MeterSize
+    from requests_app.models import ServiceType
+    from requests_app.services import request_submit
+
+    service = ServiceType.objects.get(code="new-connection")
+    data = {
+        "office": office,
+        "premises_address": "12 ถ.มิตรภาพ ต.ในเมือง อ.เมือง จ.ขอนแก่น",
+        "meter_size": MeterSize.objects.get(code=meter_code),
+        "contact_phone": customer.phone or "0812345678",
+        **extra,
+    }
+    return request_submit(
+        applicant=customer, service=service, data=data,
+        documents=documents_for(service, customer.profile.kind, extra.get("by_representative", False)),
+        created_by=customer,
+    )
+
+
+def file_like(data: bytes) -> io.BytesIO:
+    return io.BytesIO(data)
