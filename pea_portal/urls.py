@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from core.views import healthz
 from requests_app import views as request_views
 
 urlpatterns = [
@@ -11,4 +12,5 @@ urlpatterns = [
     path("requests/", include("requests_app.urls")),
     path("staff/", include("requests_app.staff_urls")),
     path("admin/", admin.site.urls),
+    path("healthz", healthz, name="healthz"),
 ]

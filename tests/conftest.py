@@ -16,7 +16,11 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # live_server + sync
 
 from tests import factories  # noqa: E402
 
-REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES", "").lower() in ("1", "true", "yes")
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES", "").lower() in (
+    "1",
+    "true",
+    "yes",
+)
 
 
 def pytest_collection_modifyitems(config, items):
@@ -25,7 +29,9 @@ def pytest_collection_modifyitems(config, items):
         return
     if REQUIRE_SERVICES:
         raise pytest.UsageError(f"Browser tests are required but {chromium} is missing")
-    skip = pytest.mark.skip(reason=f"Chromium not installed at {chromium} (bash .ci/run installs it)")
+    skip = pytest.mark.skip(
+        reason=f"Chromium not installed at {chromium} (bash .ci/run installs it)"
+    )
     for item in items:
         if "e2e" in item.keywords:
             item.add_marker(skip)
@@ -40,7 +46,9 @@ def _private_storage(settings, tmp_path):
             "BACKEND": "django.core.files.storage.FileSystemStorage",
             "OPTIONS": {"location": str(tmp_path / "private"), "base_url": None},
         },
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        "staticfiles": {
+            "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        },
     }
     from django.core.files.storage import storages
 
@@ -97,7 +105,9 @@ def other_counter(other_office):
 @pytest.fixture
 def supervisor(offices):
     # Supervises the province office, so every branch below it.
-    return factories.StaffFactory(username="erin", role="supervisor", office=offices["province"])
+    return factories.StaffFactory(
+        username="erin", role="supervisor", office=offices["province"]
+    )
 
 
 @pytest.fixture
@@ -118,9 +128,14 @@ def browser_type_launch_args(browser_type_launch_args):
         **browser_type_launch_args,
         "executable_path": os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"),
         "args": [
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-            "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync",
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
         ],
     }
 

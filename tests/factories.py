@@ -13,7 +13,6 @@ PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 JPEG_BYTES = b"\xff\xd8\xff\xe0" + b"\x00" * 64
 
 
-
 def national_id(seq: int) -> str:
     """A valid 13-digit ID derived from a sequence number."""
     base = f"1{seq:011d}"[:12]
@@ -22,25 +21,48 @@ def national_id(seq: int) -> str:
 
 
 def office_tree() -> dict:
-    region = Office.objects.create(code="R1", name_th="ภาค 1", name_en="Region 1", kind="region", path="R1/")
+    region = Office.objects.create(
+        code="R1", name_th="ภาค 1", name_en="Region 1", kind="region", path="R1/"
+    )
     province = Office.objects.create(
-        code="P11", name_th="กฟจ.ทดสอบ", name_en="Test Province", kind="province",
-        parent=region, path="R1/P11/",
+        code="P11",
+        name_th="กฟจ.ทดสอบ",
+        name_en="Test Province",
+        kind="province",
+        parent=region,
+        path="R1/P11/",
     )
     branch = Office.objects.create(
-        code="B111", name_th="กฟส.สาขาหนึ่ง", name_en="Branch One", kind="branch",
-        parent=province, path="R1/P11/B111/",
+        code="B111",
+        name_th="กฟส.สาขาหนึ่ง",
+        name_en="Branch One",
+        kind="branch",
+        parent=province,
+        path="R1/P11/B111/",
     )
     other_province = Office.objects.create(
-        code="P12", name_th="กฟจ.อื่น", name_en="Other Province", kind="province",
-        parent=region, path="R1/P12/",
+        code="P12",
+        name_th="กฟจ.อื่น",
+        name_en="Other Province",
+        kind="province",
+        parent=region,
+        path="R1/P12/",
     )
     other_branch = Office.objects.create(
-        code="B121", name_th="กฟส.สาขาสอง", name_en="Branch Two", kind="branch",
-        parent=other_province, path="R1/P12/B121/",
+        code="B121",
+        name_th="กฟส.สาขาสอง",
+        name_en="Branch Two",
+        kind="branch",
+        parent=other_province,
+        path="R1/P12/B121/",
     )
-    return {"region": region, "province": province, "branch": branch,
-            "other_province": other_province, "other_branch": other_branch}
+    return {
+        "region": region,
+        "province": province,
+        "branch": branch,
+        "other_province": other_province,
+        "other_branch": other_branch,
+    }
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -58,6 +80,9 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 class CustomerFactory(UserFactory):
+    class Meta:
+        skip_postgeneration_save = True
+
     role = User.Role.CUSTOMER
     profile = factory.RelatedFactory(
         "tests.factories.ProfileFactory", factory_related_name="user"
@@ -106,8 +131,12 @@ def submit_request(*, customer, office, meter_code="5(15)-1", **extra):
         **extra,
     }
     return request_submit(
-        applicant=customer, service=service, data=data,
-        documents=documents_for(service, customer.profile.kind, extra.get("by_representative", False)),
+        applicant=customer,
+        service=service,
+        data=data,
+        documents=documents_for(
+            service, customer.profile.kind, extra.get("by_representative", False)
+        ),
         created_by=customer,
     )
 
