@@ -2,10 +2,12 @@
 
 from functools import wraps
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -238,24 +240,28 @@ def file_walk_in(request):
     )
     lookup = request.POST.get("lookup", request.GET.get("lookup", ""))
     found = _find_customer(lookup)
-    kind = (
-        found.profile.kind
-        if found
-        else request.POST.get("kind", CustomerProfile.Kind.INDIVIDUAL)
+    # The documents depend on the kind of customer, so the kind is chosen
+    # before the form is shown (?kind=juristic) and fixed while filling it.
+    kind = request.POST.get(
+        "kind", request.GET.get("kind", CustomerProfile.Kind.INDIVIDUAL)
     )
-    customer_form = (
-        None
-        if found
-        else CustomerDetailsForm(
-            request.POST
-            if request.method == "POST" and request.POST.get("step") == "file"
-            else None,
-            prefix="c",
+    if kind not in CustomerProfile.Kind.values:
+        kind = CustomerProfile.Kind.INDIVIDUAL
+    if found:
+        kind = found.profile.kind
+    posted = request.method == "POST" and request.POST.get("step") == "file"
+    customer_form = None
+    if not found:
+        customer_form = CustomerDetailsForm(
+            request.POST if posted else None, prefix="c", initial={"kind": kind}
         )
-    )
+        customer_form.fields["kind"].widget = forms.HiddenInput()
+        if posted:
+            customer_form.data = customer_form.data.copy()
+            customer_form.data["c-kind"] = kind
     request_form = RequestForm(
-        request.POST if request.POST.get("step") == "file" else None,
-        request.FILES if request.POST.get("step") == "file" else None,
+        request.POST if posted else None,
+        request.FILES if posted else None,
         service=service,
         applicant_kind=kind,
         initial={
@@ -263,23 +269,26 @@ def file_walk_in(request):
             "contact_phone": found.phone if found else "",
         },
     )
-    if request.method == "POST" and request.POST.get("step") == "file":
-        ok = request_form.is_valid() and (
-            customer_form is None or customer_form.is_valid()
-        )
-        if ok:
+    if posted:
+        # Validate both forms so every error shows at once.
+        valid = [
+            request_form.is_valid(),
+            customer_form is None or customer_form.is_valid(),
+        ]
+        if all(valid):
             try:
-                customer = found or customer_create(
-                    data=customer_form.cleaned_data, password=None
-                )
-                created = services.request_submit(
-                    applicant=customer,
-                    service=service,
-                    data=request_form.request_data(),
-                    documents=request_form.documents(),
-                    created_by=request.user,
-                    channel="counter",
-                )
+                with transaction.atomic():
+                    customer = found or customer_create(
+                        data=customer_form.cleaned_data, password=None
+                    )
+                    created = services.request_submit(
+                        applicant=customer,
+                        service=service,
+                        data=request_form.request_data(),
+                        documents=request_form.documents(),
+                        created_by=request.user,
+                        channel="counter",
+                    )
             except ValidationError as exc:
                 for field, errors in exc.message_dict.items():
                     request_form.add_error(
@@ -297,6 +306,8 @@ def file_walk_in(request):
             "service": service,
             "lookup": lookup,
             "found": found,
+            "kind": kind,
+            "kinds": CustomerProfile.Kind.choices,
             "customer_form": customer_form,
             "form": request_form,
         },

@@ -1,0 +1,108 @@
+"""Counter staff file a request for a walk-in customer."""
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import User
+from meters.models import MeterSize
+from requests_app.models import ServiceRequest
+from requests_app.services import required_document_types
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def _request_fields(office, service, kind):
+    data = {
+        "step": "file",
+        "kind": kind,
+        "office": office.pk,
+        "premises_address": "7 หมู่ 2 ต.บ้านเป็ด อ.เมือง",
+        "premises_province": "ขอนแก่น",
+        "meter_size": MeterSize.objects.get(code="5(15)-1").pk,
+        "contact_phone": "0877777777",
+    }
+    for dt in required_document_types(
+        service=service, applicant_kind=kind, by_representative=False
+    ):
+        data[f"doc_{dt.pk}"] = factories.pdf(f"{dt.code}.pdf")
+    return data
+
+
+def test_it_files_for_a_new_walk_in_customer_and_creates_their_account(
+    client, counter, office, new_connection
+):
+    client.force_login(counter)
+    data = _request_fields(office, new_connection, "individual")
+    data.update(
+        {
+            "c-first_name": "ประยูร",
+            "c-last_name": "มาหา",
+            "c-phone": "0877777777",
+            "c-national_id": factories.national_id(4242),
+            "c-preferred_language": "th",
+        }
+    )
+    response = client.post(reverse("staff:file"), data)
+
+    created = ServiceRequest.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == created.staff_url()
+    assert created.channel == "counter"
+    assert created.created_by == counter
+    customer = User.objects.get(phone="0877777777")
+    assert created.applicant == customer
+    assert not customer.has_usable_password()
+    assert customer.profile.national_id == factories.national_id(4242)
+
+
+def test_it_files_for_a_customer_found_by_national_id(
+    client, counter, customer, office, new_connection
+):
+    client.force_login(counter)
+    data = _request_fields(office, new_connection, "individual")
+    data["lookup"] = customer.profile.national_id
+    response = client.post(reverse("staff:file"), data)
+
+    assert response.status_code == 302
+    assert ServiceRequest.objects.get().applicant == customer
+    assert User.objects.filter(role="customer").count() == 1
+
+
+def test_a_juristic_walk_in_is_asked_for_the_company_documents(client, counter, office):
+    client.force_login(counter)
+    page = client.get(reverse("staff:file") + "?kind=juristic").content.decode()
+    assert "company-certificate" not in page  # codes are not shown, names are
+    assert "ภ.พ.20" in page or "P.P.20" in page
+
+
+def test_a_rejected_walk_in_form_keeps_what_was_typed_and_creates_nothing(
+    client, counter, office, new_connection
+):
+    client.force_login(counter)
+    data = _request_fields(office, new_connection, "individual")
+    data.update(
+        {
+            "c-first_name": "ประยูร",
+            "c-last_name": "มาหา",
+            "c-phone": "0877777777",
+            "c-national_id": "1234567890123",  # checksum fails
+            "c-preferred_language": "th",
+        }
+    )
+    response = client.post(reverse("staff:file"), data)
+
+    assert response.status_code == 200
+    assert "c-national_id" in response.context["customer_form"].errors or (
+        "national_id" in response.context["customer_form"].errors
+    )
+    html = response.content.decode()
+    assert 'value="ประยูร"' in html
+    assert "7 หมู่ 2 ต.บ้านเป็ด อ.เมือง" in html
+    assert not ServiceRequest.objects.exists()
+    assert not User.objects.filter(phone="0877777777").exists()
+
+
+def test_customers_cannot_open_the_walk_in_screen(client, customer):
+    client.force_login(customer)
+    assert client.get(reverse("staff:file")).status_code == 403

@@ -1,0 +1,30 @@
+import pytest
+from django.core.management import call_command
+
+from meters.models import ElectricityAccount
+from requests_app.models import RequestEvent, ServiceRequest, State
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_data_has_a_request_in_every_state_built_through_the_services():
+    call_command("demo_seed", stdout=open("/dev/null", "w"))
+
+    states = set(ServiceRequest.objects.values_list("state", flat=True))
+    # "installed" is passed through in the same transaction as the close.
+    assert states == set(State.values) - {State.INSTALLED}
+    # Every request has its submission and each later step logged.
+    assert RequestEvent.objects.filter(action="submit").count() == (
+        ServiceRequest.objects.count()
+    )
+    closed = ServiceRequest.objects.filter(state=State.CLOSED)
+    assert (
+        ElectricityAccount.objects.filter(request__in=closed).count() == closed.count()
+    )
+
+
+def test_demo_seed_twice_adds_nothing():
+    call_command("demo_seed", stdout=open("/dev/null", "w"))
+    count = ServiceRequest.objects.count()
+    call_command("demo_seed", stdout=open("/dev/null", "w"))
+    assert ServiceRequest.objects.count() == count
