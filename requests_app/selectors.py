@@ -140,3 +140,12 @@ def staff_members_for(request: ServiceRequest) -> QuerySet:
         .exclude(role=User.Role.CUSTOMER)
         .order_by("first_name", "username")
     )
+
+
+def appointments_for_assignee(user: User, *, since) -> QuerySet:
+    """Field staff's work list, soonest first (appt_assignee_idx)."""
+    return (
+        Appointment.objects.filter(assignee=user, scheduled_for__gte=since)
+        .select_related("request__service", "request__applicant", "request__meter_size")
+        .order_by("scheduled_for", "id")
+    )

@@ -63,6 +63,16 @@ def queue(request):
     )
 
 
+@staff_required
+def my_work(request):
+    """Today's and coming appointments of the logged-in field staff member."""
+    since = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    page = Paginator(
+        selectors.appointments_for_assignee(request.user, since=since), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    return render(request, "staff/my_work.html", {"page": page})
+
+
 def _staff_detail_context(req, user, forms=None):
     staff = selectors.staff_members_for(req)
     actions = selectors.actions_for(req, user, "staff")

@@ -106,3 +106,25 @@ def test_a_rejected_walk_in_form_keeps_what_was_typed_and_creates_nothing(
 def test_customers_cannot_open_the_walk_in_screen(client, customer):
     client.force_login(customer)
     assert client.get(reverse("staff:file")).status_code == 403
+
+
+def test_field_staff_see_their_appointments_soonest_first(
+    client, counter, surveyor, submitted_request, django_assert_max_num_queries
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from requests_app import services
+
+    req = services.request_accept(request=submitted_request, user=counter)
+    when = timezone.now() + timedelta(days=1)
+    services.request_book_survey(
+        request=req, user=counter, scheduled_for=when, assignee=surveyor
+    )
+    client.force_login(surveyor)
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("staff:my_work"))
+    assert response.status_code == 200
+    assert req.reference in response.content.decode()
+    assert req.premises_address in response.content.decode()
