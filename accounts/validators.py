@@ -59,13 +59,19 @@ def validate_juristic_registration(value: str) -> None:
 
 
 def mask_national_id(value: str) -> str:
-    """1-2345-67890-12-3 shown as X-XXXX-XXXXX-12-3 (PDPA: masked by default)."""
-    if not value or len(value) != 13:
-        return value
-    return f"X-XXXX-XXXXX-{value[10:12]}-{value[12]}"
+    """1-2345-67890-12-3 shown as X-XXXX-XXXXX-12-3 (PDPA: masked by default).
+
+    Anything that is not a clean 13-digit ID is masked but for its last 3 digits."""
+    digits = normalize_digits(value)
+    if not digits:
+        return ""
+    if len(digits) != 13:
+        return "X" * max(len(digits) - 3, 0) + digits[-3:]
+    return f"X-XXXX-XXXXX-{digits[10:12]}-{digits[12]}"
 
 
 def mask_phone(value: str) -> str:
-    if not value or len(value) < 4:
-        return value
-    return f"{value[:3]}-XXX-{value[-4:]}"
+    digits = normalize_digits(value)
+    if len(digits) < 7:
+        return "X" * len(digits)
+    return f"{digits[:3]}-XXX-{digits[-4:]}"

@@ -8,13 +8,19 @@ from django.utils.translation import gettext as _
 from core.services import sequence_next
 from meters.models import Contract, ElectricityAccount, Installation, Meter
 from payments.models import FeeItem, InvoiceLine
-from requests_app.services import _transition
+from requests_app.services import _transition, authorize
 
 
 def installation_record(
     *, request, user, serial: str, first_reading: Decimal, expected_state=None
 ):
     """The technician's record; closing follows at once with the Move-In."""
+    request = authorize(
+        request=request,
+        user=user,
+        name="record_installation",
+        expected_state=expected_state,
+    )
     serial = serial.strip().upper()
     if not serial:
         raise ValidationError({"serial": _("Enter the meter's serial number.")})

@@ -3,7 +3,7 @@
 from datetime import timedelta
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -36,8 +36,11 @@ def _invoice_number(office, now) -> str:
 @transaction.atomic
 def request_quote_fees(*, request, user, expected_state=None, note="") -> Invoice:
     """Build the invoice from the dated fee schedule and move the request on."""
-    from requests_app.services import _transition
+    from requests_app.services import _transition, authorize
 
+    request = authorize(
+        request=request, user=user, name="quote_fees", expected_state=expected_state
+    )
     now = timezone.now()
     items = fee_items_for(
         service=request.service,
@@ -99,14 +102,12 @@ def payment_record_cash(*, invoice: Invoice, user, amount: Decimal) -> Payment:
             .select_related("request__office")
             .get(pk=invoice.pk)
         )
+        if not staff_may(COUNTER_ROLES)(invoice.request, user):
+            raise PermissionDenied(_("You may not do this on this request."))
         if invoice.status == Invoice.Status.PAID:
             raise ServiceError(_("This invoice has already been paid."))
         if invoice.status != Invoice.Status.UNPAID:
             raise ServiceError(_("This invoice was cancelled and cannot be paid."))
-        if not staff_may(COUNTER_ROLES)(invoice.request, user):
-            from django.core.exceptions import PermissionDenied
-
-            raise PermissionDenied(_("You may not do this on this request."))
         if Decimal(amount) != invoice.total:
             raise ValidationError(
                 {

@@ -197,6 +197,14 @@ class ServiceRequest(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         return reverse("staff:detail", args=[self.reference])
 
     @property
+    def channel_label(self) -> str:
+        return {
+            "web": _("Online"),
+            "counter": _("At the counter"),
+            "app": _("Mobile app"),
+        }.get(self.channel, self.channel)
+
+    @property
     def is_open(self) -> bool:
         return self.state not in FINAL_STATES
 

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_fsm import ConcurrentTransition, can_proceed
 
 from core.dates import be_year
@@ -124,6 +125,16 @@ def request_submit(
                 for dt in missing
             }
         )
+    # Check every file before anything is stored.
+    bad = {}
+    for type_id, upload in documents.items():
+        if upload:
+            try:
+                validate_upload(upload)
+            except ValidationError as exc:
+                bad[f"doc_{type_id}"] = exc.messages
+    if bad:
+        raise ValidationError(bad)
     now = timezone.now()
     request = ServiceRequest(
         reference=_reference(service, now),
@@ -144,20 +155,35 @@ def request_submit(
     request.due_at = due_for(request, now=now)
     request.save()
     types = {dt.pk: dt for dt in DocumentType.objects.filter(pk__in=documents.keys())}
-    attached = [
-        document_attach(
-            request=request,
-            document_type=types[type_id],
-            uploaded=upload,
-            user=created_by,
-            log=False,
-        )
-        for type_id, upload in documents.items()
-        if upload
-    ]
-    note = _("%(n)d documents attached") % {"n": len(attached)}
+    attached: list[Document] = []
+    try:
+        for type_id, upload in documents.items():
+            if upload:
+                attached.append(
+                    document_attach(
+                        request=request,
+                        document_type=types[type_id],
+                        uploaded=upload,
+                        user=created_by,
+                        log=False,
+                    )
+                )
+    except Exception:
+        # The rows roll back with the transaction; the files must go too
+        # (customers' ID documents never linger on disk, PDPA).
+        for document in attached:
+            document.file.delete(save=False)
+        raise
     if channel == "counter":
-        note = _("Filed at the counter") + ". " + note
+        note = ngettext(
+            "Filed at the counter with %(n)d document.",
+            "Filed at the counter with %(n)d documents.",
+            len(attached),
+        ) % {"n": len(attached)}
+    else:
+        note = ngettext(
+            "%(n)d document attached.", "%(n)d documents attached.", len(attached)
+        ) % {"n": len(attached)}
     RequestEvent.objects.create(
         request=request,
         kind=RequestEvent.Kind.TRANSITION,
@@ -172,6 +198,28 @@ def request_submit(
     return request
 
 
+def authorize(
+    *, request: ServiceRequest, user, name: str, expected_state: str | None
+) -> ServiceRequest:
+    """Check, in this order, that the user may take this step at all (role and
+    office: nobody learns anything about a request they may not act on), that
+    the request is still in the state the user saw, and that the flow allows
+    the step now. Returns the request as its flow."""
+    request = as_flow(request)
+    method = getattr(request, name)
+    meta = method._django_fsm
+    any_transition = next(iter(meta.transitions.values()))
+    if not any_transition.has_perm(request, user):
+        raise PermissionDenied(_("You may not do this on this request."))
+    if expected_state is not None and request.state != expected_state:
+        raise ConcurrentChange()
+    if not can_proceed(method, check_conditions=False):
+        raise TransitionRefused()
+    if not meta.conditions_met(request, request.state):
+        raise TransitionRefused()
+    return request
+
+
 def _transition(
     *,
     request: ServiceRequest,
@@ -182,17 +230,10 @@ def _transition(
     notify: bool = True,
     **kwargs,
 ) -> ServiceRequest:
-    request = as_flow(request)
-    if expected_state is not None and request.state != expected_state:
-        raise ConcurrentChange()
+    request = authorize(
+        request=request, user=user, name=name, expected_state=expected_state
+    )
     method = getattr(request, name)
-    if not can_proceed(method, check_conditions=False):
-        raise TransitionRefused()
-    meta = method._django_fsm
-    if not meta.has_transition_perm(request, request.state, user):
-        raise PermissionDenied(_("You may not do this on this request."))
-    if not meta.conditions_met(request, request.state):
-        raise TransitionRefused()
     from_state = request.state
     now = timezone.now()
     with transaction.atomic():
@@ -222,6 +263,9 @@ def _transition(
 
 
 def request_accept(*, request, user, expected_state=None, note="") -> ServiceRequest:
+    request = authorize(
+        request=request, user=user, name="accept", expected_state=expected_state
+    )
     missing = missing_document_types(request)
     if missing:
         raise ServiceError(
@@ -242,6 +286,12 @@ def request_accept(*, request, user, expected_state=None, note="") -> ServiceReq
 def request_return_for_documents(
     *, request, user, reason: str, expected_state=None
 ) -> ServiceRequest:
+    request = authorize(
+        request=request,
+        user=user,
+        name="return_for_documents",
+        expected_state=expected_state,
+    )
     if not reason.strip():
         raise ValidationError({"reason": _("Tell the customer what is missing.")})
     return _transition(
@@ -264,6 +314,9 @@ def request_resubmit(*, request, user, expected_state=None, note="") -> ServiceR
 
 
 def _book(*, request, user, name, kind, scheduled_for, assignee, expected_state, note):
+    request = authorize(
+        request=request, user=user, name=name, expected_state=expected_state
+    )
     if scheduled_for < timezone.now():
         raise ValidationError({"scheduled_for": _("Choose a time in the future.")})
     with transaction.atomic():
@@ -317,6 +370,10 @@ def request_book_installation(
 def request_record_survey(
     *, request, user, passed: bool, findings: str = "", expected_state=None
 ):
+    name = "record_survey_passed" if passed else "record_survey_failed"
+    request = authorize(
+        request=request, user=user, name=name, expected_state=expected_state
+    )
     if not passed and not findings.strip():
         raise ValidationError({"findings": _("Say what must be fixed in the wiring.")})
     with transaction.atomic():
@@ -372,6 +429,9 @@ def request_cancel(
 def request_reject(
     *, request, user, reason: str, expected_state=None
 ) -> ServiceRequest:
+    request = authorize(
+        request=request, user=user, name="reject", expected_state=expected_state
+    )
     if not reason.strip():
         raise ValidationError(
             {"reason": _("Give the customer the reason for the rejection.")}

@@ -1,6 +1,7 @@
 """Counter, field and supervisor screens: the office queue and request handling."""
 
 from functools import wraps
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
@@ -48,7 +49,7 @@ def queue(request):
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     now = timezone.now()
     rows = [{"r": r, "sla": sla_status(r, now)} for r in page.object_list]
-    keep = "&".join(f"{k}={v}" for k, v in params.items() if v)
+    keep = urlencode({k: v for k, v in params.items() if v})
     return render(
         request,
         "staff/queue.html",

@@ -38,7 +38,13 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(autouse=True)
-def _private_storage(settings, tmp_path):
+def _fast_passwords(settings):
+    # PBKDF2 costs ~1 s per actor; tests check behaviour, not hashing cost.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _private_storage(settings, tmp_path, monkeypatch):
     """Each test gets its own private document store."""
     settings.STORAGES = {
         **settings.STORAGES,
@@ -52,9 +58,38 @@ def _private_storage(settings, tmp_path):
     }
     from django.core.files.storage import storages
 
+    from requests_app.models import Document
+
     storages._storages = {}
+    # The field resolved its storage once, at import: point it at this one.
+    monkeypatch.setattr(
+        Document._meta.get_field("file"), "storage", storages["private"]
+    )
     yield
     storages._storages = {}
+
+
+REFERENCE_MIGRATIONS = [
+    "meters.migrations.0003_meter_sizes",
+    "requests_app.migrations.0002_new_connection_catalog",
+    "payments.migrations.0002_new_connection_fees",
+]
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_after_flush(request):
+    """Transactional tests start from a flushed database, without the
+    reference data the data migrations loaded: load it again (idempotent)."""
+    marker = request.node.get_closest_marker("django_db")
+    if not (marker and marker.kwargs.get("transaction")):
+        return
+    import importlib
+
+    from django.apps import apps
+
+    request.getfixturevalue("transactional_db")
+    for module in REFERENCE_MIGRATIONS:
+        importlib.import_module(module).load(apps, None)
 
 
 @pytest.fixture

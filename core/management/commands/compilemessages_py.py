@@ -22,7 +22,10 @@ def parse_po(text: str) -> dict[str, str]:
 
     def flush():
         nonlocal entry, fuzzy
-        if "msgid" in entry and not fuzzy:
+        # Like msgfmt: fuzzy entries are left out, but the header (msgid "") is
+        # kept even when fuzzy, since it carries the charset and plural rule.
+        is_header = "msgctxt" not in entry and not "".join(entry.get("msgid", []))
+        if "msgid" in entry and (not fuzzy or is_header):
             msgid = "".join(entry["msgid"])
             if "msgctxt" in entry:
                 msgid = "".join(entry["msgctxt"]) + "\x04" + msgid
@@ -59,9 +62,9 @@ def parse_po(text: str) -> dict[str, str]:
         if key in ("msgctxt", "msgid") and (
             "msgstr" in entry or any(k.startswith("msgstr[") for k in entry)
         ):
-            keep_fuzzy = fuzzy
+            # A "#, fuzzy" line of the next entry has already flushed this one,
+            # so any fuzzy flag still set here belongs to the entry being flushed.
             flush()
-            fuzzy = keep_fuzzy
         current = key
         entry[key] = [ast.literal_eval(value)]
     flush()
