@@ -131,7 +131,9 @@ def actions_for(request: ServiceRequest, user: User, audience: str) -> list[dict
         if a["name"] not in seen:
             seen.add(a["name"])
             unique.append(a)
-    return unique
+    # The step that moves the request forward first, refusals last.
+    rank = {"primary": 0, "secondary": 1, "danger": 2}
+    return sorted(unique, key=lambda a: rank.get(a.get("style", "primary"), 0))
 
 
 def staff_members_for(request: ServiceRequest) -> QuerySet:
