@@ -6,6 +6,7 @@ from django.http import Http404
 from django_fsm import has_transition_perm
 
 from accounts.models import User
+from accounts.validators import normalize_mobile
 from requests_app.flows import as_flow
 from requests_app.models import (
     FINAL_STATES,
@@ -84,7 +85,8 @@ def staff_queue(
         qs = qs.filter(service__code=service)
     q = q.strip()
     if q:
-        digits = q.replace("-", "").replace(" ", "")
+        digits = normalize_mobile(q) if q.startswith("+") else q
+        digits = digits.replace("-", "").replace(" ", "")
         match = Q(reference__iexact=q) | Q(reference__istartswith=q)
         if digits.isdigit() and len(digits) >= 4:
             match |= Q(contact_phone__endswith=digits) | Q(
@@ -122,7 +124,8 @@ def actions_for(request: ServiceRequest, user: User, audience: str) -> list[dict
     request = as_flow(request)
     actions = []
     for t in request.get_available_state_transitions():
-        if t.custom.get("audience") != audience:
+        audiences = t.custom.get("audience", ())
+        if audience != audiences and audience not in audiences:
             continue
         if has_transition_perm(getattr(request, t.name), user):
             actions.append({"name": t.name, **t.custom})
@@ -134,6 +137,16 @@ def actions_for(request: ServiceRequest, user: User, audience: str) -> list[dict
     # The step that moves the request forward first, refusals last.
     rank = {"primary": 0, "secondary": 1, "danger": 2}
     return sorted(unique, key=lambda a: rank.get(a.get("style", "primary"), 0))
+
+
+def may_ever(request: ServiceRequest, user: User, name: str) -> bool:
+    """Whether the user's role and office allow this step in any state."""
+    request = as_flow(request)
+    method = getattr(type(request), name, None)
+    meta = getattr(method, "_django_fsm", None)
+    if meta is None:
+        return False
+    return any(t.has_perm(request, user) for t in meta.transitions.values())
 
 
 def staff_members_for(request: ServiceRequest) -> QuerySet:

@@ -173,6 +173,9 @@ def act(request, reference, action):
     req = selectors.request_get_for_staff(request.user, reference)
     allowed = {a["name"]: a for a in selectors.actions_for(req, request.user, "staff")}
     if action not in allowed:
+        if not selectors.may_ever(req, request.user, action):
+            messages.error(request, _("You may not do this on this request."))
+            return redirect(req.staff_url())
         current = State(req.state).label
         messages.error(
             request,

@@ -170,7 +170,8 @@ class NewConnectionRequest(ServiceRequest):
         permission=applicant_or_counter,
         custom={
             "label": _("Cancel request"),
-            "audience": "customer",
+            # Staff cancel for walk-in customers who have no login.
+            "audience": ("customer", "staff"),
             "form": "reason",
             "style": "danger",
         },
