@@ -62,6 +62,13 @@ class CustomerDetailsForm(forms.Form):
         label=_("Language for messages"), choices=User.Language.choices, initial="th"
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Shown only for the matching kind of customer (static/js/portal.js).
+        self.fields["national_id"].kind_only = "individual"
+        for name in ("company_name", "juristic_registration_no", "vat_number"):
+            self.fields[name].kind_only = "juristic"
+
     def clean_phone(self):
         phone = normalize_mobile(self.cleaned_data["phone"])
         if User.objects.filter(phone=phone).exists():

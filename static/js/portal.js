@@ -6,6 +6,21 @@ document.addEventListener("submit", function (event) {
     event.preventDefault();
   }
 });
+// Individual / juristic fields follow the "I am" choice.
+document.addEventListener("DOMContentLoaded", function () {
+  var radios = document.querySelectorAll("input[type=radio][name$='kind']");
+  var fixed = document.querySelector("input[type=hidden][name$='kind']");
+  if (!radios.length && !fixed) return;
+  function sync() {
+    var chosen = document.querySelector("input[type=radio][name$='kind']:checked") || fixed;
+    var kind = chosen ? chosen.value : "individual";
+    document.querySelectorAll("[data-kind-only]").forEach(function (el) {
+      el.hidden = el.getAttribute("data-kind-only") !== kind;
+    });
+  }
+  radios.forEach(function (r) { r.addEventListener("change", sync); });
+  sync();
+});
 // Representative documents appear only when "filing for someone else" is ticked.
 document.addEventListener("DOMContentLoaded", function () {
   var box = document.querySelector("input[name$='by_representative']");
