@@ -12,19 +12,12 @@ import sys
 
 from playwright.sync_api import sync_playwright
 
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+from core.chromium import CHROMIUM_ARGS, CHROMIUM_PATH  # noqa: E402
+
 BASE, OUT = sys.argv[1].rstrip("/"), sys.argv[2]
 PASSWORD = "demo1234!"
 SIZES = {"phone": (390, 844), "desktop": (1366, 900)}
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def login(page, username):
@@ -63,10 +56,7 @@ def first_link(pattern):
 def main():
     os.makedirs(OUT, exist_ok=True)
     with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"),
-            args=ARGS,
-        )
+        browser = p.chromium.launch(executable_path=CHROMIUM_PATH, args=CHROMIUM_ARGS)
         for lang in ("th", "en"):
             shoot(browser, None, [("home", "/"), ("signup", "/accounts/signup/")], lang)
             shoot(

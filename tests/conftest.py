@@ -159,19 +159,12 @@ def submitted_request(customer, office, new_connection):
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
+    from core.chromium import CHROMIUM_ARGS, CHROMIUM_PATH
+
     return {
         **browser_type_launch_args,
-        "executable_path": os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"),
-        "args": [
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-        ],
+        "executable_path": CHROMIUM_PATH,
+        "args": CHROMIUM_ARGS,
     }
 
 
