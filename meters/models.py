@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -104,3 +106,48 @@ class Contract(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+
+class MeterTest(models.Model):
+    """A meter accuracy test with a comparison meter (charter §3.6): installed
+    and removed in front of the customer, who signs the test document."""
+
+    class Result(models.TextChoices):
+        NORMAL = "normal", _("Normal")
+        FAULTY = "faulty", _("Faulty")
+
+    request = models.OneToOneField(
+        "requests_app.ServiceRequest",
+        on_delete=models.PROTECT,
+        related_name="meter_test",
+    )
+    comparison_serial = models.CharField(max_length=32)
+    meter_start = models.DecimalField(max_digits=10, decimal_places=1)
+    comparison_start = models.DecimalField(max_digits=10, decimal_places=1)
+    installed_at = models.DateTimeField()
+    installed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    customer_signed_install = models.BooleanField()
+    meter_end = models.DecimalField(max_digits=10, decimal_places=1, null=True)
+    comparison_end = models.DecimalField(max_digits=10, decimal_places=1, null=True)
+    removed_at = models.DateTimeField(null=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    customer_signed_removal = models.BooleanField(default=False)
+    result = models.CharField(max_length=8, choices=Result.choices, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.request_id} {self.result or 'testing'}"
+
+    @property
+    def error_percent(self):
+        """How far the customer's meter ran from the comparison meter, in %."""
+        if self.meter_end is None or self.comparison_end is None:
+            return None
+        reference = self.comparison_end - self.comparison_start
+        if reference <= 0:
+            return None
+        measured = self.meter_end - self.meter_start
+        return ((measured - reference) / reference * 100).quantize(Decimal("0.01"))

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.services import sequence_next
-from meters.models import Contract, ElectricityAccount, Installation, Meter
+from meters.models import Contract, ElectricityAccount, Installation, Meter, MeterTest
 from payments.models import FeeItem, InvoiceLine
 from requests_app.services import _transition, authorize
 
@@ -92,3 +92,103 @@ def account_move_in(*, request, meter) -> ElectricityAccount:
         starts_on=timezone.localdate(),
     )
     return account
+
+
+def meter_test_install_comparison(
+    *,
+    request,
+    user,
+    comparison_serial: str,
+    meter_start: Decimal,
+    comparison_start: Decimal,
+    customer_signed: bool,
+    expected_state=None,
+):
+    """The comparison meter goes in beside the customer's, who checks the
+    readings and signs (charter §3.6)."""
+    request = authorize(
+        request=request,
+        user=user,
+        name="install_comparison",
+        expected_state=expected_state,
+    )
+    errors = {}
+    if not comparison_serial.strip():
+        errors["comparison_serial"] = _("Enter the comparison meter's serial number.")
+    if not customer_signed:
+        errors["customer_signed"] = _(
+            "The customer (or their representative) must check the readings and sign."
+        )
+    if errors:
+        raise ValidationError(errors)
+    now = timezone.now()
+    with transaction.atomic():
+        MeterTest.objects.create(
+            request=request,
+            comparison_serial=comparison_serial.strip().upper(),
+            meter_start=meter_start,
+            comparison_start=comparison_start,
+            installed_at=now,
+            installed_by=user,
+            customer_signed_install=True,
+        )
+        return _transition(
+            request=request, user=user, name="install_comparison",
+            expected_state=expected_state,
+            note=_("Comparison meter %(serial)s; readings %(m)s / %(c)s") % {
+                "serial": comparison_serial.strip().upper(), "m": meter_start,
+                "c": comparison_start,
+            },
+        )  # fmt: skip
+
+
+def meter_test_record_result(
+    *,
+    request,
+    user,
+    faulty: bool,
+    meter_end: Decimal,
+    comparison_end: Decimal,
+    customer_signed: bool,
+    expected_state=None,
+):
+    """Removal of the comparison meter and the verdict. A faulty meter owes
+    the customer the test fee back (a Refund, due within 7 days)."""
+    from payments.services import refund_create_for_request
+
+    name = "record_test_faulty" if faulty else "record_test_normal"
+    request = authorize(
+        request=request, user=user, name=name, expected_state=expected_state
+    )
+    test = MeterTest.objects.get(request=request)
+    errors = {}
+    if meter_end < test.meter_start:
+        errors["meter_end"] = _("The end reading cannot be below the start reading.")
+    if comparison_end < test.comparison_start:
+        errors["comparison_end"] = _(
+            "The end reading cannot be below the start reading."
+        )
+    if not customer_signed:
+        errors["customer_signed"] = _(
+            "The customer (or their representative) must check the readings and sign."
+        )
+    if errors:
+        raise ValidationError(errors)
+    now = timezone.now()
+    with transaction.atomic():
+        test.meter_end, test.comparison_end = meter_end, comparison_end
+        test.removed_at, test.removed_by = now, user
+        test.customer_signed_removal = True
+        test.result = MeterTest.Result.FAULTY if faulty else MeterTest.Result.NORMAL
+        test.save()
+        note = _("Error %(error)s %%") % {"error": test.error_percent}
+        if faulty:
+            refund_create_for_request(request=request, reason=_("Meter found faulty"))
+            return _transition(
+                request=request, user=user, name=name, expected_state=expected_state,
+                note=note,
+            )  # fmt: skip
+        return _transition(
+            request=request, user=user, name=name, expected_state=expected_state,
+            note=note, at=now,
+        )  # fmt: skip

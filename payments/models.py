@@ -152,3 +152,49 @@ class Payment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.invoice} {self.amount}"
+
+
+class Refund(models.Model):
+    """Money PEA owes back, e.g. a meter-test fee when the meter was faulty
+    (charter §3.6: within 7 days). Recorded here; paying it out through the
+    provider or at the counter comes with the payments work."""
+
+    class Status(models.TextChoices):
+        DUE = "due", _("Due")
+        PAID = "paid", _("Paid out")
+
+    invoice = models.ForeignKey(
+        Invoice, on_delete=models.PROTECT, related_name="refunds"
+    )
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    reason = models.CharField(max_length=200)
+    status = models.CharField(max_length=6, choices=Status.choices, default=Status.DUE)
+    created_at = models.DateTimeField(auto_now_add=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+    paid_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount__gt=0), name="refund_positive"
+            ),
+            # One refund per invoice: a double click never pays twice.
+            models.UniqueConstraint(fields=["invoice"], name="one_refund_per_invoice"),
+        ]
+        indexes = [
+            # Refunds still owed, oldest first (dashboards, sweeps).
+            models.Index(
+                fields=["created_at"],
+                name="refund_due_idx",
+                condition=models.Q(status="due"),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.invoice} −{self.amount} ({self.status})"

@@ -5,26 +5,17 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.dates import be_year
 from core.services import sequence_next
-from payments.models import FeeItem, Invoice, InvoiceLine, Payment
+from payments.models import FeeItem, Invoice, InvoiceLine, Payment, Refund
+from payments.selectors import fees_in_force
 from payments.vat import split_vat
 from requests_app.exceptions import ServiceError
 
 INVOICE_DAYS = 30
-
-
-def fee_items_for(*, service, meter_size, on_date):
-    return list(
-        FeeItem.objects.filter(service=service, effective_from__lte=on_date)
-        .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=on_date))
-        .filter(Q(meter_size=meter_size) | Q(meter_size__isnull=True))
-        .order_by("kind", "code")
-    )
 
 
 def _invoice_number(office, now) -> str:
@@ -42,10 +33,12 @@ def request_quote_fees(*, request, user, expected_state=None, note="") -> Invoic
         request=request, user=user, name="quote_fees", expected_state=expected_state
     )
     now = timezone.now()
-    items = fee_items_for(
-        service=request.service,
-        meter_size=request.meter_size,
-        on_date=timezone.localdate(now),
+    items = list(
+        fees_in_force(
+            request.service,
+            on_date=timezone.localdate(now),
+            meter_size=request.meter_size,
+        )
     )
     if not items:
         raise ServiceError(
@@ -135,3 +128,41 @@ def invoice_cancel_open(*, request) -> int:
     return Invoice.objects.filter(request=request, status=Invoice.Status.UNPAID).update(
         status=Invoice.Status.CANCELLED
     )
+
+
+def refund_create_for_request(*, request, reason: str) -> Refund:
+    """The fee of the request's paid invoice, owed back to the customer."""
+    invoice = Invoice.objects.select_for_update().get(
+        request=request, status=Invoice.Status.PAID
+    )
+    fees = sum(
+        (line.amount for line in invoice.lines.all() if line.kind == FeeItem.Kind.FEE),
+        Decimal("0.00"),
+    )
+    return Refund.objects.create(invoice=invoice, amount=fees, reason=reason)
+
+
+def refund_record_paid(*, request, user, expected_state=None, note=""):
+    """The refund handed to the customer; closes the request."""
+    from requests_app.services import _transition, authorize
+
+    request = authorize(
+        request=request, user=user, name="record_refund", expected_state=expected_state
+    )
+    with transaction.atomic():
+        refund = (
+            Refund.objects.select_for_update()
+            .filter(invoice__request=request, status=Refund.Status.DUE)
+            .first()
+        )
+        if refund is None:
+            raise ServiceError(_("No refund is due on this request."))
+        refund.status = Refund.Status.PAID
+        refund.paid_at = timezone.now()
+        refund.paid_by = user
+        refund.save(update_fields=["status", "paid_at", "paid_by"])
+        return _transition(
+            request=request, user=user, name="record_refund",
+            expected_state=expected_state, at=refund.paid_at,
+            note=note or _("Refunded %(amount)s baht") % {"amount": f"{refund.amount:,.2f}"},
+        )  # fmt: skip

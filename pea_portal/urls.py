@@ -8,6 +8,8 @@ from requests_app import views as request_views
 urlpatterns = [
     path("", request_views.home, name="home"),
     path("i18n/setlang/", set_language, name="set_language"),
+    path("charter/", request_views.charter_index, name="charter"),
+    path("charter/<slug:code>/", request_views.charter_detail, name="charter_detail"),
     path("accounts/", include("accounts.urls")),
     path("requests/", include("requests_app.urls")),
     path("staff/", include("requests_app.staff_urls")),

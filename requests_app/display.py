@@ -1,6 +1,7 @@
 """Plain-language wording for customers: what is happening and by when."""
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core.dates import format_date
 
@@ -21,6 +22,13 @@ STEP_TEXT = {
     ),
     "installation_booked": lambda: _("Waiting for the meter installation."),
     "installed": lambda: _("Meter installed. We are opening your electricity account."),
+    "test_booked": lambda: _("Waiting for the comparison meter to be installed."),
+    "comparison_installed": lambda: _(
+        "The comparison meter is measuring beside yours."
+    ),
+    "refund_pending": lambda: _(
+        "Your meter was found faulty: we are refunding the test fee."
+    ),
     "closed": lambda: _(
         "Done: your meter is installed and your electricity account is open."
     ),
@@ -38,6 +46,12 @@ PROMISE_TEXT = {
     "paid": lambda due: _("We will call you by %(due)s.") % {"due": due},
     "installation_booked": lambda due: (
         _("We will install the meter by %(due)s.") % {"due": due}
+    ),
+    "test_booked": lambda due: (
+        _("We will install the comparison meter by %(due)s.") % {"due": due}
+    ),
+    "refund_pending": lambda due: (
+        _("We will refund the fee by %(due)s.") % {"due": due}
     ),
 }
 
@@ -61,3 +75,55 @@ def sla_status(request, now) -> str:
     if (request.due_at - now).total_seconds() < 3600:
         return "at_risk"
     return "on_track"
+
+
+def _number(value) -> str:
+    return f"{value:.0f}" if value == int(value) else f"{value:g}"
+
+
+def step_time_text(step) -> str:
+    """ "within 2 working days from payment" / "ภายใน 2 วันทำการ นับจากวันชำระเงิน"."""
+    if not step.time_unit:
+        return ""
+    n = step.time_value
+    count = int(n) if n == int(n) else 2
+    if step.time_unit == "working_hours":
+        text = ngettext(
+            "within %(n)s working hour", "within %(n)s working hours", count
+        ) % {"n": _number(n)}
+    elif step.time_unit == "working_days":
+        text = ngettext(
+            "within %(n)s working day", "within %(n)s working days", count
+        ) % {"n": _number(n)}
+    elif step.time_unit == "calendar_days":
+        text = ngettext("within %(n)s day", "within %(n)s days", count) % {
+            "n": _number(n)
+        }
+    else:  # clock
+        hours, minutes = int(n), int(round((n - int(n)) * 60))
+        text = _("by %(time)s") % {"time": f"{hours:02d}:{minutes:02d}"}
+    if step.time_from:
+        text = f"{text} {step.time_from}"
+    return text
+
+
+def request_facts(request, now) -> dict:
+    """What both the customer's and the staff's page show about a request."""
+    from requests_app.services import missing_document_types
+
+    invoices = list(request.invoices.all())
+    return {
+        "req": request,
+        "step": step_text(request),
+        "promise": promise_text(request),
+        "sla": sla_status(request, now),
+        "missing": missing_document_types(request) if request.is_open else [],
+        "account": (
+            getattr(request, "electricity_account", None)
+            if request.state == "closed"
+            else None
+        ),
+        "invoice": next((i for i in invoices if i.status != "cancelled"), None),
+        "meter_test": getattr(request, "meter_test", None),
+        "refunds": [r for i in invoices for r in i.refunds.all()],
+    }

@@ -137,6 +137,40 @@ class RequestForm(forms.Form):
         return {k: self.cleaned_data.get(k) for k in keys}
 
 
+class AccountRequestForm(RequestForm):
+    """Filing about an existing account (meter test …): the premises, meter
+    and office come from the account the customer picks."""
+
+    account = forms.ModelChoiceField(
+        label=_("Electricity account (CA number)"), queryset=None,
+        empty_label=_("Choose an account"),
+    )  # fmt: skip
+
+    def __init__(self, *args, accounts, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("office", "premises_address", "premises_province", "meter_size"):
+            del self.fields[name]
+        self.fields["account"].queryset = accounts
+        self.fields["account"].label_from_instance = lambda a: (
+            f"{a.ca_number} · {a.premises_address}"
+        )
+        self.order_fields(["account"])
+
+    def request_data(self) -> dict:
+        account = self.cleaned_data["account"]
+        data = {
+            k: self.cleaned_data.get(k)
+            for k in ("contact_phone", "preferred_date", "note", "by_representative")
+        }
+        return {
+            **data,
+            "account": account,
+            "office": account.office,
+            "premises_address": account.premises_address,
+            "meter_size": account.meter.size,
+        }
+
+
 class DocumentUploadForm(forms.Form):
     document_type = forms.ChoiceField(label=_("Document"))
     file = forms.FileField(label=_("File (PDF, JPEG or PNG)"))
@@ -208,6 +242,45 @@ class InstallationForm(forms.Form):
     )
 
 
+class ComparisonForm(forms.Form):
+    comparison_serial = forms.CharField(
+        label=_("Comparison meter serial number"), max_length=32
+    )
+    meter_start = forms.DecimalField(
+        label=_("Customer's meter reading (kWh)"),
+        max_digits=10,
+        decimal_places=1,
+        min_value=0,
+    )
+    comparison_start = forms.DecimalField(
+        label=_("Comparison meter reading (kWh)"),
+        max_digits=10,
+        decimal_places=1,
+        min_value=0,
+    )
+    customer_signed = forms.BooleanField(
+        label=_("The customer checked the readings and signed"), required=False
+    )
+
+
+class TestResultForm(forms.Form):
+    meter_end = forms.DecimalField(
+        label=_("Customer's meter reading at removal (kWh)"),
+        max_digits=10,
+        decimal_places=1,
+        min_value=0,
+    )
+    comparison_end = forms.DecimalField(
+        label=_("Comparison meter reading at removal (kWh)"),
+        max_digits=10,
+        decimal_places=1,
+        min_value=0,
+    )
+    customer_signed = forms.BooleanField(
+        label=_("The customer checked the readings and signed"), required=False
+    )
+
+
 class AssignForm(forms.Form):
     assignee = forms.ModelChoiceField(
         label=_("Assign to"), queryset=None, required=False, empty_label=_("Nobody")
@@ -226,4 +299,6 @@ ACTION_FORMS = {
     "fees": NoteForm,
     "payment": PaymentForm,
     "installation": InstallationForm,
+    "comparison": ComparisonForm,
+    "test_result": TestResultForm,
 }

@@ -15,9 +15,19 @@ def _pick(th: str, en: str) -> str:
 class ServiceType(models.Model):
     """One service of the charter. `flow` names the state machine it runs."""
 
+    class StartedBy(models.TextChoices):
+        CUSTOMER = "customer", _("The customer")
+        PEA = "pea", _("PEA")
+
     code = models.SlugField(max_length=40, unique=True)
     prefix = models.CharField(max_length=4, unique=True)
-    flow = models.CharField(max_length=40)
+    # The state machine it runs (requests_app.flows.FLOWS); blank while the
+    # service is published in the charter but handled at the counter only.
+    flow = models.CharField(max_length=40, blank=True)
+    charter_section = models.CharField(max_length=8, blank=True)
+    started_by = models.CharField(
+        max_length=8, choices=StartedBy.choices, default=StartedBy.CUSTOMER
+    )
     name_th = models.CharField(max_length=200)
     name_en = models.CharField(max_length=200)
     description_th = models.TextField(blank=True)
@@ -44,6 +54,62 @@ class ServiceType(models.Model):
     @property
     def escalation(self) -> str:
         return _pick(self.escalation_th, self.escalation_en)
+
+
+class ServiceStep(models.Model):
+    """One step of a service as the charter publishes it: who acts, what they
+    do and in how long. The charter page and the promised times read it."""
+
+    class Actor(models.TextChoices):
+        CUSTOMER = "customer", _("You")
+        PEA = "pea", _("PEA")
+
+    class Unit(models.TextChoices):
+        NONE = "", _("no set time")
+        WORKING_HOURS = "working_hours", _("working hours")
+        WORKING_DAYS = "working_days", _("working days")
+        CALENDAR_DAYS = "calendar_days", _("days")
+        CLOCK = "clock", _("by a time of day")
+
+    service = models.ForeignKey(
+        ServiceType, on_delete=models.CASCADE, related_name="steps"
+    )
+    order = models.PositiveSmallIntegerField()
+    code = models.SlugField(max_length=40)
+    actor = models.CharField(max_length=8, choices=Actor.choices)
+    text_th = models.TextField()
+    text_en = models.TextField()
+    time_value = models.DecimalField(
+        max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    time_unit = models.CharField(max_length=16, choices=Unit.choices, blank=True)
+    # "from payment", "of the inspection passing" …
+    time_from_th = models.CharField(max_length=120, blank=True)
+    time_from_en = models.CharField(max_length=120, blank=True)
+    uncertain = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["service", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["service", "code"], name="service_step_code_once"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(time_unit="") | models.Q(time_value__isnull=False),
+                name="step_time_has_value",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service.code}:{self.code}"
+
+    @property
+    def text(self) -> str:
+        return _pick(self.text_th, self.text_en)
+
+    @property
+    def time_from(self) -> str:
+        return _pick(self.time_from_th, self.time_from_en)
 
 
 class DocumentType(models.Model):
@@ -101,6 +167,9 @@ class State(models.TextChoices):
     FEES_QUOTED = "fees_quoted", _("Fees quoted")
     PAID = "paid", _("Paid")
     INSTALLATION_BOOKED = "installation_booked", _("Installation booked")
+    TEST_BOOKED = "test_booked", _("Meter test booked")
+    COMPARISON_INSTALLED = "comparison_installed", _("Comparison meter installed")
+    REFUND_PENDING = "refund_pending", _("Refund due")
     INSTALLED = "installed", _("Installed")
     CLOSED = "closed", _("Closed")
     CANCELLED = "cancelled", _("Cancelled")
@@ -110,6 +179,8 @@ class State(models.TextChoices):
 FINAL_STATES = (State.CLOSED, State.CANCELLED, State.REJECTED)
 # States in which the request waits on the customer, not on PEA.
 CUSTOMER_STATES = (State.RETURNED, State.WIRING_FAILED, State.FEES_QUOTED)
+# Flows about an existing electricity account (the request names its CA).
+ACCOUNT_FLOWS = ("meter_test",)
 
 
 class ServiceRequest(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
@@ -133,6 +204,14 @@ class ServiceRequest(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     premises_province = models.CharField(max_length=100, blank=True)
     meter_size = models.ForeignKey(
         "meters.MeterSize", on_delete=models.PROTECT, related_name="+"
+    )
+    # For services about an existing account (meter test, reconnection …).
+    account = models.ForeignKey(
+        "meters.ElectricityAccount",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="service_requests",
     )
     contact_phone = models.CharField(max_length=10)
     preferred_date = models.DateField(null=True, blank=True)
@@ -307,6 +386,7 @@ class Appointment(models.Model):
     class Kind(models.TextChoices):
         SURVEY = "survey", _("Survey / wiring inspection")
         INSTALLATION = "installation", _("Meter installation")
+        TEST = "test", _("Comparison meter test")
 
     request = models.ForeignKey(
         ServiceRequest, on_delete=models.CASCADE, related_name="appointments"
@@ -356,4 +436,5 @@ class SurveyResult(models.Model):
 
 # The flows are proxy models of ServiceRequest; importing them here registers
 # them with Django (migrations, admin) once the base model exists.
+from requests_app.flows import meter_test as _meter_test  # noqa: E402,F401
 from requests_app.flows import new_connection as _new_connection  # noqa: E402,F401

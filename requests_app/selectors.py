@@ -13,6 +13,7 @@ from requests_app.models import (
     Appointment,
     Document,
     RequestEvent,
+    ServiceDocument,
     ServiceRequest,
 )
 from requests_app.permissions import covers_office
@@ -28,16 +29,21 @@ def request_list_for_customer(user: User) -> QuerySet:
 
 
 def _with_details(qs: QuerySet) -> QuerySet:
-    return qs.select_related("applicant__profile", "assigned_to").prefetch_related(
-        Prefetch("events", queryset=RequestEvent.objects.select_related("actor")),
-        Prefetch(
-            "documents", queryset=Document.objects.select_related("document_type")
-        ),
-        Prefetch(
-            "appointments", queryset=Appointment.objects.select_related("assignee")
-        ),
-        "surveys",
-        "invoices__lines",
+    return (
+        qs.select_related("applicant__profile", "assigned_to")
+        .prefetch_related(
+            Prefetch("events", queryset=RequestEvent.objects.select_related("actor")),
+            Prefetch(
+                "documents", queryset=Document.objects.select_related("document_type")
+            ),
+            Prefetch(
+                "appointments", queryset=Appointment.objects.select_related("assignee")
+            ),
+            "surveys",
+            "invoices__lines",
+            "invoices__refunds",
+        )
+        .select_related("account", "meter_test")
     )
 
 
@@ -163,4 +169,27 @@ def appointments_for_assignee(user: User, *, since) -> QuerySet:
         Appointment.objects.filter(assignee=user, scheduled_for__gte=since)
         .select_related("request__service", "request__applicant", "request__meter_size")
         .order_by("scheduled_for", "id")
+    )
+
+
+def documents_by_kind(service) -> list[tuple[str, list]]:
+    """The service's documents grouped by who must bring them, in charter order."""
+    groups: dict[str, list] = {}
+    labels = dict(ServiceDocument.ApplicantKind.choices)
+    for sd in service.documents.select_related("document_type").order_by(
+        "sort_order", "id"
+    ):
+        groups.setdefault(sd.applicant_kind, []).append(sd)
+    order = ["any", "individual", "juristic", "representative"]
+    return [(labels[k], groups[k]) for k in order if k in groups]
+
+
+def accounts_for_customer(user: User) -> QuerySet:
+    from meters.models import ElectricityAccount
+
+    # Served by account_customer_idx.
+    return (
+        ElectricityAccount.objects.filter(customer=user)
+        .select_related("office", "meter__size")
+        .order_by("created_at")
     )

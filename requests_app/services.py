@@ -146,6 +146,7 @@ def request_submit(
         premises_address=data["premises_address"],
         premises_province=data.get("premises_province", ""),
         meter_size=data["meter_size"],
+        account=data.get("account"),
         contact_phone=data["contact_phone"],
         preferred_date=data.get("preferred_date"),
         note=data.get("note", ""),
@@ -365,6 +366,16 @@ def request_book_installation(
         expected_state=expected_state,
         note=note,
     )
+
+
+def request_book_test(
+    *, request, user, scheduled_for, assignee=None, expected_state=None, note=""
+):
+    return _book(
+        request=request, user=user, name="book_test", kind=Appointment.Kind.TEST,
+        scheduled_for=scheduled_for, assignee=assignee, expected_state=expected_state,
+        note=note,
+    )  # fmt: skip
 
 
 def request_record_survey(

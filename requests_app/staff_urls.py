@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.queue, name="queue"),
     path("file/", views.file_walk_in, name="file"),
     path("my-work/", views.my_work, name="my_work"),
+    path("flows/<slug:flow>/", views.flow_graph, name="flow"),
     path("requests/<str:reference>/", views.detail, name="detail"),
     path("requests/<str:reference>/assign/", views.assign, name="assign"),
     path("requests/<str:reference>/act/<slug:action>/", views.act, name="act"),

@@ -20,11 +20,21 @@ from accounts.forms import CustomerDetailsForm
 from accounts.models import CustomerProfile, User
 from accounts.services import customer_create
 from accounts.validators import normalize_digits, normalize_mobile
-from meters.services import installation_record
-from payments.services import payment_record_cash, request_quote_fees
+from meters.services import (
+    installation_record,
+    meter_test_install_comparison,
+    meter_test_record_result,
+)
+from payments.services import (
+    payment_record_cash,
+    refund_record_paid,
+    request_quote_fees,
+)
 from requests_app import selectors, services
-from requests_app.display import promise_text, sla_status, step_text
+from requests_app.diagram import flow_edges, flow_mermaid
+from requests_app.display import request_facts, sla_status
 from requests_app.exceptions import ServiceError
+from requests_app.flows import FLOWS
 from requests_app.forms import ACTION_FORMS, AssignForm, RequestForm
 from requests_app.models import ServiceType, State
 
@@ -65,6 +75,24 @@ def queue(request):
 
 
 @staff_required
+def flow_graph(request, flow):
+    """A service's state machine, read from its code, for staff."""
+    if flow not in FLOWS:
+        raise Http404
+    labels = dict(State.choices)
+    edges = [
+        {**e, "source_label": labels.get(e["source"], e["source"]),
+         "target_label": labels.get(e["target"], e["target"])}
+        for e in flow_edges(flow)
+    ]  # fmt: skip
+    services_ = ServiceType.objects.filter(flow=flow)
+    return render(
+        request, "staff/flow_graph.html",
+        {"edges": edges, "flow": flow, "services": services_, "mermaid": flow_mermaid(flow)},
+    )  # fmt: skip
+
+
+@staff_required
 def my_work(request):
     """Today's and coming appointments of the logged-in field staff member."""
     since = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
@@ -95,20 +123,10 @@ def _staff_detail_context(req, user, forms=None):
         else:
             action["form_obj"] = form_cls(prefix=action["name"])
     return {
-        "req": req,
-        "step": step_text(req),
-        "promise": promise_text(req),
-        "sla": sla_status(req, timezone.now()),
+        **request_facts(req, timezone.now()),
         "actions": actions,
         "assign_form": AssignForm(
             staff=staff, initial={"assignee": req.assigned_to_id}
-        ),
-        "missing": services.missing_document_types(req) if req.is_open else [],
-        "account": getattr(req, "electricity_account", None)
-        if req.state == "closed"
-        else None,
-        "invoice": next(
-            (i for i in req.invoices.all() if i.status != "cancelled"), None
         ),
         "profile": getattr(req.applicant, "profile", None),
     }
@@ -160,6 +178,19 @@ def _perform(name, form, req, user, expected):
         if invoice is None:
             raise ServiceError(_("There is no unpaid invoice for this request."))
         return payment_record_cash(invoice=invoice, user=user, amount=data["amount"])
+    if name == "book_test":
+        return services.request_book_test(
+            **common, scheduled_for=data["scheduled_for"],
+            assignee=data.get("assignee"), note=data.get("note", ""),
+        )  # fmt: skip
+    if name == "install_comparison":
+        return meter_test_install_comparison(**common, **data)
+    if name in ("record_test_normal", "record_test_faulty"):
+        return meter_test_record_result(
+            **common, faulty=name == "record_test_faulty", **data
+        )
+    if name == "record_refund":
+        return refund_record_paid(**common, note=data.get("note", ""))
     if name == "record_installation":
         return installation_record(
             **common, serial=data["serial"], first_reading=data["first_reading"]

@@ -6,7 +6,6 @@ app_name = "requests"
 urlpatterns = [
     path("", views.my_requests, name="mine"),
     path("new/<slug:code>/", views.file_request, name="file"),
-    path("services/<slug:code>/", views.service_info, name="service"),
     path("documents/<str:token>/", views.document_download, name="document"),
     path("<str:reference>/", views.request_detail, name="detail"),
     path("<str:reference>/documents/", views.document_upload, name="upload"),

@@ -10,11 +10,24 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from payments.selectors import fees_in_force
 from requests_app import selectors, services
-from requests_app.display import promise_text, sla_status, step_text
+from requests_app.display import (
+    promise_text,
+    request_facts,
+    sla_status,
+    step_text,
+    step_time_text,
+)
 from requests_app.exceptions import ServiceError
-from requests_app.forms import DocumentUploadForm, NoteForm, ReasonForm, RequestForm
-from requests_app.models import ServiceType
+from requests_app.forms import (
+    AccountRequestForm,
+    DocumentUploadForm,
+    NoteForm,
+    ReasonForm,
+    RequestForm,
+)
+from requests_app.models import ACCOUNT_FLOWS, ServiceType
 
 PAGE_SIZE = 20
 
@@ -22,20 +35,31 @@ PAGE_SIZE = 20
 def home(request):
     if request.user.is_authenticated and request.user.is_office_staff:
         return redirect("staff:queue")
-    services_ = ServiceType.objects.filter(is_active=True).prefetch_related(
-        "documents__document_type"
-    )
+    # Services customers can file online; the rest are in the charter.
+    services_ = ServiceType.objects.filter(is_active=True).exclude(flow="")
     return render(request, "requests_app/home.html", {"services": services_})
 
 
-def service_info(request, code):
+def charter_index(request):
+    """The published charter: every service, whether or not it is online yet."""
+    services_ = ServiceType.objects.filter(is_active=True).order_by("sort_order")
+    return render(request, "requests_app/charter_index.html", {"services": services_})
+
+
+def charter_detail(request, code):
+    """One service's charter page, generated from the catalog the workflow uses."""
     service = get_object_or_404(ServiceType, code=code, is_active=True)
+    steps = [
+        {"step": step, "time": step_time_text(step)} for step in service.steps.all()
+    ]
     return render(
         request,
-        "requests_app/service_info.html",
+        "requests_app/charter_detail.html",
         {
             "service": service,
-            "documents": service.documents.select_related("document_type"),
+            "steps": steps,
+            "documents": selectors.documents_by_kind(service),
+            "fees": fees_in_force(service, on_date=timezone.localdate()),
         },
     )
 
@@ -51,13 +75,28 @@ def _customer_only(user):
 def file_request(request, code):
     _customer_only(request.user)
     service = get_object_or_404(ServiceType, code=code, is_active=True)
-    form = RequestForm(
-        request.POST or None,
-        request.FILES or None,
-        service=service,
-        applicant_kind=request.user.profile.kind,
-        initial={"contact_phone": request.user.phone},
-    )
+    if not service.flow:
+        raise Http404
+    form_kwargs = {
+        "service": service,
+        "applicant_kind": request.user.profile.kind,
+        "initial": {"contact_phone": request.user.phone},
+    }
+    if service.flow in ACCOUNT_FLOWS:
+        accounts = selectors.accounts_for_customer(request.user)
+        if not accounts.exists():
+            return render(
+                request, "requests_app/file_request.html",
+                {"service": service, "no_account": True},
+            )  # fmt: skip
+        form = AccountRequestForm(
+            request.POST or None,
+            request.FILES or None,
+            accounts=accounts,
+            **form_kwargs,
+        )
+    else:
+        form = RequestForm(request.POST or None, request.FILES or None, **form_kwargs)
     if request.method == "POST" and form.is_valid():
         try:
             created = services.request_submit(
@@ -104,18 +143,8 @@ def my_requests(request):
 
 def _detail_context(req, user, audience):
     return {
-        "req": req,
-        "step": step_text(req),
-        "promise": promise_text(req),
-        "sla": sla_status(req, timezone.now()),
+        **request_facts(req, timezone.now()),
         "actions": selectors.actions_for(req, user, audience),
-        "missing": services.missing_document_types(req) if req.is_open else [],
-        "account": getattr(req, "electricity_account", None)
-        if req.state == "closed"
-        else None,
-        "invoice": next(
-            (i for i in req.invoices.all() if i.status != "cancelled"), None
-        ),
     }
 
 

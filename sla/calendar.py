@@ -78,3 +78,23 @@ def acceptance_deadline(submitted_at: datetime) -> datetime:
         return add_working_hours(submitted_at, 2)
     opening = next_opening(submitted_at)
     return opening.replace(hour=9, minute=30)
+
+
+def due_after(start: datetime, value, unit: str) -> datetime | None:
+    """A charter time ("2 working days", "by 20:00" …) counted from `start`."""
+    if not unit or value is None:
+        return None
+    value = float(value)
+    if unit == "working_hours":
+        return add_working_hours(start, value)
+    if unit == "working_days":
+        return end_of_working_day(start, int(value))
+    if unit == "calendar_days":
+        day = _local(start).date() + timedelta(days=int(value))
+        return _at(day, CLOSE)
+    if unit == "clock":
+        hour, minute = int(value), int(round((value - int(value)) * 60))
+        local = _local(start)
+        at = local.replace(hour=hour, minute=minute, second=0, microsecond=0)
+        return at if local <= at else at + timedelta(days=1)
+    raise ValueError(f"unknown time unit {unit!r}")

@@ -1,40 +1,81 @@
 """The promise (due time) of the step PEA owes in each state of a request.
 
-A first, per-state reading of SPEC §2/§3.1; issue 4 replaces it with versioned
-policies and clocks. Null while the request waits on the customer."""
+Times come from the service's published steps (requests_app.ServiceStep), so
+changing the charter data changes the promise. A first, per-state reading of
+SPEC §2/§3.1; issue 4 replaces it with versioned policies and clocks. Null
+while the request waits on the customer, or when no time is published."""
 
 from datetime import datetime
 
 from sla import calendar
 
 
+def _step_due(request, code: str, start: datetime) -> datetime | None:
+    step = request.service.steps.filter(code=code).first()
+    if step is None:
+        return None
+    return calendar.due_after(start, step.time_value, step.time_unit)
+
+
+def _not_before_appointment(request, kind: str, due: datetime | None):
+    """A date the customer chose later than the promise moves the promise."""
+    booked = request.appointments.filter(kind=kind).order_by("-created_at").first()
+    if booked is None:
+        return due
+    end_of_day = calendar.end_of_working_day(booked.scheduled_for, 0)
+    return end_of_day if due is None or end_of_day > due else due
+
+
 def due_for(request, *, now: datetime) -> datetime | None:
+    return PROMISES.get(request.service.flow, _none)(request, now)
+
+
+def _none(request, now):
+    return None
+
+
+def _meter_test(request, now: datetime) -> datetime | None:
+    """Charter §3.6: book within 1 working day of payment; refund in 7 days."""
     state = request.state
     if state == "submitted":
-        return calendar.acceptance_deadline(now)  # SLA 1/2
+        return _acceptance(request, now)
+    if state == "paid":
+        return _step_due(request, "book", request.paid_at or now)
+    if state == "test_booked":
+        return _not_before_appointment(request, "test", None)
+    if state == "refund_pending":
+        return _step_due(request, "refund", now)
+    return None
+
+
+def _acceptance(request, now: datetime) -> datetime | None:
+    step = request.service.steps.filter(code="accept").first()
+    if step is None or not step.time_unit:
+        return calendar.acceptance_deadline(now)
+    if calendar.in_working_hours(now):  # Smart Plus SLA 1
+        return calendar.due_after(now, step.time_value, step.time_unit)
+    return calendar.acceptance_deadline(now)  # SLA 2: 09:30 next working day
+
+
+def _new_connection(request, now: datetime) -> datetime | None:
+    state = request.state
+    if state == "submitted":
+        return _acceptance(request, now)
     if state in ("accepted", "paid"):
         return calendar.add_working_hours(now, 1)  # SLA 3 / SLA 5: call back
     if state == "survey_booked":
-        booked = _next_appointment(request, "survey")
-        due = calendar.end_of_working_day(now, 2)  # charter §3.1 step 2
-        if booked and calendar.end_of_working_day(booked, 0) > due:
-            due = calendar.end_of_working_day(booked, 0)  # customer's chosen date
-        return due
+        due = _step_due(request, "inspect", now)
+        return _not_before_appointment(request, "survey", due)
     if state == "surveyed":
         return calendar.end_of_working_day(now, 1)
     if state == "installation_booked":
         paid, passed = request.paid_at, request.survey_passed_at
         if paid and passed and paid < passed:
-            due = calendar.end_of_working_day(passed, 2)  # paid before inspection
+            due = _step_due(request, "install-after-inspection", passed)
         else:
-            due = calendar.end_of_working_day(paid or now, 5)  # §3.1 step 5
-        booked = _next_appointment(request, "installation")
-        if booked and calendar.end_of_working_day(booked, 0) > due:
-            due = calendar.end_of_working_day(booked, 0)
-        return due
+            due = _step_due(request, "install", paid or now)
+        return _not_before_appointment(request, "installation", due)
     return None
 
 
-def _next_appointment(request, kind: str):
-    latest = request.appointments.filter(kind=kind).order_by("-created_at").first()
-    return latest.scheduled_for if latest else None
+PROMISES = {"new_connection": _new_connection, "meter_test": _meter_test}

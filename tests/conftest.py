@@ -73,6 +73,8 @@ REFERENCE_MIGRATIONS = [
     "meters.migrations.0003_meter_sizes",
     "requests_app.migrations.0002_new_connection_catalog",
     "payments.migrations.0002_new_connection_fees",
+    "requests_app.migrations.0005_steps_and_meter_test",
+    "payments.migrations.0004_meter_test_fees",
 ]
 
 

@@ -143,3 +143,42 @@ def submit_request(*, customer, office, meter_code="5(15)-1", **extra):
 
 def file_like(data: bytes) -> io.BytesIO:
     return io.BytesIO(data)
+
+
+def account_for(customer, office, meter_code="5(15)-1"):
+    """An electricity account as a finished new connection leaves it (set up
+    directly: tests of later services start from here)."""
+    from meters.models import ElectricityAccount, Meter, MeterSize
+
+    meter = Meter.objects.create(
+        serial=f"T{customer.pk:06d}{Meter.objects.count():04d}",
+        size=MeterSize.objects.get(code=meter_code),
+    )
+    return ElectricityAccount.objects.create(
+        ca_number=f"029{customer.pk:05d}{Meter.objects.count():04d}",
+        customer=customer, office=office, premises_address="5 ถ.หน้าเมือง อ.เมือง",
+        meter=meter,
+    )  # fmt: skip
+
+
+def submit_account_request(*, service_code, account, **extra):
+    """File a request about an existing account (meter test …) as its holder."""
+    from requests_app.models import ServiceType
+    from requests_app.services import request_submit
+
+    service = ServiceType.objects.get(code=service_code)
+    customer = account.customer
+    return request_submit(
+        applicant=customer,
+        service=service,
+        data={
+            "office": account.office,
+            "premises_address": account.premises_address,
+            "meter_size": account.meter.size,
+            "account": account,
+            "contact_phone": customer.phone or "0812345678",
+            **extra,
+        },
+        documents=documents_for(service, customer.profile.kind),
+        created_by=customer,
+    )

@@ -1,6 +1,7 @@
 from pathlib import Path
 
 from requests_app.diagram import flow_mermaid
+from requests_app.flows import FLOWS
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 
@@ -14,5 +15,7 @@ def test_readme_opens_with_the_two_commands():
     ]
 
 
-def test_readme_state_diagram_matches_the_flow():
-    assert flow_mermaid("new_connection") in README.read_text(encoding="utf-8")
+def test_readme_holds_the_current_diagram_of_every_flow():
+    text = README.read_text(encoding="utf-8")
+    for flow in FLOWS:
+        assert f"```mermaid\n{flow_mermaid(flow)}\n```" in text, flow

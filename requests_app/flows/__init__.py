@@ -1,9 +1,10 @@
 """Each service runs its own state machine, a proxy of ServiceRequest named in
 ServiceType.flow. `as_flow` turns a loaded request into its machine."""
 
+from requests_app.flows.meter_test import MeterTestRequest
 from requests_app.flows.new_connection import NewConnectionRequest
 
-FLOWS = {"new_connection": NewConnectionRequest}
+FLOWS = {"new_connection": NewConnectionRequest, "meter_test": MeterTestRequest}
 
 
 def as_flow(request):

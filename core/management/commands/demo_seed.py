@@ -14,8 +14,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import CustomerProfile, Office, User
-from meters.models import MeterSize
-from meters.services import installation_record
+from meters.models import ElectricityAccount, MeterSize
+from meters.services import (
+    installation_record,
+    meter_test_install_comparison,
+    meter_test_record_result,
+)
 from payments.services import payment_record_cash, request_quote_fees
 from requests_app import services as rs
 from requests_app.models import ServiceRequest, ServiceType
@@ -285,6 +289,74 @@ class Command(BaseCommand):
         r = new(n)
         n += 1  # noqa: E702
         rs.request_reject(request=r, user=counter, reason="สถานที่อยู่นอกเขตให้บริการของสาขา")
+        self._meter_tests(counter, tech, later)
+
+    def _meter_tests(self, counter, tech, later):
+        """Meter accuracy tests (§3.6) on the accounts the closed requests opened."""
+        service = ServiceType.objects.filter(
+            code="meter-test", flow="meter_test"
+        ).first()
+        if service is None:
+            return
+        accounts = list(
+            ElectricityAccount.objects.select_related("customer", "meter__size")
+        )
+
+        def fresh(r):
+            return ServiceRequest.objects.get(pk=r.pk)
+
+        def pay(r):
+            invoice = r.invoices.get(status="unpaid")
+            payment_record_cash(invoice=invoice, user=counter, amount=invoice.total)
+
+        steps = [
+            ("accepted", lambda r: rs.request_accept(request=r, user=counter)),
+            ("fees_quoted", lambda r: request_quote_fees(request=r, user=counter)),
+            ("paid", pay),
+            ("test_booked", lambda r: rs.request_book_test(
+                request=r, user=counter, scheduled_for=later, assignee=tech)),
+            ("comparison_installed", lambda r: meter_test_install_comparison(
+                request=r, user=tech, comparison_serial=f"CMP{r.pk:06d}",
+                meter_start=Decimal("1520.0"), comparison_start=Decimal("0.0"),
+                customer_signed=True)),
+        ]  # fmt: skip
+        plan = [
+            "submitted",
+            "paid",
+            "test_booked",
+            "comparison_installed",
+            "faulty",
+            "normal",
+        ]
+        for i, upto in enumerate(plan):
+            account = accounts[i % len(accounts)]
+            customer = account.customer
+            docs = {
+                dt.pk: _pdf(f"{dt.code}.pdf")
+                for dt in rs.required_document_types(
+                    service=service, applicant_kind=customer.profile.kind,
+                    by_representative=False,
+                )
+            }  # fmt: skip
+            r = rs.request_submit(
+                applicant=customer, service=service, created_by=customer, documents=docs,
+                data={"office": account.office, "premises_address": account.premises_address,
+                      "meter_size": account.meter.size, "account": account,
+                      "contact_phone": customer.phone,
+                      "note": "มิเตอร์หมุนเร็วผิดปกติ ค่าไฟสูงกว่าทุกเดือน"},
+            )  # fmt: skip
+            for state, step in steps:
+                if upto == "submitted":
+                    break
+                step(fresh(r))
+                if state == upto:
+                    break
+            if upto in ("faulty", "normal"):
+                meter_test_record_result(
+                    request=fresh(r), user=tech, faulty=upto == "faulty",
+                    meter_end=Decimal("1655.0") if upto == "faulty" else Decimal("1620.2"),
+                    comparison_end=Decimal("100.0"), customer_signed=True,
+                )  # fmt: skip
 
     def _print_logins(self):
         self.stdout.write(
