@@ -151,3 +151,38 @@ class MeterTest(models.Model):
             return None
         measured = self.meter_end - self.meter_start
         return ((measured - reference) / reference * 100).quantize(Decimal("0.01"))
+
+
+class Disconnection(models.Model):
+    """A disconnection as DMSx records it: the date and what was owed. The
+    reconnection rules (charter §3.7) read the days since `disconnected_on`."""
+
+    account = models.ForeignKey(
+        ElectricityAccount, on_delete=models.PROTECT, related_name="disconnections"
+    )
+    disconnected_on = models.DateField()
+    outstanding = models.DecimalField(max_digits=12, decimal_places=2)
+    # The old deposit was set against the unpaid bills: a new one is due
+    # when reconnecting after 30 days or more.
+    deposit_offset = models.BooleanField(default=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    reconnected_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(outstanding__gte=0), name="outstanding_not_negative"
+            ),
+            # One open disconnection per account at a time.
+            models.UniqueConstraint(
+                fields=["account"],
+                condition=models.Q(reconnected_at__isnull=True),
+                name="one_open_disconnection",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account} off since {self.disconnected_on}"

@@ -1,13 +1,21 @@
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.services import sequence_next
-from meters.models import Contract, ElectricityAccount, Installation, Meter, MeterTest
+from meters.models import (
+    Contract,
+    Disconnection,
+    ElectricityAccount,
+    Installation,
+    Meter,
+    MeterTest,
+)
 from payments.models import FeeItem, InvoiceLine
+from payments.selectors import fees_in_force
 from requests_app.services import _transition, authorize
 
 
@@ -191,4 +199,141 @@ def meter_test_record_result(
         return _transition(
             request=request, user=user, name=name, expected_state=expected_state,
             note=note, at=now,
+        )  # fmt: skip
+
+
+# Charter §3.7, read as SPEC says: calendar days from the disconnection date.
+RECONNECT_SAME_DAY = "same_day"  # ≤ 7 days: by 20:00 on the day of payment
+RECONNECT_NEXT_DAY = "next_day"  # 8–29 days: within 1 working day
+RECONNECT_NEW_DEPOSIT = "new_deposit"  # 30–89 days: new deposit if offset, 1 day
+RECONNECT_REFUSED = "new_connection"  # ≥ 90 days: file a new connection
+
+
+def reconnection_rule(days_disconnected: int) -> str:
+    if days_disconnected <= 7:
+        return RECONNECT_SAME_DAY
+    if days_disconnected <= 29:
+        return RECONNECT_NEXT_DAY
+    if days_disconnected <= 89:
+        return RECONNECT_NEW_DEPOSIT
+    return RECONNECT_REFUSED
+
+
+def open_disconnection(account) -> Disconnection | None:
+    return account.disconnections.filter(reconnected_at__isnull=True).first()
+
+
+def disconnection_record(
+    *, account, disconnected_on, outstanding: Decimal, deposit_offset: bool, user
+) -> Disconnection:
+    """What DMSx reports; staff of the account's office record it here."""
+    from requests_app.permissions import COUNTER_ROLES, covers_office
+
+    if user.role not in COUNTER_ROLES | {"admin"} or not covers_office(
+        user, account.office
+    ):
+        raise PermissionDenied(_("You may not do this on this account."))
+    if disconnected_on > timezone.localdate():
+        raise ValidationError(
+            {"disconnected_on": _("The date cannot be in the future.")}
+        )
+    if outstanding < 0:
+        raise ValidationError({"outstanding": _("Enter 0 or more.")})
+    if open_disconnection(account):
+        raise ValidationError({"account": _("This account is already disconnected.")})
+    return Disconnection.objects.create(
+        account=account, disconnected_on=disconnected_on, outstanding=outstanding,
+        deposit_offset=deposit_offset, recorded_by=user,
+    )  # fmt: skip
+
+
+def reconnection_file(
+    *, applicant, service, account, data: dict, created_by, channel="web"
+):
+    """File a reconnection and issue its invoice at once (Smart Plus: the
+    customer pays straight away). Refused at 90 days or more."""
+    from payments.services import invoice_create
+    from requests_app.services import _transition, request_submit
+
+    cut = open_disconnection(account)
+    if cut is None:
+        raise ValidationError({"account": _("This account is not disconnected.")})
+    days = (timezone.localdate() - cut.disconnected_on).days
+    if reconnection_rule(days) == RECONNECT_REFUSED:
+        raise ValidationError(
+            {"account": _(
+                "This account has been disconnected for %(days)d days. After 90 days "
+                "the supply cannot be reconnected: please file a new connection; "
+                "the remaining deposit will be refunded."
+            ) % {"days": days}}
+        )  # fmt: skip
+    with transaction.atomic():
+        request = request_submit(
+            applicant=applicant, service=service, documents={}, created_by=created_by,
+            channel=channel,
+            data={**data, "account": account, "office": account.office,
+                  "premises_address": account.premises_address,
+                  "meter_size": account.meter.size},
+        )  # fmt: skip
+        lines = [
+            (FeeItem.Kind.BILL, "ค่าไฟฟ้าค้างชำระ", "Outstanding bills", cut.outstanding)
+        ]
+        fees = list(
+            fees_in_force(
+                service, on_date=timezone.localdate(), meter_size=account.meter.size
+            )
+        )
+        lines += [(f.kind, f.name_th, f.name_en, f.amount) for f in fees]
+        if reconnection_rule(days) == RECONNECT_NEW_DEPOSIT and cut.deposit_offset:
+            deposit = _new_connection_deposit(account)
+            if deposit is not None:
+                lines.append(
+                    (
+                        FeeItem.Kind.DEPOSIT,
+                        deposit.name_th,
+                        deposit.name_en,
+                        deposit.amount,
+                    )
+                )
+        invoice_create(
+            request=request,
+            created_by=applicant,
+            lines=[line for line in lines if line[3] > 0],
+        )
+        return _transition(
+            request=request, user=None, name="issue_invoice", expected_state=None,
+            note=_("Disconnected %(days)d days") % {"days": days},
+        )  # fmt: skip
+
+
+def _new_connection_deposit(account):
+    from requests_app.models import ServiceType
+
+    service = ServiceType.objects.get(code="new-connection")
+    return (
+        fees_in_force(
+            service, on_date=timezone.localdate(), meter_size=account.meter.size
+        )
+        .filter(kind=FeeItem.Kind.DEPOSIT)
+        .first()
+    )
+
+
+def reconnection_record_done(*, request, user, expected_state=None, note=""):
+    """The technician reports the supply back on; the disconnection closes."""
+    request = authorize(
+        request=request,
+        user=user,
+        name="record_reconnection",
+        expected_state=expected_state,
+    )
+    now = timezone.now()
+    with transaction.atomic():
+        cut = open_disconnection(request.account)
+        if cut is not None:
+            cut.reconnected_at = now
+            cut.save(update_fields=["reconnected_at"])
+        return _transition(
+            request=request, user=user, name="record_reconnection",
+            expected_state=expected_state, at=now, note=note,
         )  # fmt: skip

@@ -15,6 +15,7 @@ class FeeItem(models.Model):
     class Kind(models.TextChoices):
         DEPOSIT = "deposit", _("Deposit")
         FEE = "fee", _("Fee")
+        BILL = "bill", _("Outstanding bills")
 
     service = models.ForeignKey(
         "requests_app.ServiceType", on_delete=models.PROTECT, related_name="fees"

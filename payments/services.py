@@ -51,35 +51,39 @@ def request_quote_fees(*, request, user, expected_state=None, note="") -> Invoic
         expected_state=expected_state,
         note=note,
     )
+    return invoice_create(
+        request=request,
+        created_by=user,
+        lines=[(i.kind, i.name_th, i.name_en, i.amount, i) for i in items],
+    )
+
+
+def invoice_create(*, request, created_by, lines) -> Invoice:
+    """An invoice from (kind, name_th, name_en, amount[, fee_item]) lines.
+    Fees include VAT and are split; deposits carry none; outstanding bills
+    already carried VAT on the bills themselves."""
+    now = timezone.now()
     invoice = Invoice.objects.create(
         number=_invoice_number(request.office, now),
         request=request,
         office=request.office,
         customer=request.applicant,
-        total=sum((i.amount for i in items), Decimal("0.00")),
+        total=sum((line[3] for line in lines), Decimal("0.00")),
         due_date=timezone.localdate(now) + timedelta(days=INVOICE_DAYS),
-        created_by=user,
+        created_by=created_by,
     )
-    lines = []
-    for item in items:
+    rows = []
+    for kind, name_th, name_en, amount, *item in lines:
         net, vat = (
-            (item.amount, Decimal("0.00"))
-            if item.kind == FeeItem.Kind.DEPOSIT
-            else split_vat(item.amount)
+            split_vat(amount) if kind == FeeItem.Kind.FEE else (amount, Decimal("0.00"))
         )
-        lines.append(
+        rows.append(
             InvoiceLine(
-                invoice=invoice,
-                fee_item=item,
-                kind=item.kind,
-                name_th=item.name_th,
-                name_en=item.name_en,
-                amount=item.amount,
-                net=net,
-                vat=vat,
+                invoice=invoice, fee_item=item[0] if item else None, kind=kind,
+                name_th=name_th, name_en=name_en, amount=amount, net=net, vat=vat,
             )
-        )
-    InvoiceLine.objects.bulk_create(lines)
+        )  # fmt: skip
+    InvoiceLine.objects.bulk_create(rows)
     return invoice
 
 

@@ -65,6 +65,8 @@ class RequestForm(forms.Form):
                 applicant_kind__in=["any", applicant_kind, "representative"],
             ).select_related("document_type")
         )
+        if not any(r.applicant_kind == "representative" for r in self.requirements):
+            del self.fields["by_representative"]  # nothing extra to bring
         self.document_fields = []
         for req in self.requirements:
             name = f"doc_{req.document_type_id}"
@@ -302,3 +304,21 @@ ACTION_FORMS = {
     "comparison": ComparisonForm,
     "test_result": TestResultForm,
 }
+
+
+class DisconnectionForm(forms.Form):
+    """A disconnection as DMSx reports it, recorded by staff of the office."""
+
+    ca_number = forms.CharField(label=_("CA number"), max_length=12)
+    disconnected_on = forms.DateField(
+        label=_("Disconnected on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    outstanding = forms.DecimalField(
+        label=_("Outstanding bills (baht)"),
+        max_digits=12,
+        decimal_places=2,
+        min_value=0,
+    )
+    deposit_offset = forms.BooleanField(
+        label=_("The deposit was set against the unpaid bills"), required=False
+    )

@@ -180,7 +180,7 @@ FINAL_STATES = (State.CLOSED, State.CANCELLED, State.REJECTED)
 # States in which the request waits on the customer, not on PEA.
 CUSTOMER_STATES = (State.RETURNED, State.WIRING_FAILED, State.FEES_QUOTED)
 # Flows about an existing electricity account (the request names its CA).
-ACCOUNT_FLOWS = ("meter_test",)
+ACCOUNT_FLOWS = ("meter_test", "reconnection")
 
 
 class ServiceRequest(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
@@ -438,3 +438,4 @@ class SurveyResult(models.Model):
 # them with Django (migrations, admin) once the base model exists.
 from requests_app.flows import meter_test as _meter_test  # noqa: E402,F401
 from requests_app.flows import new_connection as _new_connection  # noqa: E402,F401
+from requests_app.flows import reconnection as _reconnection  # noqa: E402,F401

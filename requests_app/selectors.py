@@ -193,3 +193,15 @@ def accounts_for_customer(user: User) -> QuerySet:
         .select_related("office", "meter__size")
         .order_by("created_at")
     )
+
+
+def account_by_ca_for_staff(user: User, ca_number: str):
+    """An account of the user's offices by its CA number, or None."""
+    from meters.models import ElectricityAccount
+
+    return (
+        ElectricityAccount.objects.filter(office_scope_q(user, prefix="office__"))
+        .filter(ca_number=ca_number.strip())
+        .select_related("office", "meter__size")
+        .first()
+    )

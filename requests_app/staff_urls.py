@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.queue, name="queue"),
     path("file/", views.file_walk_in, name="file"),
     path("my-work/", views.my_work, name="my_work"),
+    path("disconnections/new/", views.disconnection_new, name="disconnection_new"),
     path("flows/<slug:flow>/", views.flow_graph, name="flow"),
     path("requests/<str:reference>/", views.detail, name="detail"),
     path("requests/<str:reference>/assign/", views.assign, name="assign"),

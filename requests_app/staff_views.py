@@ -21,9 +21,11 @@ from accounts.models import CustomerProfile, User
 from accounts.services import customer_create
 from accounts.validators import normalize_digits, normalize_mobile
 from meters.services import (
+    disconnection_record,
     installation_record,
     meter_test_install_comparison,
     meter_test_record_result,
+    reconnection_record_done,
 )
 from payments.services import (
     payment_record_cash,
@@ -35,7 +37,12 @@ from requests_app.diagram import flow_edges, flow_mermaid
 from requests_app.display import request_facts, sla_status
 from requests_app.exceptions import ServiceError
 from requests_app.flows import FLOWS
-from requests_app.forms import ACTION_FORMS, AssignForm, RequestForm
+from requests_app.forms import (
+    ACTION_FORMS,
+    AssignForm,
+    DisconnectionForm,
+    RequestForm,
+)
 from requests_app.models import ServiceType, State
 
 PAGE_SIZE = 25
@@ -90,6 +97,36 @@ def flow_graph(request, flow):
         request, "staff/flow_graph.html",
         {"edges": edges, "flow": flow, "services": services_, "mermaid": flow_mermaid(flow)},
     )  # fmt: skip
+
+
+@staff_required
+def disconnection_new(request):
+    """Record a disconnection (DMSx's record) so the customer can reconnect."""
+    form = DisconnectionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        account = selectors.account_by_ca_for_staff(request.user, data["ca_number"])
+        if account is None:
+            form.add_error(
+                "ca_number", _("No account with this CA number in your offices.")
+            )
+        else:
+            try:
+                disconnection_record(
+                    account=account, disconnected_on=data["disconnected_on"],
+                    outstanding=data["outstanding"],
+                    deposit_offset=data["deposit_offset"], user=request.user,
+                )  # fmt: skip
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                messages.success(
+                    request,
+                    _("Disconnection of %(ca)s recorded.") % {"ca": account.ca_number},
+                )
+                return redirect("staff:queue")
+    return render(request, "staff/disconnection_new.html", {"form": form})
 
 
 @staff_required
@@ -189,6 +226,8 @@ def _perform(name, form, req, user, expected):
         return meter_test_record_result(
             **common, faulty=name == "record_test_faulty", **data
         )
+    if name == "record_reconnection":
+        return reconnection_record_done(**common, note=data.get("note", ""))
     if name == "record_refund":
         return refund_record_paid(**common, note=data.get("note", ""))
     if name == "record_installation":

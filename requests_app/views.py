@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from meters.services import reconnection_file
 from payments.selectors import fees_in_force
 from requests_app import selectors, services
 from requests_app.display import (
@@ -84,6 +85,10 @@ def file_request(request, code):
     }
     if service.flow in ACCOUNT_FLOWS:
         accounts = selectors.accounts_for_customer(request.user)
+        if service.flow == "reconnection":
+            accounts = accounts.filter(
+                disconnections__reconnected_at__isnull=True
+            ).filter(disconnections__isnull=False)
         if not accounts.exists():
             return render(
                 request, "requests_app/file_request.html",
@@ -95,17 +100,26 @@ def file_request(request, code):
             accounts=accounts,
             **form_kwargs,
         )
+        if service.flow == "reconnection":
+            del form.fields["preferred_date"]
     else:
         form = RequestForm(request.POST or None, request.FILES or None, **form_kwargs)
     if request.method == "POST" and form.is_valid():
         try:
-            created = services.request_submit(
-                applicant=request.user,
-                service=service,
-                data=form.request_data(),
-                documents=form.documents(),
-                created_by=request.user,
-            )
+            if service.flow == "reconnection":
+                data = form.request_data()
+                created = reconnection_file(
+                    applicant=request.user, service=service, account=data.pop("account"),
+                    data=data, created_by=request.user,
+                )  # fmt: skip
+            else:
+                created = services.request_submit(
+                    applicant=request.user,
+                    service=service,
+                    data=form.request_data(),
+                    documents=form.documents(),
+                    created_by=request.user,
+                )
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)

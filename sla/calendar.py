@@ -26,6 +26,11 @@ def _local(moment: datetime) -> datetime:
     return moment.astimezone(BANGKOK)
 
 
+def local_date(moment: datetime) -> date:
+    """The Bangkok calendar date of a moment."""
+    return _local(moment).date()
+
+
 def _at(day: date, at: time) -> datetime:
     return datetime.combine(day, at, tzinfo=BANGKOK)
 

@@ -48,6 +48,30 @@ def _meter_test(request, now: datetime) -> datetime | None:
     return None
 
 
+def _reconnection(request, now: datetime) -> datetime | None:
+    """Charter §3.7: the rule depends on the days disconnected at payment."""
+    from meters.services import (
+        RECONNECT_NEXT_DAY,
+        RECONNECT_SAME_DAY,
+        open_disconnection,
+        reconnection_rule,
+    )
+
+    if request.state != "paid" or request.account is None:
+        return None
+    cut = open_disconnection(request.account)
+    if cut is None:
+        return None
+    paid = request.paid_at or now
+    days = (calendar.local_date(paid) - cut.disconnected_on).days
+    rule = reconnection_rule(days)
+    if rule == RECONNECT_SAME_DAY:
+        return _step_due(request, "reconnect-7", paid)
+    if rule == RECONNECT_NEXT_DAY:
+        return _step_due(request, "reconnect-29", paid)
+    return _step_due(request, "reconnect-89", paid)
+
+
 def _acceptance(request, now: datetime) -> datetime | None:
     step = request.service.steps.filter(code="accept").first()
     if step is None or not step.time_unit:
@@ -78,4 +102,8 @@ def _new_connection(request, now: datetime) -> datetime | None:
     return None
 
 
-PROMISES = {"new_connection": _new_connection, "meter_test": _meter_test}
+PROMISES = {
+    "new_connection": _new_connection,
+    "meter_test": _meter_test,
+    "reconnection": _reconnection,
+}

@@ -75,6 +75,7 @@ REFERENCE_MIGRATIONS = [
     "payments.migrations.0002_new_connection_fees",
     "requests_app.migrations.0005_steps_and_meter_test",
     "payments.migrations.0004_meter_test_fees",
+    "requests_app.migrations.0007_reconnection_service",
 ]
 
 

@@ -182,3 +182,27 @@ def submit_account_request(*, service_code, account, **extra):
         documents=documents_for(service, customer.profile.kind),
         created_by=customer,
     )
+
+
+def file_reconnection(
+    *, account, days, staff, outstanding="850.00", deposit_offset=False
+):
+    """Record a disconnection `days` ago and file the reconnection for it."""
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from meters.services import disconnection_record, reconnection_file
+    from requests_app.models import ServiceType
+
+    disconnection_record(
+        account=account, disconnected_on=timezone.localdate() - timedelta(days=days),
+        outstanding=Decimal(outstanding), deposit_offset=deposit_offset, user=staff,
+    )  # fmt: skip
+    customer = account.customer
+    return reconnection_file(
+        applicant=customer, service=ServiceType.objects.get(code="reconnection"),
+        account=account, data={"contact_phone": customer.phone or "0812345678"},
+        created_by=customer,
+    )  # fmt: skip

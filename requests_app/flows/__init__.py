@@ -3,8 +3,13 @@ ServiceType.flow. `as_flow` turns a loaded request into its machine."""
 
 from requests_app.flows.meter_test import MeterTestRequest
 from requests_app.flows.new_connection import NewConnectionRequest
+from requests_app.flows.reconnection import ReconnectionRequest
 
-FLOWS = {"new_connection": NewConnectionRequest, "meter_test": MeterTestRequest}
+FLOWS = {
+    "new_connection": NewConnectionRequest,
+    "meter_test": MeterTestRequest,
+    "reconnection": ReconnectionRequest,
+}
 
 
 def as_flow(request):

@@ -57,6 +57,10 @@ def _new_request(flow: str, actors: dict) -> ServiceRequest:
         return factories.submit_account_request(
             service_code="meter-test", account=actors["account"]
         )
+    if flow == "reconnection":
+        return factories.file_reconnection(
+            account=actors["account"], days=10, staff=actors["counter"]
+        )
     raise AssertionError(f"no request maker for flow {flow}")  # add one per new flow
 
 

@@ -16,9 +16,12 @@ from django.utils import timezone
 from accounts.models import CustomerProfile, Office, User
 from meters.models import ElectricityAccount, MeterSize
 from meters.services import (
+    disconnection_record,
     installation_record,
     meter_test_install_comparison,
     meter_test_record_result,
+    reconnection_file,
+    reconnection_record_done,
 )
 from payments.services import payment_record_cash, request_quote_fees
 from requests_app import services as rs
@@ -265,6 +268,7 @@ class Command(BaseCommand):
             "installation_booked",
             "closed",
             "closed",
+            "closed",
         ]:
             r = new(n)
             n += 1
@@ -290,6 +294,35 @@ class Command(BaseCommand):
         n += 1  # noqa: E702
         rs.request_reject(request=r, user=counter, reason="สถานที่อยู่นอกเขตให้บริการของสาขา")
         self._meter_tests(counter, tech, later)
+        self._reconnections(counter, tech)
+
+    def _reconnections(self, counter, tech):
+        """Reconnections (§3.7): disconnected 3, 12 and 40 days ago; one done."""
+        service = ServiceType.objects.get(code="reconnection")
+        today = timezone.localdate()
+        accounts = list(
+            ElectricityAccount.objects.select_related("customer", "meter__size")
+        )
+        for account, days, offset, upto in zip(
+            accounts, (3, 12, 40), (False, False, True), ("fees_quoted", "paid", "closed"),
+            strict=False,
+        ):  # fmt: skip
+            disconnection_record(
+                account=account, disconnected_on=today - timedelta(days=days),
+                outstanding=Decimal("1284.50"), deposit_offset=offset, user=counter,
+            )  # fmt: skip
+            r = reconnection_file(
+                applicant=account.customer, service=service, account=account,
+                data={"contact_phone": account.customer.phone}, created_by=account.customer,
+            )  # fmt: skip
+            if upto in ("paid", "closed"):
+                invoice = r.invoices.get()
+                payment_record_cash(invoice=invoice, user=counter, amount=invoice.total)
+            if upto == "closed":
+                reconnection_record_done(
+                    request=ServiceRequest.objects.get(pk=r.pk), user=tech,
+                    note="ต่อกลับเรียบร้อย",
+                )  # fmt: skip
 
     def _meter_tests(self, counter, tech, later):
         """Meter accuracy tests (§3.6) on the accounts the closed requests opened."""
