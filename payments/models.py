@@ -199,3 +199,46 @@ class Refund(models.Model):
 
     def __str__(self) -> str:
         return f"{self.invoice} −{self.amount} ({self.status})"
+
+
+class DepositSettlement(models.Model):
+    """Ending a contract (charter §3.9): the final reading, the final bill set
+    against the deposit, and how the rest is paid out — cash to the holder in
+    person up to 15,000 baht, otherwise a cheque."""
+
+    class Method(models.TextChoices):
+        CASH = "cash", _("Cash to the contract holder in person")
+        CHEQUE = "cheque", _("Cheque")
+
+    request = models.OneToOneField(
+        "requests_app.ServiceRequest",
+        on_delete=models.PROTECT,
+        related_name="settlement",
+    )
+    final_reading = models.DecimalField(max_digits=10, decimal_places=1)
+    meter_removed_at = models.DateTimeField()
+    deposit = models.DecimalField(max_digits=12, decimal_places=2, null=True)
+    final_bill = models.DecimalField(max_digits=12, decimal_places=2, null=True)
+    refund_amount = models.DecimalField(max_digits=12, decimal_places=2, null=True)
+    method = models.CharField(max_length=6, choices=Method.choices, blank=True)
+    cheque_number = models.CharField(max_length=20, blank=True)
+    paid_out_at = models.DateTimeField(null=True, blank=True)
+    paid_out_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(refund_amount__isnull=True)
+                | models.Q(refund_amount__gte=0),
+                name="settlement_refund_not_negative",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request_id} {self.refund_amount} {self.method}"

@@ -10,7 +10,14 @@ from django.utils.translation import gettext as _
 
 from core.dates import be_year
 from core.services import sequence_next
-from payments.models import FeeItem, Invoice, InvoiceLine, Payment, Refund
+from payments.models import (
+    DepositSettlement,
+    FeeItem,
+    Invoice,
+    InvoiceLine,
+    Payment,
+    Refund,
+)
 from payments.selectors import fees_in_force
 from payments.vat import split_vat
 from requests_app.exceptions import ServiceError
@@ -169,4 +176,105 @@ def refund_record_paid(*, request, user, expected_state=None, note=""):
             request=request, user=user, name="record_refund",
             expected_state=expected_state, at=refund.paid_at,
             note=note or _("Refunded %(amount)s baht") % {"amount": f"{refund.amount:,.2f}"},
+        )  # fmt: skip
+
+
+# Charter §3.9: cash to the holder in person up to this amount, else a cheque.
+PAYOUT_CASH_LIMIT = Decimal("15000.00")
+
+
+def payout_method(*, amount: Decimal, juristic: bool, by_representative: bool) -> str:
+    if amount <= PAYOUT_CASH_LIMIT and not juristic and not by_representative:
+        return DepositSettlement.Method.CASH
+    return DepositSettlement.Method.CHEQUE
+
+
+def deposit_record_meter_removal(*, request, user, final_reading, expected_state=None):
+    from requests_app.services import _transition, authorize
+
+    request = authorize(
+        request=request,
+        user=user,
+        name="record_meter_removal",
+        expected_state=expected_state,
+    )
+    if final_reading is None or final_reading < 0:
+        raise ValidationError(
+            {"final_reading": _("Enter the final reading (0 or more).")}
+        )
+    with transaction.atomic():
+        DepositSettlement.objects.create(
+            request=request,
+            final_reading=final_reading,
+            meter_removed_at=timezone.now(),
+        )
+        return _transition(
+            request=request, user=user, name="record_meter_removal",
+            expected_state=expected_state,
+            note=_("Final reading %(reading)s") % {"reading": final_reading},
+        )  # fmt: skip
+
+
+def deposit_settle(*, request, user, final_bill: Decimal, expected_state=None):
+    """Set the final bill against the deposit and choose how to pay the rest."""
+    from requests_app.services import _transition, authorize
+
+    request = authorize(
+        request=request, user=user, name="settle", expected_state=expected_state
+    )
+    if final_bill is None or final_bill < 0:
+        raise ValidationError({"final_bill": _("Enter the final bill (0 or more).")})
+    deposit = request.account.contract.deposit
+    refund = max(deposit - final_bill, Decimal("0.00"))
+    method = payout_method(
+        amount=refund,
+        juristic=request.applicant_kind == "juristic",
+        by_representative=request.by_representative,
+    )
+    with transaction.atomic():
+        settlement = DepositSettlement.objects.select_for_update().get(request=request)
+        settlement.deposit, settlement.final_bill = deposit, final_bill
+        settlement.refund_amount, settlement.method = refund, method
+        settlement.save()
+        return _transition(
+            request=request, user=user, name="settle", expected_state=expected_state,
+            note=_("Deposit %(deposit)s − final bill %(bill)s = %(refund)s baht, by %(method)s")
+            % {"deposit": f"{deposit:,.2f}", "bill": f"{final_bill:,.2f}",
+               "refund": f"{refund:,.2f}", "method": settlement.get_method_display()},
+        )  # fmt: skip
+
+
+def deposit_record_payout(
+    *, request, user, cheque_number: str = "", holder_id_checked: bool = False,
+    expected_state=None,
+):  # fmt: skip
+    from requests_app.services import _transition, authorize
+
+    request = authorize(
+        request=request, user=user, name="record_payout", expected_state=expected_state
+    )
+    settlement = DepositSettlement.objects.get(request=request)
+    if settlement.refund_amount > 0:
+        if settlement.method == DepositSettlement.Method.CASH and not holder_id_checked:
+            raise ValidationError(
+                {
+                    "holder_id_checked": _(
+                        "Cash goes only to the contract holder, ID card shown."
+                    )
+                }
+            )
+        if (
+            settlement.method == DepositSettlement.Method.CHEQUE
+            and not cheque_number.strip()
+        ):
+            raise ValidationError({"cheque_number": _("Enter the cheque number.")})
+    now = timezone.now()
+    with transaction.atomic():
+        settlement.cheque_number = cheque_number.strip()
+        settlement.paid_out_at, settlement.paid_out_by = now, user
+        settlement.save(update_fields=["cheque_number", "paid_out_at", "paid_out_by"])
+        return _transition(
+            request=request, user=user, name="record_payout", expected_state=expected_state,
+            at=now, note=_("Paid out %(amount)s baht") % {
+                "amount": f"{settlement.refund_amount:,.2f}"},
         )  # fmt: skip

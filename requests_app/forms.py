@@ -283,6 +283,28 @@ class TestResultForm(forms.Form):
     )
 
 
+class FinalReadingForm(forms.Form):
+    final_reading = forms.DecimalField(
+        label=_("Final reading (kWh)"), max_digits=10, decimal_places=1, min_value=0
+    )
+
+
+class SettlementForm(forms.Form):
+    final_bill = forms.DecimalField(
+        label=_("Final bill to set against the deposit (baht)"), max_digits=12,
+        decimal_places=2, min_value=0,
+    )  # fmt: skip
+
+
+class PayoutForm(forms.Form):
+    holder_id_checked = forms.BooleanField(
+        label=_("Cash: the contract holder showed their ID card"), required=False
+    )
+    cheque_number = forms.CharField(
+        label=_("Cheque number"), max_length=20, required=False
+    )
+
+
 class AssignForm(forms.Form):
     assignee = forms.ModelChoiceField(
         label=_("Assign to"), queryset=None, required=False, empty_label=_("Nobody")
@@ -303,6 +325,9 @@ ACTION_FORMS = {
     "installation": InstallationForm,
     "comparison": ComparisonForm,
     "test_result": TestResultForm,
+    "final_reading": FinalReadingForm,
+    "settlement": SettlementForm,
+    "payout": PayoutForm,
 }
 
 

@@ -170,6 +170,8 @@ class State(models.TextChoices):
     TEST_BOOKED = "test_booked", _("Meter test booked")
     COMPARISON_INSTALLED = "comparison_installed", _("Comparison meter installed")
     REFUND_PENDING = "refund_pending", _("Refund due")
+    METER_REMOVED = "meter_removed", _("Meter removed")
+    SETTLED = "settled", _("Deposit settled")
     INSTALLED = "installed", _("Installed")
     CLOSED = "closed", _("Closed")
     CANCELLED = "cancelled", _("Cancelled")
@@ -180,7 +182,7 @@ FINAL_STATES = (State.CLOSED, State.CANCELLED, State.REJECTED)
 # States in which the request waits on the customer, not on PEA.
 CUSTOMER_STATES = (State.RETURNED, State.WIRING_FAILED, State.FEES_QUOTED)
 # Flows about an existing electricity account (the request names its CA).
-ACCOUNT_FLOWS = ("meter_test", "reconnection")
+ACCOUNT_FLOWS = ("meter_test", "reconnection", "deposit_refund")
 
 
 class ServiceRequest(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
@@ -436,6 +438,7 @@ class SurveyResult(models.Model):
 
 # The flows are proxy models of ServiceRequest; importing them here registers
 # them with Django (migrations, admin) once the base model exists.
+from requests_app.flows import deposit_refund as _deposit_refund  # noqa: E402,F401
 from requests_app.flows import meter_test as _meter_test  # noqa: E402,F401
 from requests_app.flows import new_connection as _new_connection  # noqa: E402,F401
 from requests_app.flows import reconnection as _reconnection  # noqa: E402,F401

@@ -28,6 +28,9 @@ from meters.services import (
     reconnection_record_done,
 )
 from payments.services import (
+    deposit_record_meter_removal,
+    deposit_record_payout,
+    deposit_settle,
     payment_record_cash,
     refund_record_paid,
     request_quote_fees,
@@ -226,6 +229,12 @@ def _perform(name, form, req, user, expected):
         return meter_test_record_result(
             **common, faulty=name == "record_test_faulty", **data
         )
+    if name == "record_meter_removal":
+        return deposit_record_meter_removal(**common, **data)
+    if name == "settle":
+        return deposit_settle(**common, **data)
+    if name == "record_payout":
+        return deposit_record_payout(**common, **data)
     if name == "record_reconnection":
         return reconnection_record_done(**common, note=data.get("note", ""))
     if name == "record_refund":

@@ -72,6 +72,17 @@ def _reconnection(request, now: datetime) -> datetime | None:
     return _step_due(request, "reconnect-89", paid)
 
 
+def _deposit_refund(request, now: datetime) -> datetime | None:
+    """Charter §3.9: paid out within 15 working days of acceptance."""
+    if request.state == "submitted":
+        return _acceptance(request, now)
+    if request.state == "accepted":
+        return _step_due(request, "pay-out", now)
+    if request.state in ("meter_removed", "settled"):
+        return request.due_at  # the same promise runs until the pay-out
+    return None
+
+
 def _acceptance(request, now: datetime) -> datetime | None:
     step = request.service.steps.filter(code="accept").first()
     if step is None or not step.time_unit:
@@ -106,4 +117,5 @@ PROMISES = {
     "new_connection": _new_connection,
     "meter_test": _meter_test,
     "reconnection": _reconnection,
+    "deposit_refund": _deposit_refund,
 }

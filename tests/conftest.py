@@ -76,6 +76,7 @@ REFERENCE_MIGRATIONS = [
     "requests_app.migrations.0005_steps_and_meter_test",
     "payments.migrations.0004_meter_test_fees",
     "requests_app.migrations.0007_reconnection_service",
+    "requests_app.migrations.0009_deposit_refund_service",
 ]
 
 

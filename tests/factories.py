@@ -145,20 +145,29 @@ def file_like(data: bytes) -> io.BytesIO:
     return io.BytesIO(data)
 
 
-def account_for(customer, office, meter_code="5(15)-1"):
-    """An electricity account as a finished new connection leaves it (set up
-    directly: tests of later services start from here)."""
-    from meters.models import ElectricityAccount, Meter, MeterSize
+def account_for(customer, office, meter_code="5(15)-1", deposit="300.00"):
+    """An electricity account and its contract as a finished new connection
+    leaves them (set up directly: tests of later services start from here)."""
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from meters.models import Contract, ElectricityAccount, Meter, MeterSize
 
     meter = Meter.objects.create(
         serial=f"T{customer.pk:06d}{Meter.objects.count():04d}",
         size=MeterSize.objects.get(code=meter_code),
     )
-    return ElectricityAccount.objects.create(
+    account = ElectricityAccount.objects.create(
         ca_number=f"029{customer.pk:05d}{Meter.objects.count():04d}",
         customer=customer, office=office, premises_address="5 ถ.หน้าเมือง อ.เมือง",
         meter=meter,
     )  # fmt: skip
+    Contract.objects.create(
+        account=account, number=f"C{account.ca_number}", customer=customer,
+        deposit=Decimal(deposit), starts_on=timezone.localdate(),
+    )  # fmt: skip
+    return account
 
 
 def submit_account_request(*, service_code, account, **extra):

@@ -1,6 +1,7 @@
 """Each service runs its own state machine, a proxy of ServiceRequest named in
 ServiceType.flow. `as_flow` turns a loaded request into its machine."""
 
+from requests_app.flows.deposit_refund import DepositRefundRequest
 from requests_app.flows.meter_test import MeterTestRequest
 from requests_app.flows.new_connection import NewConnectionRequest
 from requests_app.flows.reconnection import ReconnectionRequest
@@ -9,6 +10,7 @@ FLOWS = {
     "new_connection": NewConnectionRequest,
     "meter_test": MeterTestRequest,
     "reconnection": ReconnectionRequest,
+    "deposit_refund": DepositRefundRequest,
 }
 
 

@@ -57,6 +57,10 @@ def _new_request(flow: str, actors: dict) -> ServiceRequest:
         return factories.submit_account_request(
             service_code="meter-test", account=actors["account"]
         )
+    if flow == "deposit_refund":
+        return factories.submit_account_request(
+            service_code="deposit-refund", account=actors["account"]
+        )
     if flow == "reconnection":
         return factories.file_reconnection(
             account=actors["account"], days=10, staff=actors["counter"]

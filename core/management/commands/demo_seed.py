@@ -23,7 +23,13 @@ from meters.services import (
     reconnection_file,
     reconnection_record_done,
 )
-from payments.services import payment_record_cash, request_quote_fees
+from payments.services import (
+    deposit_record_meter_removal,
+    deposit_record_payout,
+    deposit_settle,
+    payment_record_cash,
+    request_quote_fees,
+)
 from requests_app import services as rs
 from requests_app.models import ServiceRequest, ServiceType
 
@@ -295,6 +301,40 @@ class Command(BaseCommand):
         rs.request_reject(request=r, user=counter, reason="สถานที่อยู่นอกเขตให้บริการของสาขา")
         self._meter_tests(counter, tech, later)
         self._reconnections(counter, tech)
+        self._deposit_refunds(counter, tech)
+
+    def _deposit_refunds(self, counter, tech):
+        """Deposit refunds (§3.9) in the states after acceptance."""
+        service = ServiceType.objects.get(code="deposit-refund")
+        accounts = list(
+            ElectricityAccount.objects.select_related("customer", "meter__size")
+        )
+        for account, upto in zip(
+            accounts, ("meter_removed", "settled", "closed"), strict=False
+        ):
+            customer = account.customer
+            docs = {
+                dt.pk: _pdf(f"{dt.code}.pdf")
+                for dt in rs.required_document_types(
+                    service=service, applicant_kind=customer.profile.kind,
+                    by_representative=False,
+                )
+            }  # fmt: skip
+            r = rs.request_submit(
+                applicant=customer, service=service, created_by=customer, documents=docs,
+                data={"office": account.office, "premises_address": account.premises_address,
+                      "meter_size": account.meter.size, "account": account,
+                      "contact_phone": customer.phone, "note": "ย้ายไปต่างจังหวัด"},
+            )  # fmt: skip
+            r = rs.request_accept(request=r, user=counter)
+            r = deposit_record_meter_removal(
+                request=r, user=tech, final_reading=Decimal("9120.4")
+            )
+            if upto == "meter_removed":
+                continue
+            r = deposit_settle(request=r, user=counter, final_bill=Decimal("185.25"))
+            if upto == "closed":
+                deposit_record_payout(request=r, user=counter, holder_id_checked=True)
 
     def _reconnections(self, counter, tech):
         """Reconnections (§3.7): disconnected 3, 12 and 40 days ago; one done."""

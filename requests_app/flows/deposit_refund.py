@@ -1,0 +1,94 @@
+"""Deposit refund on ending the contract (charter §3.9).
+
+Two forms in one request (cancel the service, refund the deposit). PEA
+removes the meter and records the final reading, sets the final bill against
+the deposit, and pays the rest out within 15 working days: cash to the holder
+in person up to 15,000 baht, a cheque above that, for a representative, or for
+a juristic person."""
+
+from django.utils.translation import gettext_lazy as _
+from django_fsm import transition
+
+from requests_app.models import ServiceRequest, State
+from requests_app.permissions import (
+    COUNTER_ROLES,
+    INSTALL_ROLES,
+    applicant_or_counter,
+    is_applicant,
+    staff_may,
+)
+
+S = State
+BEFORE_REMOVAL = [S.SUBMITTED, S.RETURNED, S.ACCEPTED]
+
+
+def _staff(label, form="note", style="primary"):
+    return {"label": label, "audience": "staff", "form": form, "style": style}
+
+
+class DepositRefundRequest(ServiceRequest):
+    class Meta:
+        proxy = True
+
+    @transition(
+        field="state", source=S.SUBMITTED, target=S.RETURNED,
+        permission=staff_may(COUNTER_ROLES),
+        custom=_staff(_("Return for documents"), form="reason", style="secondary"),
+    )  # fmt: skip
+    def return_for_documents(self):
+        pass
+
+    @transition(
+        field="state", source=S.RETURNED, target=S.SUBMITTED, permission=is_applicant,
+        custom={"label": _("Resubmit"), "audience": "customer", "form": "note"},
+    )  # fmt: skip
+    def resubmit(self):
+        pass
+
+    @transition(
+        field="state", source=S.SUBMITTED, target=S.ACCEPTED,
+        permission=staff_may(COUNTER_ROLES), custom=_staff(_("Accept request")),
+    )  # fmt: skip
+    def accept(self):
+        pass
+
+    @transition(
+        field="state", source=S.ACCEPTED, target=S.METER_REMOVED,
+        permission=staff_may(INSTALL_ROLES),
+        custom=_staff(_("Meter removed, final reading"), form="final_reading"),
+    )  # fmt: skip
+    def record_meter_removal(self):
+        pass
+
+    @transition(
+        field="state", source=S.METER_REMOVED, target=S.SETTLED,
+        permission=staff_may(COUNTER_ROLES),
+        custom=_staff(_("Settle the deposit"), form="settlement"),
+    )  # fmt: skip
+    def settle(self):
+        pass
+
+    @transition(
+        field="state", source=S.SETTLED, target=S.CLOSED,
+        permission=staff_may(COUNTER_ROLES),
+        custom=_staff(_("Record the pay-out"), form="payout"),
+    )  # fmt: skip
+    def record_payout(self, *, at):
+        self.closed_at = at
+
+    @transition(
+        field="state", source=BEFORE_REMOVAL, target=S.CANCELLED,
+        permission=applicant_or_counter,
+        custom={"label": _("Cancel request"), "audience": ("customer", "staff"),
+                "form": "reason", "style": "danger"},
+    )  # fmt: skip
+    def cancel(self):
+        pass
+
+    @transition(
+        field="state", source=BEFORE_REMOVAL, target=S.REJECTED,
+        permission=staff_may(COUNTER_ROLES),
+        custom=_staff(_("Reject"), form="reason", style="danger"),
+    )  # fmt: skip
+    def reject(self, *, reason):
+        self.rejection_reason = reason
