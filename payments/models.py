@@ -242,3 +242,33 @@ class DepositSettlement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.request_id} {self.refund_amount} {self.method}"
+
+
+class Estimate(models.Model):
+    """A cost estimate for work PEA builds (extensions): the customer accepts
+    it (an invoice follows) or declines it."""
+
+    request = models.ForeignKey(
+        "requests_app.ServiceRequest",
+        on_delete=models.PROTECT,
+        related_name="estimates",
+    )
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    details = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    accepted = models.BooleanField(null=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount__gt=0), name="estimate_positive"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request_id} {self.amount}"

@@ -12,6 +12,7 @@ from core.dates import be_year
 from core.services import sequence_next
 from payments.models import (
     DepositSettlement,
+    Estimate,
     FeeItem,
     Invoice,
     InvoiceLine,
@@ -277,4 +278,51 @@ def deposit_record_payout(
             request=request, user=user, name="record_payout", expected_state=expected_state,
             at=now, note=_("Paid out %(amount)s baht") % {
                 "amount": f"{settlement.refund_amount:,.2f}"},
+        )  # fmt: skip
+
+
+def estimate_send(
+    *, request, user, amount: Decimal, details: str = "", expected_state=None
+):
+    from requests_app.services import _transition, authorize
+
+    request = authorize(
+        request=request, user=user, name="send_estimate", expected_state=expected_state
+    )
+    if amount is None or amount <= 0:
+        raise ValidationError({"amount": _("Enter the estimated cost (more than 0).")})
+    with transaction.atomic():
+        Estimate.objects.create(
+            request=request, amount=amount, details=details, created_by=user
+        )
+        return _transition(
+            request=request, user=user, name="send_estimate", expected_state=expected_state,
+            note=_("Estimated cost %(amount)s baht. %(details)s")
+            % {"amount": f"{amount:,.2f}", "details": details},
+        )  # fmt: skip
+
+
+def estimate_decide(
+    *, request, user, accept: bool, reason: str = "", expected_state=None
+):
+    """The customer's answer: accepting issues the invoice for the estimate."""
+    from requests_app.services import _transition, authorize
+
+    name = "accept_estimate" if accept else "decline_estimate"
+    request = authorize(
+        request=request, user=user, name=name, expected_state=expected_state
+    )
+    with transaction.atomic():
+        estimate = Estimate.objects.select_for_update().filter(request=request).first()
+        estimate.accepted, estimate.decided_at = accept, timezone.now()
+        estimate.save(update_fields=["accepted", "decided_at"])
+        if accept:
+            invoice_create(
+                request=request, created_by=user,
+                lines=[(FeeItem.Kind.FEE, "ค่าใช้จ่ายตามประมาณการ", "Cost as estimated",
+                        estimate.amount)],
+            )  # fmt: skip
+        return _transition(
+            request=request, user=user, name=name, expected_state=expected_state,
+            note=reason,
         )  # fmt: skip

@@ -305,6 +305,17 @@ class PayoutForm(forms.Form):
     )
 
 
+class EstimateForm(forms.Form):
+    amount = forms.DecimalField(
+        label=_("Estimated cost, VAT included (baht)"), max_digits=12, decimal_places=2,
+        min_value=0,
+    )  # fmt: skip
+    details = forms.CharField(
+        label=_("What the work includes"), required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )  # fmt: skip
+
+
 class AssignForm(forms.Form):
     assignee = forms.ModelChoiceField(
         label=_("Assign to"), queryset=None, required=False, empty_label=_("Nobody")
@@ -328,6 +339,7 @@ ACTION_FORMS = {
     "final_reading": FinalReadingForm,
     "settlement": SettlementForm,
     "payout": PayoutForm,
+    "estimate": EstimateForm,
 }
 
 

@@ -172,6 +172,8 @@ class State(models.TextChoices):
     REFUND_PENDING = "refund_pending", _("Refund due")
     METER_REMOVED = "meter_removed", _("Meter removed")
     SETTLED = "settled", _("Deposit settled")
+    ESTIMATE_SENT = "estimate_sent", _("Cost estimate sent")
+    CONSTRUCTION = "construction", _("Under construction")
     INSTALLED = "installed", _("Installed")
     CLOSED = "closed", _("Closed")
     CANCELLED = "cancelled", _("Cancelled")
@@ -180,7 +182,12 @@ class State(models.TextChoices):
 
 FINAL_STATES = (State.CLOSED, State.CANCELLED, State.REJECTED)
 # States in which the request waits on the customer, not on PEA.
-CUSTOMER_STATES = (State.RETURNED, State.WIRING_FAILED, State.FEES_QUOTED)
+CUSTOMER_STATES = (
+    State.RETURNED,
+    State.WIRING_FAILED,
+    State.FEES_QUOTED,
+    State.ESTIMATE_SENT,
+)
 # Flows about an existing electricity account (the request names its CA).
 ACCOUNT_FLOWS = ("meter_test", "reconnection", "deposit_refund")
 
@@ -389,6 +396,7 @@ class Appointment(models.Model):
         SURVEY = "survey", _("Survey / wiring inspection")
         INSTALLATION = "installation", _("Meter installation")
         TEST = "test", _("Comparison meter test")
+        CONSTRUCTION = "construction", _("Construction work")
 
     request = models.ForeignKey(
         ServiceRequest, on_delete=models.CASCADE, related_name="appointments"
@@ -439,6 +447,7 @@ class SurveyResult(models.Model):
 # The flows are proxy models of ServiceRequest; importing them here registers
 # them with Django (migrations, admin) once the base model exists.
 from requests_app.flows import deposit_refund as _deposit_refund  # noqa: E402,F401
+from requests_app.flows import extension as _extension  # noqa: E402,F401
 from requests_app.flows import meter_test as _meter_test  # noqa: E402,F401
 from requests_app.flows import new_connection as _new_connection  # noqa: E402,F401
 from requests_app.flows import reconnection as _reconnection  # noqa: E402,F401

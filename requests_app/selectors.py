@@ -42,6 +42,7 @@ def _with_details(qs: QuerySet) -> QuerySet:
             "surveys",
             "invoices__lines",
             "invoices__refunds",
+            "estimates",
         )
         .select_related("account", "meter_test")
     )

@@ -378,6 +378,45 @@ def request_book_test(
     )  # fmt: skip
 
 
+def request_record_site_survey(
+    *, request, user, findings: str = "", expected_state=None
+):
+    """A joint site survey (extensions, corrections): what was found."""
+    request = authorize(
+        request=request, user=user, name="record_survey", expected_state=expected_state
+    )
+    with transaction.atomic():
+        SurveyResult.objects.create(
+            request=request, passed=True, findings=findings, recorded_by=user
+        )
+        return _transition(
+            request=request, user=user, name="record_survey",
+            expected_state=expected_state, note=findings, at=timezone.now(),
+        )  # fmt: skip
+
+
+def request_start_construction(
+    *, request, user, scheduled_for, assignee=None, expected_state=None, note=""
+):
+    return _book(
+        request=request, user=user, name="start_construction",
+        kind=Appointment.Kind.CONSTRUCTION, scheduled_for=scheduled_for,
+        assignee=assignee, expected_state=expected_state, note=note,
+    )  # fmt: skip
+
+
+def request_finish(*, request, user, name: str, expected_state=None, note=""):
+    """A last step that only records the time (construction or work done)."""
+    return _transition(
+        request=request,
+        user=user,
+        name=name,
+        expected_state=expected_state,
+        note=note,
+        at=timezone.now(),
+    )
+
+
 def request_record_survey(
     *, request, user, passed: bool, findings: str = "", expected_state=None
 ):

@@ -31,6 +31,7 @@ from payments.services import (
     deposit_record_meter_removal,
     deposit_record_payout,
     deposit_settle,
+    estimate_send,
     payment_record_cash,
     refund_record_paid,
     request_quote_fees,
@@ -229,6 +230,19 @@ def _perform(name, form, req, user, expected):
         return meter_test_record_result(
             **common, faulty=name == "record_test_faulty", **data
         )
+    if name == "record_survey":
+        return services.request_record_site_survey(
+            **common, findings=data.get("findings", "")
+        )
+    if name == "send_estimate":
+        return estimate_send(**common, **data)
+    if name == "start_construction":
+        return services.request_start_construction(
+            **common, scheduled_for=data["scheduled_for"],
+            assignee=data.get("assignee"), note=data.get("note", ""),
+        )  # fmt: skip
+    if name == "finish_construction":
+        return services.request_finish(**common, name=name, note=data.get("note", ""))
     if name == "record_meter_removal":
         return deposit_record_meter_removal(**common, **data)
     if name == "settle":

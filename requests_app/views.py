@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from meters.services import reconnection_file
 from payments.selectors import fees_in_force
+from payments.services import estimate_decide
 from requests_app import selectors, services
 from requests_app.display import (
     promise_text,
@@ -197,6 +198,12 @@ def customer_action(request, reference, action):
             messages.success(
                 request, _("Sent back to PEA. We will check your documents again.")
             )
+        elif action in ("accept_estimate", "decline_estimate"):
+            estimate_decide(
+                request=req, user=request.user, accept=action == "accept_estimate",
+                reason=request.POST.get("reason", ""), expected_state=expected,
+            )  # fmt: skip
+            messages.success(request, _("Thank you: your answer was recorded."))
         else:
             raise Http404
     except ServiceError as exc:

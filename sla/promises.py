@@ -83,6 +83,24 @@ def _deposit_refund(request, now: datetime) -> datetime | None:
     return None
 
 
+def _extension(request, now: datetime) -> datetime | None:
+    """Charter §3.2–§3.4: survey the next working day, cost in 5, build as agreed."""
+    state = request.state
+    if state == "submitted":
+        return _acceptance(request, now)
+    if state == "accepted":
+        return _step_due(request, "survey", now)
+    if state == "survey_booked":
+        return _not_before_appointment(request, "survey", request.due_at)
+    if state == "surveyed":
+        return _step_due(request, "estimate", now)
+    if state == "paid":
+        return _step_due(request, "build", request.paid_at or now)
+    if state == "construction":
+        return request.due_at
+    return None
+
+
 def _acceptance(request, now: datetime) -> datetime | None:
     step = request.service.steps.filter(code="accept").first()
     if step is None or not step.time_unit:
@@ -118,4 +136,5 @@ PROMISES = {
     "meter_test": _meter_test,
     "reconnection": _reconnection,
     "deposit_refund": _deposit_refund,
+    "extension": _extension,
 }

@@ -77,6 +77,7 @@ REFERENCE_MIGRATIONS = [
     "payments.migrations.0004_meter_test_fees",
     "requests_app.migrations.0007_reconnection_service",
     "requests_app.migrations.0009_deposit_refund_service",
+    "requests_app.migrations.0011_extension_services",
 ]
 
 

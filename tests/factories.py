@@ -117,12 +117,14 @@ def documents_for(service, kind="individual", by_representative=False) -> dict:
     }
 
 
-def submit_request(*, customer, office, meter_code="5(15)-1", **extra):
+def submit_request(
+    *, customer, office, meter_code="5(15)-1", service_code="new-connection", **extra
+):
     from meters.models import MeterSize
     from requests_app.models import ServiceType
     from requests_app.services import request_submit
 
-    service = ServiceType.objects.get(code="new-connection")
+    service = ServiceType.objects.get(code=service_code)
     data = {
         "office": office,
         "premises_address": "12 ถ.มิตรภาพ ต.ในเมือง อ.เมือง จ.ขอนแก่น",

@@ -2,6 +2,7 @@
 ServiceType.flow. `as_flow` turns a loaded request into its machine."""
 
 from requests_app.flows.deposit_refund import DepositRefundRequest
+from requests_app.flows.extension import ExtensionRequest
 from requests_app.flows.meter_test import MeterTestRequest
 from requests_app.flows.new_connection import NewConnectionRequest
 from requests_app.flows.reconnection import ReconnectionRequest
@@ -11,6 +12,7 @@ FLOWS = {
     "meter_test": MeterTestRequest,
     "reconnection": ReconnectionRequest,
     "deposit_refund": DepositRefundRequest,
+    "extension": ExtensionRequest,
 }
 
 

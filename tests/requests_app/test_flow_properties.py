@@ -57,6 +57,11 @@ def _new_request(flow: str, actors: dict) -> ServiceRequest:
         return factories.submit_account_request(
             service_code="meter-test", account=actors["account"]
         )
+    if flow == "extension":
+        return factories.submit_request(
+            customer=actors["applicant"], office=actors["office"],
+            service_code="grid-extension",
+        )  # fmt: skip
     if flow == "deposit_refund":
         return factories.submit_account_request(
             service_code="deposit-refund", account=actors["account"]

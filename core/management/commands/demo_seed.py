@@ -27,6 +27,8 @@ from payments.services import (
     deposit_record_meter_removal,
     deposit_record_payout,
     deposit_settle,
+    estimate_decide,
+    estimate_send,
     payment_record_cash,
     request_quote_fees,
 )
@@ -302,6 +304,51 @@ class Command(BaseCommand):
         self._meter_tests(counter, tech, later)
         self._reconnections(counter, tech)
         self._deposit_refunds(counter, tech)
+        self._extensions(customers, counter, staff["surveyor"], tech, office, later)
+
+    def _extensions(self, customers, counter, surveyor, tech, office, later):
+        """Grid extensions (§3.2–§3.4) from survey to construction."""
+        plan = [("grid-extension", "estimate_sent"), ("grid-extension", "construction"),
+                ("dedicated-extension-pea", "fees_quoted"),
+                ("dedicated-extension-pea", "closed")]  # fmt: skip
+        for i, (code, upto) in enumerate(plan):
+            service = ServiceType.objects.get(code=code)
+            customer = customers[i % len(customers)]
+            docs = {
+                dt.pk: _pdf(f"{dt.code}.pdf")
+                for dt in rs.required_document_types(
+                    service=service, applicant_kind=customer.profile.kind,
+                    by_representative=False,
+                )
+            }  # fmt: skip
+            r = rs.request_submit(
+                applicant=customer, service=service, created_by=customer, documents=docs,
+                data={"office": office, "premises_address": "หมู่ 9 บ้านโนนสว่าง ต.ท่าพระ อ.เมือง",
+                      "premises_province": "ขอนแก่น",
+                      "meter_size": MeterSize.objects.get(code="15(45)-3"),
+                      "contact_phone": customer.phone},
+            )  # fmt: skip
+            r = rs.request_accept(request=r, user=counter)
+            r = rs.request_book_survey(request=r, user=counter, scheduled_for=later,
+                                       assignee=surveyor)  # fmt: skip
+            r = rs.request_record_site_survey(
+                request=r, user=surveyor, findings="ปักเสา 4 ต้น ระยะ 160 เมตร"
+            )
+            r = estimate_send(request=r, user=counter, amount=Decimal("48150.00"),
+                              details="เสาคอนกรีต 9 เมตร 4 ต้น สายอะลูมิเนียม 160 เมตร")  # fmt: skip
+            if upto == "estimate_sent":
+                continue
+            r = estimate_decide(request=r, user=customer, accept=True)
+            if upto == "fees_quoted":
+                continue
+            invoice = r.invoices.get(status="unpaid")
+            payment_record_cash(invoice=invoice, user=counter, amount=invoice.total)
+            r = rs.request_start_construction(
+                request=ServiceRequest.objects.get(pk=r.pk), user=counter,
+                scheduled_for=later, assignee=tech,
+            )  # fmt: skip
+            if upto == "closed":
+                rs.request_finish(request=r, user=tech, name="finish_construction")
 
     def _deposit_refunds(self, counter, tech):
         """Deposit refunds (§3.9) in the states after acceptance."""

@@ -1,0 +1,136 @@
+"""Grid extensions (charter §3.2 general, §3.3 dedicated built by PEA, §3.4
+dedicated built by the customer): a joint site survey, a cost estimate the
+customer accepts or declines, payment, then construction as agreed. The
+three services share this machine; their times and documents differ in the
+catalog."""
+
+from django.utils.translation import gettext_lazy as _
+from django_fsm import transition
+
+from requests_app.models import ServiceRequest, State
+from requests_app.permissions import (
+    COUNTER_ROLES,
+    INSTALL_ROLES,
+    SURVEY_ROLES,
+    applicant_or_counter,
+    is_applicant,
+    staff_may,
+)
+
+S = State
+BEFORE_PAYMENT = [S.SUBMITTED, S.RETURNED, S.ACCEPTED, S.SURVEY_BOOKED, S.SURVEYED]
+
+
+def _staff(label, form="note", style="primary"):
+    return {"label": label, "audience": "staff", "form": form, "style": style}
+
+
+def _customer(label, form="note", style="primary"):
+    return {"label": label, "audience": "customer", "form": form, "style": style}
+
+
+class ExtensionRequest(ServiceRequest):
+    class Meta:
+        proxy = True
+
+    @transition(
+        field="state", source=S.SUBMITTED, target=S.RETURNED,
+        permission=staff_may(COUNTER_ROLES),
+        custom=_staff(_("Return for documents"), form="reason", style="secondary"),
+    )  # fmt: skip
+    def return_for_documents(self):
+        pass
+
+    @transition(
+        field="state", source=S.RETURNED, target=S.SUBMITTED, permission=is_applicant,
+        custom=_customer(_("Resubmit")),
+    )  # fmt: skip
+    def resubmit(self):
+        pass
+
+    @transition(
+        field="state", source=S.SUBMITTED, target=S.ACCEPTED,
+        permission=staff_may(COUNTER_ROLES), custom=_staff(_("Accept request")),
+    )  # fmt: skip
+    def accept(self):
+        pass
+
+    @transition(
+        field="state", source=S.ACCEPTED, target=S.SURVEY_BOOKED,
+        permission=staff_may(COUNTER_ROLES),
+        custom=_staff(_("Book the joint site survey"), form="appointment"),
+    )  # fmt: skip
+    def book_survey(self):
+        pass
+
+    @transition(
+        field="state", source=S.SURVEY_BOOKED, target=S.SURVEYED,
+        permission=staff_may(SURVEY_ROLES),
+        custom=_staff(_("Record the site survey"), form="survey"),
+    )  # fmt: skip
+    def record_survey(self, *, at):
+        self.survey_passed_at = at
+
+    @transition(
+        field="state", source=S.SURVEYED, target=S.ESTIMATE_SENT,
+        permission=staff_may(COUNTER_ROLES),
+        custom=_staff(_("Send the cost estimate"), form="estimate"),
+    )  # fmt: skip
+    def send_estimate(self):
+        pass
+
+    @transition(
+        field="state", source=S.ESTIMATE_SENT, target=S.FEES_QUOTED,
+        permission=is_applicant, custom=_customer(_("Accept the estimate")),
+    )  # fmt: skip
+    def accept_estimate(self):
+        pass
+
+    @transition(
+        field="state", source=S.ESTIMATE_SENT, target=S.CANCELLED,
+        permission=is_applicant,
+        custom=_customer(_("Decline the estimate"), form="reason", style="danger"),
+    )  # fmt: skip
+    def decline_estimate(self):
+        pass
+
+    @transition(
+        field="state", source=S.FEES_QUOTED, target=S.PAID,
+        permission=staff_may(COUNTER_ROLES),
+        custom=_staff(_("Take counter payment"), form="payment"),
+    )  # fmt: skip
+    def record_payment(self, *, at):
+        self.paid_at = at
+
+    @transition(
+        field="state", source=S.PAID, target=S.CONSTRUCTION,
+        permission=staff_may(COUNTER_ROLES),
+        custom=_staff(_("Start construction"), form="appointment"),
+    )  # fmt: skip
+    def start_construction(self):
+        pass
+
+    @transition(
+        field="state", source=S.CONSTRUCTION, target=S.CLOSED,
+        permission=staff_may(INSTALL_ROLES),
+        custom=_staff(_("Construction finished"), form="note"),
+    )  # fmt: skip
+    def finish_construction(self, *, at):
+        self.closed_at = at
+
+    @transition(
+        field="state", source=BEFORE_PAYMENT, target=S.CANCELLED,
+        permission=applicant_or_counter,
+        custom={"label": _("Cancel request"), "audience": ("customer", "staff"),
+                "form": "reason", "style": "danger"},
+    )  # fmt: skip
+    def cancel(self):
+        pass
+
+    @transition(
+        field="state", source=BEFORE_PAYMENT, target=S.REJECTED,
+        permission=staff_may(COUNTER_ROLES),
+        custom=_staff(_("Reject"), form="reason", style="danger"),
+    )  # fmt: skip
+    def reject(self, *, reason):
+        self.rejection_reason = reason
