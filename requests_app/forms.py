@@ -316,6 +316,26 @@ class EstimateForm(forms.Form):
     )  # fmt: skip
 
 
+class OutageForm(forms.Form):
+    outage_at = forms.DateTimeField(
+        label=_("Planned outage (date and time)"),
+        widget=forms.DateTimeInput(
+            attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+        ),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        help_text=_("At least 7 days ahead; 3 days for high-voltage work."),
+    )
+    high_voltage = forms.BooleanField(label=_("High-voltage work"), required=False)
+    assignee = forms.ModelChoiceField(
+        label=_("Crew leader"), queryset=None, required=False
+    )
+    note = forms.CharField(label=_("Note (optional)"), required=False)
+
+    def __init__(self, *args, staff, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = staff
+
+
 class AssignForm(forms.Form):
     assignee = forms.ModelChoiceField(
         label=_("Assign to"), queryset=None, required=False, empty_label=_("Nobody")
@@ -340,6 +360,7 @@ ACTION_FORMS = {
     "settlement": SettlementForm,
     "payout": PayoutForm,
     "estimate": EstimateForm,
+    "outage": OutageForm,
 }
 
 

@@ -174,6 +174,8 @@ class State(models.TextChoices):
     SETTLED = "settled", _("Deposit settled")
     ESTIMATE_SENT = "estimate_sent", _("Cost estimate sent")
     CONSTRUCTION = "construction", _("Under construction")
+    APPROVED = "approved", _("Approved")
+    OUTAGE_ANNOUNCED = "outage_announced", _("Planned outage announced")
     INSTALLED = "installed", _("Installed")
     CLOSED = "closed", _("Closed")
     CANCELLED = "cancelled", _("Cancelled")
@@ -397,6 +399,7 @@ class Appointment(models.Model):
         INSTALLATION = "installation", _("Meter installation")
         TEST = "test", _("Comparison meter test")
         CONSTRUCTION = "construction", _("Construction work")
+        OUTAGE = "outage", _("Planned outage for the work")
 
     request = models.ForeignKey(
         ServiceRequest, on_delete=models.CASCADE, related_name="appointments"
@@ -446,6 +449,7 @@ class SurveyResult(models.Model):
 
 # The flows are proxy models of ServiceRequest; importing them here registers
 # them with Django (migrations, admin) once the base model exists.
+from requests_app.flows import correction as _correction  # noqa: E402,F401
 from requests_app.flows import deposit_refund as _deposit_refund  # noqa: E402,F401
 from requests_app.flows import extension as _extension  # noqa: E402,F401
 from requests_app.flows import meter_test as _meter_test  # noqa: E402,F401

@@ -3,7 +3,7 @@ check the state the user saw, the role and office, the flow's conditions; save
 under the concurrency guard; log the step; queue the customer's notification."""
 
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_fsm import ConcurrentTransition, can_proceed
 
-from core.dates import be_year
+from core.dates import be_year, format_date
 from core.services import sequence_next
 from notifications.services import notification_enqueue
 from requests_app.documents import validate_upload
@@ -403,6 +403,49 @@ def request_start_construction(
         kind=Appointment.Kind.CONSTRUCTION, scheduled_for=scheduled_for,
         assignee=assignee, expected_state=expected_state, note=note,
     )  # fmt: skip
+
+
+def request_approve(*, request, user, expected_state=None, note=""):
+    return _transition(
+        request=request,
+        user=user,
+        name="approve",
+        expected_state=expected_state,
+        note=note,
+    )
+
+
+def request_announce_outage(
+    *, request, user, outage_at, high_voltage: bool = False, assignee=None,
+    expected_state=None, note="",
+):  # fmt: skip
+    """The planned outage for the work, announced 7 days ahead (3 for high
+    voltage, charter §3.11/§3.12)."""
+    request = authorize(
+        request=request,
+        user=user,
+        name="announce_outage",
+        expected_state=expected_state,
+    )
+    notice_days = 3 if high_voltage else 7
+    if outage_at < timezone.now() + timedelta(days=notice_days):
+        raise ValidationError(
+            {
+                "outage_at": _("Announce the outage at least %(n)d days ahead.")
+                % {"n": notice_days}
+            }
+        )
+    with transaction.atomic():
+        Appointment.objects.create(
+            request=request, kind=Appointment.Kind.OUTAGE, scheduled_for=outage_at,
+            assignee=assignee, booked_by=user,
+        )  # fmt: skip
+        return _transition(
+            request=request, user=user, name="announce_outage",
+            expected_state=expected_state,
+            note=note or _("Planned outage on %(when)s") % {
+                "when": format_date(outage_at, with_time=True)},
+        )  # fmt: skip
 
 
 def request_finish(*, request, user, name: str, expected_state=None, note=""):

@@ -151,7 +151,7 @@ def _staff_detail_context(req, user, forms=None):
         form_cls = ACTION_FORMS[action["form"]]
         if action["name"] in forms:
             action["form_obj"] = forms[action["name"]]
-        elif action["form"] == "appointment":
+        elif action["form"] in ("appointment", "outage"):
             action["form_obj"] = form_cls(staff=staff, prefix=action["name"])
         elif action["form"] == "payment":
             invoice = next(
@@ -241,8 +241,13 @@ def _perform(name, form, req, user, expected):
             **common, scheduled_for=data["scheduled_for"],
             assignee=data.get("assignee"), note=data.get("note", ""),
         )  # fmt: skip
-    if name == "finish_construction":
+    if name == "approve":
+        return services.request_approve(**common, note=data.get("note", ""))
+    if name == "announce_outage":
+        return services.request_announce_outage(**common, **data)
+    if name in ("finish_construction", "finish_work"):
         return services.request_finish(**common, name=name, note=data.get("note", ""))
+
     if name == "record_meter_removal":
         return deposit_record_meter_removal(**common, **data)
     if name == "settle":
@@ -279,7 +284,7 @@ def act(request, reference, action):
     form_cls = ACTION_FORMS[allowed[action]["form"]]
     kwargs = (
         {"staff": selectors.staff_members_for(req)}
-        if allowed[action]["form"] == "appointment"
+        if allowed[action]["form"] in ("appointment", "outage")
         else {}
     )
     form = form_cls(request.POST, prefix=action, **kwargs)

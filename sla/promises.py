@@ -101,6 +101,26 @@ def _extension(request, now: datetime) -> datetime | None:
     return None
 
 
+def _correction(request, now: datetime) -> datetime | None:
+    """Charter §3.11/§3.12: survey the next working day; on the premises the
+    estimate and approval within 5; the work within 1 day of the outage."""
+    state = request.state
+    if state == "submitted":
+        return _acceptance(request, now)
+    if state == "accepted":
+        return _step_due(request, "survey", now)
+    if state == "survey_booked":
+        return _not_before_appointment(request, "survey", request.due_at)
+    if state == "surveyed":
+        return _step_due(request, "approve", now)
+    if state == "outage_announced":
+        outage = (
+            request.appointments.filter(kind="outage").order_by("-created_at").first()
+        )
+        return _step_due(request, "work", outage.scheduled_for) if outage else None
+    return None
+
+
 def _acceptance(request, now: datetime) -> datetime | None:
     step = request.service.steps.filter(code="accept").first()
     if step is None or not step.time_unit:
@@ -137,4 +157,5 @@ PROMISES = {
     "reconnection": _reconnection,
     "deposit_refund": _deposit_refund,
     "extension": _extension,
+    "correction": _correction,
 }

@@ -78,6 +78,7 @@ REFERENCE_MIGRATIONS = [
     "requests_app.migrations.0007_reconnection_service",
     "requests_app.migrations.0009_deposit_refund_service",
     "requests_app.migrations.0011_extension_services",
+    "requests_app.migrations.0013_correction_services",
 ]
 
 

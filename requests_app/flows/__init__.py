@@ -1,6 +1,7 @@
 """Each service runs its own state machine, a proxy of ServiceRequest named in
 ServiceType.flow. `as_flow` turns a loaded request into its machine."""
 
+from requests_app.flows.correction import CorrectionRequest
 from requests_app.flows.deposit_refund import DepositRefundRequest
 from requests_app.flows.extension import ExtensionRequest
 from requests_app.flows.meter_test import MeterTestRequest
@@ -13,6 +14,7 @@ FLOWS = {
     "reconnection": ReconnectionRequest,
     "deposit_refund": DepositRefundRequest,
     "extension": ExtensionRequest,
+    "correction": CorrectionRequest,
 }
 
 

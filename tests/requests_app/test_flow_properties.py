@@ -62,6 +62,11 @@ def _new_request(flow: str, actors: dict) -> ServiceRequest:
             customer=actors["applicant"], office=actors["office"],
             service_code="grid-extension",
         )  # fmt: skip
+    if flow == "correction":
+        return factories.submit_request(
+            customer=actors["applicant"], office=actors["office"],
+            service_code="correction-premises",
+        )  # fmt: skip
     if flow == "deposit_refund":
         return factories.submit_account_request(
             service_code="deposit-refund", account=actors["account"]

@@ -305,6 +305,45 @@ class Command(BaseCommand):
         self._reconnections(counter, tech)
         self._deposit_refunds(counter, tech)
         self._extensions(customers, counter, staff["surveyor"], tech, office, later)
+        self._corrections(customers, counter, staff["surveyor"], office, later)
+
+    def _corrections(self, customers, counter, surveyor, office, later):
+        """Grid corrections (§3.11/§3.12): approved, and outage announced."""
+        for i, (code, upto) in enumerate(
+            [
+                ("correction-public", "approved"),
+                ("correction-premises", "outage_announced"),
+            ]
+        ):
+            service = ServiceType.objects.get(code=code)
+            customer = customers[i % len(customers)]
+            docs = {
+                dt.pk: _pdf(f"{dt.code}.pdf")
+                for dt in rs.required_document_types(
+                    service=service, applicant_kind=customer.profile.kind,
+                    by_representative=False,
+                )
+            }  # fmt: skip
+            r = rs.request_submit(
+                applicant=customer, service=service, created_by=customer, documents=docs,
+                data={"office": office, "premises_address": "หน้าโรงเรียนบ้านหนองไผ่ ต.บ้านค้อ",
+                      "premises_province": "ขอนแก่น",
+                      "meter_size": MeterSize.objects.get(code="5(15)-1"),
+                      "contact_phone": customer.phone, "note": "เสาไฟฟ้าเอียง สายหย่อนต่ำ"},
+            )  # fmt: skip
+            r = rs.request_accept(request=r, user=counter)
+            r = rs.request_book_survey(request=r, user=counter, scheduled_for=later,
+                                       assignee=surveyor)  # fmt: skip
+            r = rs.request_record_site_survey(
+                request=r, user=surveyor, findings="เปลี่ยนเสา 1 ต้น"
+            )
+            r = rs.request_approve(request=r, user=counter)
+            if upto == "outage_announced":
+                rs.request_announce_outage(
+                    request=r,
+                    user=counter,
+                    outage_at=timezone.now() + timedelta(days=9),
+                )
 
     def _extensions(self, customers, counter, surveyor, tech, office, later):
         """Grid extensions (§3.2–§3.4) from survey to construction."""
