@@ -186,3 +186,29 @@ class Disconnection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account} off since {self.disconnected_on}"
+
+
+class CoverRental(models.Model):
+    """Line-insulation covers rented for work near the lines (charter §3.13)."""
+
+    request = models.OneToOneField(
+        "requests_app.ServiceRequest",
+        on_delete=models.PROTECT,
+        related_name="cover_rental",
+    )
+    covers = models.PositiveSmallIntegerField()
+    days = models.PositiveSmallIntegerField()
+    line_length_m = models.PositiveIntegerField(null=True, blank=True)
+    installed_at = models.DateTimeField(null=True, blank=True)
+    removed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(covers__gte=1) & models.Q(days__gte=1),
+                name="cover_rental_positive",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request_id}: {self.covers} × {self.days} d"

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from core.services import sequence_next
 from meters.models import (
     Contract,
+    CoverRental,
     Disconnection,
     ElectricityAccount,
     Installation,
@@ -336,4 +337,71 @@ def reconnection_record_done(*, request, user, expected_state=None, note=""):
         return _transition(
             request=request, user=user, name="record_reconnection",
             expected_state=expected_state, at=now, note=note,
+        )  # fmt: skip
+
+
+def covers_file(*, applicant, service, data: dict, covers: int, days: int,
+                line_length_m=None, documents: dict, created_by, channel="web"):  # fmt: skip
+    """File a cover rental with how many covers and for how many days."""
+    from requests_app.services import request_submit
+
+    if not covers or covers < 1:
+        raise ValidationError({"covers": _("Enter how many covers (1 or more).")})
+    if not days or days < 1:
+        raise ValidationError({"days": _("Enter how many days (1 or more).")})
+    with transaction.atomic():
+        request = request_submit(
+            applicant=applicant, service=service, data=data, documents=documents,
+            created_by=created_by, channel=channel,
+        )  # fmt: skip
+        CoverRental.objects.create(
+            request=request, covers=covers, days=days, line_length_m=line_length_m
+        )
+    return request
+
+
+def covers_quote(*, request, user, expected_state=None, note=""):
+    """500 baht to install and remove, 10 baht per cover per day (§3.13), from
+    the fee schedule in force."""
+    from payments.services import invoice_create
+
+    request = authorize(
+        request=request, user=user, name="quote_fees", expected_state=expected_state
+    )
+    rental = CoverRental.objects.get(request=request)
+    fees = {
+        f.code: f for f in fees_in_force(request.service, on_date=timezone.localdate())
+    }
+    if not {"cover-install", "cover-rent-day"} <= fees.keys():
+        raise ValidationError(_("The cover fees are not set; ask an administrator."))
+    install, rent = fees["cover-install"], fees["cover-rent-day"]
+    quantity = rental.covers * rental.days
+    with transaction.atomic():
+        invoice_create(
+            request=request, created_by=user,
+            lines=[
+                (install.kind, install.name_th, install.name_en, install.amount, install),
+                (rent.kind, f"{rent.name_th} × {rental.covers} ชุด × {rental.days} วัน",
+                 f"{rent.name_en} × {rental.covers} covers × {rental.days} days",
+                 rent.amount * quantity, rent),
+            ],
+        )  # fmt: skip
+        return _transition(
+            request=request, user=user, name="quote_fees", expected_state=expected_state,
+            note=note,
+        )  # fmt: skip
+
+
+def covers_record(*, request, user, name: str, expected_state=None, note=""):
+    """Covers on (install_covers) or off again (remove_covers)."""
+    request = authorize(
+        request=request, user=user, name=name, expected_state=expected_state
+    )
+    now = timezone.now()
+    with transaction.atomic():
+        field = "installed_at" if name == "install_covers" else "removed_at"
+        CoverRental.objects.filter(request=request).update(**{field: now})
+        return _transition(
+            request=request, user=user, name=name, expected_state=expected_state,
+            at=now, note=note,
         )  # fmt: skip

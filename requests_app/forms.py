@@ -173,6 +173,23 @@ class AccountRequestForm(RequestForm):
         }
 
 
+class CoversRequestForm(RequestForm):
+    """Cover rental: how many covers, for how many days (charter §3.13)."""
+
+    covers = forms.IntegerField(label=_("Number of covers"), min_value=1, max_value=500)
+    days = forms.IntegerField(label=_("Rental days"), min_value=1, max_value=365)
+    line_length_m = forms.IntegerField(
+        label=_("Length of line to cover (metres)"), min_value=1, required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["meter_size"]
+        self.fields["preferred_date"].label = _(
+            "Preferred installation date (optional)"
+        )
+
+
 class DocumentUploadForm(forms.Form):
     document_type = forms.ChoiceField(label=_("Document"))
     file = forms.FileField(label=_("File (PDF, JPEG or PNG)"))

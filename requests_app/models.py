@@ -176,6 +176,7 @@ class State(models.TextChoices):
     CONSTRUCTION = "construction", _("Under construction")
     APPROVED = "approved", _("Approved")
     OUTAGE_ANNOUNCED = "outage_announced", _("Planned outage announced")
+    COVERS_INSTALLED = "covers_installed", _("Covers installed")
     INSTALLED = "installed", _("Installed")
     CLOSED = "closed", _("Closed")
     CANCELLED = "cancelled", _("Cancelled")
@@ -400,6 +401,7 @@ class Appointment(models.Model):
         TEST = "test", _("Comparison meter test")
         CONSTRUCTION = "construction", _("Construction work")
         OUTAGE = "outage", _("Planned outage for the work")
+        COVERS = "covers", _("Cover installation")
 
     request = models.ForeignKey(
         ServiceRequest, on_delete=models.CASCADE, related_name="appointments"
@@ -450,6 +452,7 @@ class SurveyResult(models.Model):
 # The flows are proxy models of ServiceRequest; importing them here registers
 # them with Django (migrations, admin) once the base model exists.
 from requests_app.flows import correction as _correction  # noqa: E402,F401
+from requests_app.flows import covers as _covers  # noqa: E402,F401
 from requests_app.flows import deposit_refund as _deposit_refund  # noqa: E402,F401
 from requests_app.flows import extension as _extension  # noqa: E402,F401
 from requests_app.flows import meter_test as _meter_test  # noqa: E402,F401

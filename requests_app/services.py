@@ -395,6 +395,16 @@ def request_record_site_survey(
         )  # fmt: skip
 
 
+def request_book_covers(
+    *, request, user, scheduled_for, assignee=None, expected_state=None, note=""
+):
+    return _book(
+        request=request, user=user, name="book_covers", kind=Appointment.Kind.COVERS,
+        scheduled_for=scheduled_for, assignee=assignee, expected_state=expected_state,
+        note=note,
+    )  # fmt: skip
+
+
 def request_start_construction(
     *, request, user, scheduled_for, assignee=None, expected_state=None, note=""
 ):

@@ -21,6 +21,8 @@ from accounts.models import CustomerProfile, User
 from accounts.services import customer_create
 from accounts.validators import normalize_digits, normalize_mobile
 from meters.services import (
+    covers_quote,
+    covers_record,
     disconnection_record,
     installation_record,
     meter_test_install_comparison,
@@ -212,6 +214,15 @@ def _perform(name, form, req, user, expected):
             passed=name == "record_survey_passed",
             findings=data.get("findings", ""),
         )
+    if name == "quote_fees" and req.service.flow == "covers":
+        return covers_quote(**common, note=data.get("note", ""))
+    if name == "book_covers":
+        return services.request_book_covers(
+            **common, scheduled_for=data["scheduled_for"],
+            assignee=data.get("assignee"), note=data.get("note", ""),
+        )  # fmt: skip
+    if name in ("install_covers", "remove_covers"):
+        return covers_record(**common, name=name, note=data.get("note", ""))
     if name == "quote_fees":
         return request_quote_fees(**common, note=data.get("note", ""))
     if name == "record_payment":

@@ -10,7 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from meters.services import reconnection_file
+from meters.selectors import default_meter_size
+from meters.services import covers_file, reconnection_file
 from payments.selectors import fees_in_force
 from payments.services import estimate_decide
 from requests_app import selectors, services
@@ -24,6 +25,7 @@ from requests_app.display import (
 from requests_app.exceptions import ServiceError
 from requests_app.forms import (
     AccountRequestForm,
+    CoversRequestForm,
     DocumentUploadForm,
     NoteForm,
     ReasonForm,
@@ -103,6 +105,10 @@ def file_request(request, code):
         )
         if service.flow == "reconnection":
             del form.fields["preferred_date"]
+    elif service.flow == "covers":
+        form = CoversRequestForm(
+            request.POST or None, request.FILES or None, **form_kwargs
+        )
     else:
         form = RequestForm(request.POST or None, request.FILES or None, **form_kwargs)
     if request.method == "POST" and form.is_valid():
@@ -112,6 +118,14 @@ def file_request(request, code):
                 created = reconnection_file(
                     applicant=request.user, service=service, account=data.pop("account"),
                     data=data, created_by=request.user,
+                )  # fmt: skip
+            elif service.flow == "covers":
+                created = covers_file(
+                    applicant=request.user, service=service,
+                    data={**form.request_data(), "meter_size": default_meter_size()},
+                    covers=form.cleaned_data["covers"], days=form.cleaned_data["days"],
+                    line_length_m=form.cleaned_data.get("line_length_m"),
+                    documents=form.documents(), created_by=request.user,
                 )  # fmt: skip
             else:
                 created = services.request_submit(

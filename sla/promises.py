@@ -121,6 +121,21 @@ def _correction(request, now: datetime) -> datetime | None:
     return None
 
 
+def _covers(request, now: datetime) -> datetime | None:
+    """Charter §3.13: the cost within 1 working day of the request; the covers
+    on within 1 working day of payment (or on the requested date)."""
+    state = request.state
+    if state == "submitted":
+        return _acceptance(request, now)
+    if state == "accepted":
+        return _step_due(request, "cost", request.created_at or now)
+    if state == "paid":
+        return _step_due(request, "install", request.paid_at or now)
+    if state == "installation_booked":
+        return _not_before_appointment(request, "covers", request.due_at)
+    return None
+
+
 def _acceptance(request, now: datetime) -> datetime | None:
     step = request.service.steps.filter(code="accept").first()
     if step is None or not step.time_unit:
@@ -158,4 +173,5 @@ PROMISES = {
     "deposit_refund": _deposit_refund,
     "extension": _extension,
     "correction": _correction,
+    "covers": _covers,
 }

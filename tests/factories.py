@@ -217,3 +217,18 @@ def file_reconnection(
         account=account, data={"contact_phone": customer.phone or "0812345678"},
         created_by=customer,
     )  # fmt: skip
+
+
+def file_covers(*, customer, office, covers=4, days=5):
+    from meters.selectors import default_meter_size
+    from meters.services import covers_file
+    from requests_app.models import ServiceType
+
+    service = ServiceType.objects.get(code="insulation-covers")
+    return covers_file(
+        applicant=customer, service=service, covers=covers, days=days,
+        data={"office": office, "premises_address": "ซอย 5 ถ.ศรีจันทร์",
+              "meter_size": default_meter_size(),
+              "contact_phone": customer.phone or "0812345678"},
+        documents=documents_for(service, customer.profile.kind), created_by=customer,
+    )  # fmt: skip

@@ -2,6 +2,7 @@
 ServiceType.flow. `as_flow` turns a loaded request into its machine."""
 
 from requests_app.flows.correction import CorrectionRequest
+from requests_app.flows.covers import CoversRequest
 from requests_app.flows.deposit_refund import DepositRefundRequest
 from requests_app.flows.extension import ExtensionRequest
 from requests_app.flows.meter_test import MeterTestRequest
@@ -15,6 +16,7 @@ FLOWS = {
     "deposit_refund": DepositRefundRequest,
     "extension": ExtensionRequest,
     "correction": CorrectionRequest,
+    "covers": CoversRequest,
 }
 
 

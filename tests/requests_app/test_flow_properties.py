@@ -67,6 +67,10 @@ def _new_request(flow: str, actors: dict) -> ServiceRequest:
             customer=actors["applicant"], office=actors["office"],
             service_code="correction-premises",
         )  # fmt: skip
+    if flow == "covers":
+        return factories.file_covers(
+            customer=actors["applicant"], office=actors["office"]
+        )
     if flow == "deposit_refund":
         return factories.submit_account_request(
             service_code="deposit-refund", account=actors["account"]

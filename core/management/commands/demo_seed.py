@@ -15,7 +15,11 @@ from django.utils import timezone
 
 from accounts.models import CustomerProfile, Office, User
 from meters.models import ElectricityAccount, MeterSize
+from meters.selectors import default_meter_size
 from meters.services import (
+    covers_file,
+    covers_quote,
+    covers_record,
     disconnection_record,
     installation_record,
     meter_test_install_comparison,
@@ -306,6 +310,37 @@ class Command(BaseCommand):
         self._deposit_refunds(counter, tech)
         self._extensions(customers, counter, staff["surveyor"], tech, office, later)
         self._corrections(customers, counter, staff["surveyor"], office, later)
+        self._covers(customers, counter, tech, office, later)
+
+    def _covers(self, customers, counter, tech, office, later):
+        """Cover rentals (§3.13): one waiting for payment, one with covers on."""
+        service = ServiceType.objects.get(code="insulation-covers")
+        for i, upto in enumerate(("fees_quoted", "covers_installed")):
+            customer = customers[i % len(customers)]
+            docs = {
+                dt.pk: _pdf(f"{dt.code}.pdf")
+                for dt in rs.required_document_types(
+                    service=service, applicant_kind=customer.profile.kind,
+                    by_representative=False,
+                )
+            }  # fmt: skip
+            r = covers_file(
+                applicant=customer, service=service, covers=6, days=10, documents=docs,
+                created_by=customer,
+                data={"office": office, "premises_address": "อาคารพาณิชย์ ถ.หน้าเมือง",
+                      "premises_province": "ขอนแก่น", "meter_size": default_meter_size(),
+                      "contact_phone": customer.phone},
+            )  # fmt: skip
+            r = rs.request_accept(request=r, user=counter)
+            covers_quote(request=r, user=counter)
+            if upto == "fees_quoted":
+                continue
+            r = ServiceRequest.objects.get(pk=r.pk)
+            invoice = r.invoices.get()
+            payment_record_cash(invoice=invoice, user=counter, amount=invoice.total)
+            r = rs.request_book_covers(request=ServiceRequest.objects.get(pk=r.pk),
+                                       user=counter, scheduled_for=later, assignee=tech)  # fmt: skip
+            covers_record(request=r, user=tech, name="install_covers")
 
     def _corrections(self, customers, counter, surveyor, office, later):
         """Grid corrections (§3.11/§3.12): approved, and outage announced."""
