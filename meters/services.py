@@ -58,15 +58,22 @@ def installation_record(
                 technician=user,
                 installed_at=now,
             )
-            account = account_move_in(request=request, meter=meter)
+            if request.account_id:  # meter upgrade: the account keeps its CA
+                old = account_replace_meter(account=request.account, meter=meter)
+                note = _("Meter %(old)s replaced by %(new)s on account %(ca)s") % {
+                    "old": old,
+                    "new": meter.serial,
+                    "ca": request.account.ca_number,
+                }
+            else:
+                account = account_move_in(request=request, meter=meter)
+                note = _("Electricity account %(ca)s opened") % {
+                    "ca": account.ca_number
+                }
             _transition(
-                request=request,
-                user=user,
-                name="close",
-                expected_state=None,
-                at=now,
-                note=_("Electricity account %(ca)s opened") % {"ca": account.ca_number},
-            )
+                request=request, user=user, name="close", expected_state=None, at=now,
+                note=note,
+            )  # fmt: skip
     except IntegrityError as exc:
         if Meter.objects.filter(serial=serial).exists():
             raise ValidationError(
@@ -74,6 +81,15 @@ def installation_record(
             ) from exc
         raise
     return request
+
+
+def account_replace_meter(*, account, meter) -> str:
+    """Put a new meter on an account; returns the old meter's serial."""
+    old = account.meter.serial if account.meter_id else ""
+    ElectricityAccount.objects.filter(pk=account.pk).update(meter=None)
+    ElectricityAccount.objects.filter(pk=account.pk).update(meter=meter)
+    account.meter = meter
+    return old
 
 
 def account_move_in(*, request, meter) -> ElectricityAccount:

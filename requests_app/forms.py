@@ -173,6 +173,33 @@ class AccountRequestForm(RequestForm):
         }
 
 
+class MeterUpgradeForm(AccountRequestForm):
+    """Meter size upgrade: the account, and the larger meter it should get."""
+
+    new_meter_size = forms.ModelChoiceField(
+        label=_("New meter size"), queryset=MeterSize.objects.filter(is_active=True),
+        empty_label=_("Choose a meter size"),
+        help_text=_("Have the wiring upgraded to the standard of the new size before paying."),
+    )  # fmt: skip
+
+    def clean(self):
+        data = super().clean()
+        account, size = data.get("account"), data.get("new_meter_size")
+        if account and size and size.sort_order <= account.meter.size.sort_order:
+            self.add_error(
+                "new_meter_size",
+                _("Choose a meter larger than the present one (%(size)s).")
+                % {"size": account.meter.size},
+            )
+        return data
+
+    def request_data(self) -> dict:
+        return {
+            **super().request_data(),
+            "meter_size": self.cleaned_data["new_meter_size"],
+        }
+
+
 class CoversRequestForm(RequestForm):
     """Cover rental: how many covers, for how many days (charter §3.13)."""
 

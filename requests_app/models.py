@@ -192,7 +192,7 @@ CUSTOMER_STATES = (
     State.ESTIMATE_SENT,
 )
 # Flows about an existing electricity account (the request names its CA).
-ACCOUNT_FLOWS = ("meter_test", "reconnection", "deposit_refund")
+ACCOUNT_FLOWS = ("meter_test", "reconnection", "deposit_refund", "meter_upgrade")
 
 
 class ServiceRequest(ConcurrentTransitionMixin, FSMModelMixin, models.Model):

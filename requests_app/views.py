@@ -27,6 +27,7 @@ from requests_app.forms import (
     AccountRequestForm,
     CoversRequestForm,
     DocumentUploadForm,
+    MeterUpgradeForm,
     NoteForm,
     ReasonForm,
     RequestForm,
@@ -97,7 +98,10 @@ def file_request(request, code):
                 request, "requests_app/file_request.html",
                 {"service": service, "no_account": True},
             )  # fmt: skip
-        form = AccountRequestForm(
+        form_cls = (
+            MeterUpgradeForm if service.flow == "meter_upgrade" else AccountRequestForm
+        )
+        form = form_cls(
             request.POST or None,
             request.FILES or None,
             accounts=accounts,

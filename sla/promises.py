@@ -174,4 +174,5 @@ PROMISES = {
     "extension": _extension,
     "correction": _correction,
     "covers": _covers,
+    "meter_upgrade": _new_connection,  # same steps, its own times in the catalog
 }

@@ -6,7 +6,7 @@ from requests_app.flows.covers import CoversRequest
 from requests_app.flows.deposit_refund import DepositRefundRequest
 from requests_app.flows.extension import ExtensionRequest
 from requests_app.flows.meter_test import MeterTestRequest
-from requests_app.flows.new_connection import NewConnectionRequest
+from requests_app.flows.new_connection import MeterUpgradeRequest, NewConnectionRequest
 from requests_app.flows.reconnection import ReconnectionRequest
 
 FLOWS = {
@@ -17,6 +17,7 @@ FLOWS = {
     "extension": ExtensionRequest,
     "correction": CorrectionRequest,
     "covers": CoversRequest,
+    "meter_upgrade": MeterUpgradeRequest,
 }
 
 

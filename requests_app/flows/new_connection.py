@@ -189,3 +189,12 @@ class NewConnectionRequest(ServiceRequest):
     )
     def reject(self, *, reason):
         self.rejection_reason = reason
+
+
+class MeterUpgradeRequest(NewConnectionRequest):
+    """Meter size upgrade (charter §3.5): the same steps as a new connection —
+    inspection of the upgraded wiring, payment (also before the inspection),
+    installation — on an existing account, whose meter is replaced."""
+
+    class Meta:
+        proxy = True

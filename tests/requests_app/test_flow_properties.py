@@ -67,6 +67,10 @@ def _new_request(flow: str, actors: dict) -> ServiceRequest:
             customer=actors["applicant"], office=actors["office"],
             service_code="correction-premises",
         )  # fmt: skip
+    if flow == "meter_upgrade":
+        return factories.submit_account_request(
+            service_code="meter-upgrade", account=actors["account"]
+        )
     if flow == "covers":
         return factories.file_covers(
             customer=actors["applicant"], office=actors["office"]

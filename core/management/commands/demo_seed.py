@@ -311,6 +311,29 @@ class Command(BaseCommand):
         self._extensions(customers, counter, staff["surveyor"], tech, office, later)
         self._corrections(customers, counter, staff["surveyor"], office, later)
         self._covers(customers, counter, tech, office, later)
+        self._upgrades(counter, later)
+
+    def _upgrades(self, counter, later):
+        """A meter size upgrade (§3.5) waiting for its inspection."""
+        service = ServiceType.objects.get(code="meter-upgrade")
+        account = ElectricityAccount.objects.select_related("customer").first()
+        customer = account.customer
+        docs = {
+            dt.pk: _pdf(f"{dt.code}.pdf")
+            for dt in rs.required_document_types(
+                service=service,
+                applicant_kind=customer.profile.kind,
+                by_representative=False,
+            )
+        }
+        r = rs.request_submit(
+            applicant=customer, service=service, created_by=customer, documents=docs,
+            data={"office": account.office, "premises_address": account.premises_address,
+                  "meter_size": MeterSize.objects.get(code="30(100)-1"), "account": account,
+                  "contact_phone": customer.phone, "note": "ติดเครื่องปรับอากาศเพิ่ม 3 เครื่อง"},
+        )  # fmt: skip
+        r = rs.request_accept(request=r, user=counter)
+        rs.request_book_survey(request=r, user=counter, scheduled_for=later)
 
     def _covers(self, customers, counter, tech, office, later):
         """Cover rentals (§3.13): one waiting for payment, one with covers on."""
