@@ -212,3 +212,34 @@ class CoverRental(models.Model):
 
     def __str__(self) -> str:
         return f"{self.request_id}: {self.covers} × {self.days} d"
+
+
+class MeterReplacement(models.Model):
+    """Form มต.75: the removed and the new meter with their readings (§3.8),
+    handed to the customer or left in the mailbox when nobody is home."""
+
+    class Cause(models.TextChoices):
+        NATURAL = "natural", _("Natural wear (free)")
+        USER = "user", _("Caused by the user (charged)")
+
+    request = models.OneToOneField(
+        "requests_app.ServiceRequest",
+        on_delete=models.PROTECT,
+        related_name="replacement",
+    )
+    cause = models.CharField(max_length=8, choices=Cause.choices)
+    cause_details = models.TextField(blank=True)
+    old_serial = models.CharField(max_length=32, blank=True)
+    old_reading = models.DecimalField(max_digits=10, decimal_places=1, null=True)
+    new_meter = models.OneToOneField(
+        Meter, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    new_reading = models.DecimalField(max_digits=10, decimal_places=1, null=True)
+    replaced_at = models.DateTimeField(null=True)
+    technician = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    left_in_mailbox = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return f"มต.75 {self.request_id}"

@@ -13,6 +13,7 @@ from meters.models import (
     ElectricityAccount,
     Installation,
     Meter,
+    MeterReplacement,
     MeterTest,
 )
 from payments.models import FeeItem, InvoiceLine
@@ -420,4 +421,110 @@ def covers_record(*, request, user, name: str, expected_state=None, note=""):
         return _transition(
             request=request, user=user, name=name, expected_state=expected_state,
             at=now, note=note,
+        )  # fmt: skip
+
+
+def broken_meter_raise_debt(
+    *, request, user, amount=None, cause_details: str = "", expected_state=None
+):
+    """Caused by the user: charge the meter at the price in force on the day
+    of the report (a price list that has expired still prices old reports), or
+    the amount staff enter when no price is in force."""
+    from payments.services import invoice_create
+
+    request = authorize(
+        request=request, user=user, name="raise_debt", expected_state=expected_state
+    )
+    reported_on = timezone.localtime(request.created_at).date()
+    price = (
+        fees_in_force(
+            request.service, on_date=reported_on, meter_size=request.meter_size
+        )
+        .filter(code="meter-price")
+        .first()
+    )
+    if amount is None and price is None:
+        raise ValidationError(
+            {
+                "amount": _(
+                    "No meter price is in force for the day of the report: enter the amount."
+                )
+            }
+        )
+    line = (
+        (
+            FeeItem.Kind.FEE,
+            "ค่ามิเตอร์และอุปกรณ์ที่ชำรุด",
+            "Damaged meter and equipment",
+            amount,
+        )
+        if amount is not None
+        else (price.kind, price.name_th, price.name_en, price.amount, price)
+    )
+    with transaction.atomic():
+        MeterReplacement.objects.create(
+            request=request,
+            cause=MeterReplacement.Cause.USER,
+            cause_details=cause_details,
+        )
+        invoice_create(request=request, created_by=user, lines=[line])
+        return _transition(
+            request=request, user=user, name="raise_debt", expected_state=expected_state,
+            note=cause_details,
+        )  # fmt: skip
+
+
+def broken_meter_book(
+    *, request, user, scheduled_for, assignee=None, expected_state=None, note=""
+):
+    """Book the replacement; without a debt first, the cause is natural (free)."""
+    from requests_app.models import Appointment
+    from requests_app.services import _book
+
+    with transaction.atomic():
+        MeterReplacement.objects.get_or_create(
+            request=request, defaults={"cause": MeterReplacement.Cause.NATURAL}
+        )
+        return _book(
+            request=request, user=user, name="book_replacement",
+            kind=Appointment.Kind.INSTALLATION, scheduled_for=scheduled_for,
+            assignee=assignee, expected_state=expected_state, note=note,
+        )  # fmt: skip
+
+
+def broken_meter_replace(
+    *, request, user, old_reading, new_serial: str, new_reading,
+    left_in_mailbox: bool = False, expected_state=None,
+):  # fmt: skip
+    """Form มต.75: the old meter's last reading, the new meter and its reading."""
+    request = authorize(
+        request=request,
+        user=user,
+        name="record_replacement",
+        expected_state=expected_state,
+    )
+    new_serial = new_serial.strip().upper()
+    if not new_serial:
+        raise ValidationError({"new_serial": _("Enter the new meter's serial number.")})
+    if Meter.objects.filter(serial=new_serial).exists():
+        raise ValidationError(
+            {"new_serial": _("This meter serial is already installed elsewhere.")}
+        )
+    now = timezone.now()
+    with transaction.atomic():
+        form = MeterReplacement.objects.select_for_update().get(request=request)
+        account = request.account
+        meter = Meter.objects.create(serial=new_serial, size=account.meter.size)
+        form.old_serial = account.meter.serial
+        form.old_reading, form.new_reading = old_reading, new_reading
+        form.new_meter, form.replaced_at, form.technician = meter, now, user
+        form.left_in_mailbox = left_in_mailbox
+        form.save()
+        account_replace_meter(account=account, meter=meter)
+        return _transition(
+            request=request, user=user, name="record_replacement",
+            expected_state=expected_state, at=now,
+            note=_("Form มต.75: %(old)s (%(old_r)s) → %(new)s (%(new_r)s)") % {
+                "old": form.old_serial, "old_r": old_reading, "new": new_serial,
+                "new_r": new_reading},
         )  # fmt: skip

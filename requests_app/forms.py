@@ -380,6 +380,34 @@ class OutageForm(forms.Form):
         self.fields["assignee"].queryset = staff
 
 
+class DebtForm(forms.Form):
+    amount = forms.DecimalField(
+        label=_("Amount (baht, VAT included)"), max_digits=12, decimal_places=2,
+        min_value=0, required=False,
+        help_text=_("Leave empty to charge the meter price in force on the day of the report."),
+    )  # fmt: skip
+    cause_details = forms.CharField(
+        label=_("What caused the damage"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class Mt75Form(forms.Form):
+    old_reading = forms.DecimalField(
+        label=_("Removed meter's last reading (kWh)"), max_digits=10, decimal_places=1,
+        min_value=0,
+    )  # fmt: skip
+    new_serial = forms.CharField(label=_("New meter serial number"), max_length=32)
+    new_reading = forms.DecimalField(
+        label=_("New meter's reading (kWh)"),
+        max_digits=10,
+        decimal_places=1,
+        min_value=0,
+    )
+    left_in_mailbox = forms.BooleanField(
+        label=_("Nobody was home: form left in the mailbox"), required=False
+    )
+
+
 class AssignForm(forms.Form):
     assignee = forms.ModelChoiceField(
         label=_("Assign to"), queryset=None, required=False, empty_label=_("Nobody")
@@ -405,6 +433,8 @@ ACTION_FORMS = {
     "payout": PayoutForm,
     "estimate": EstimateForm,
     "outage": OutageForm,
+    "debt": DebtForm,
+    "mt75": Mt75Form,
 }
 
 

@@ -192,7 +192,13 @@ CUSTOMER_STATES = (
     State.ESTIMATE_SENT,
 )
 # Flows about an existing electricity account (the request names its CA).
-ACCOUNT_FLOWS = ("meter_test", "reconnection", "deposit_refund", "meter_upgrade")
+ACCOUNT_FLOWS = (
+    "meter_test",
+    "reconnection",
+    "deposit_refund",
+    "meter_upgrade",
+    "broken_meter",
+)
 
 
 class ServiceRequest(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
@@ -451,6 +457,7 @@ class SurveyResult(models.Model):
 
 # The flows are proxy models of ServiceRequest; importing them here registers
 # them with Django (migrations, admin) once the base model exists.
+from requests_app.flows import broken_meter as _broken_meter  # noqa: E402,F401
 from requests_app.flows import correction as _correction  # noqa: E402,F401
 from requests_app.flows import covers as _covers  # noqa: E402,F401
 from requests_app.flows import deposit_refund as _deposit_refund  # noqa: E402,F401

@@ -21,6 +21,9 @@ from accounts.models import CustomerProfile, User
 from accounts.services import customer_create
 from accounts.validators import normalize_digits, normalize_mobile
 from meters.services import (
+    broken_meter_book,
+    broken_meter_raise_debt,
+    broken_meter_replace,
     covers_quote,
     covers_record,
     disconnection_record,
@@ -216,6 +219,15 @@ def _perform(name, form, req, user, expected):
         )
     if name == "quote_fees" and req.service.flow == "covers":
         return covers_quote(**common, note=data.get("note", ""))
+    if name == "raise_debt":
+        return broken_meter_raise_debt(**common, **data)
+    if name == "book_replacement":
+        return broken_meter_book(
+            **common, scheduled_for=data["scheduled_for"],
+            assignee=data.get("assignee"), note=data.get("note", ""),
+        )  # fmt: skip
+    if name == "record_replacement":
+        return broken_meter_replace(**common, **data)
     if name == "book_covers":
         return services.request_book_covers(
             **common, scheduled_for=data["scheduled_for"],

@@ -9,5 +9,6 @@ urlpatterns = [
     path("documents/<str:token>/", views.document_download, name="document"),
     path("<str:reference>/", views.request_detail, name="detail"),
     path("<str:reference>/documents/", views.document_upload, name="upload"),
+    path("<str:reference>/mt75/", views.mt75, name="mt75"),
     path("<str:reference>/<slug:action>/", views.customer_action, name="action"),
 ]

@@ -269,3 +269,16 @@ def document_download(request, token):
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@login_required
+def mt75(request, reference):
+    """Form มต.75 of a meter replacement, printable, for its customer and staff."""
+    if request.user.is_office_staff:
+        req = selectors.request_get_for_staff(request.user, reference)
+    else:
+        req = selectors.request_get_for_customer(request.user, reference)
+    form = getattr(req, "replacement", None)
+    if form is None or form.replaced_at is None:
+        raise Http404
+    return render(request, "requests_app/mt75.html", {"req": req, "form": form})

@@ -136,6 +136,21 @@ def _covers(request, now: datetime) -> datetime | None:
     return None
 
 
+def _broken_meter(request, now: datetime) -> datetime | None:
+    """Charter §3.8: natural wear — 3 working days from the report; caused by
+    the user — 3 working days from payment."""
+    state = request.state
+    if state == "submitted":
+        return _acceptance(request, now)
+    if state == "accepted":
+        return _step_due(request, "replace-natural", request.created_at or now)
+    if state == "paid":
+        return _step_due(request, "replace-after-payment", request.paid_at or now)
+    if state == "installation_booked":
+        return _not_before_appointment(request, "installation", request.due_at)
+    return None
+
+
 def _acceptance(request, now: datetime) -> datetime | None:
     step = request.service.steps.filter(code="accept").first()
     if step is None or not step.time_unit:
@@ -175,4 +190,5 @@ PROMISES = {
     "correction": _correction,
     "covers": _covers,
     "meter_upgrade": _new_connection,  # same steps, its own times in the catalog
+    "broken_meter": _broken_meter,
 }

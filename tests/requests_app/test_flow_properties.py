@@ -71,6 +71,10 @@ def _new_request(flow: str, actors: dict) -> ServiceRequest:
         return factories.submit_account_request(
             service_code="meter-upgrade", account=actors["account"]
         )
+    if flow == "broken_meter":
+        return factories.submit_account_request(
+            service_code="broken-meter", account=actors["account"]
+        )
     if flow == "covers":
         return factories.file_covers(
             customer=actors["applicant"], office=actors["office"]

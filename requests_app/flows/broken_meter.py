@@ -1,0 +1,79 @@
+"""Broken-meter replacement (charter §3.8). Natural wear: free, replaced within
+3 working days of the report. Caused by the user: a debt for the meter is
+raised, and the meter is replaced within 3 working days of payment. Either
+way the technician fills form มต.75."""
+
+from django.utils.translation import gettext_lazy as _
+from django_fsm import transition
+
+from requests_app.models import ServiceRequest, State
+from requests_app.permissions import (
+    COUNTER_ROLES,
+    INSTALL_ROLES,
+    applicant_or_counter,
+    staff_may,
+)
+
+S = State
+
+
+def not_paid(request) -> bool:
+    return request.paid_at is None
+
+
+def _staff(label, form="note", style="primary"):
+    return {"label": label, "audience": "staff", "form": form, "style": style}
+
+
+class BrokenMeterRequest(ServiceRequest):
+    class Meta:
+        proxy = True
+
+    @transition(
+        field="state", source=S.SUBMITTED, target=S.ACCEPTED,
+        permission=staff_may(COUNTER_ROLES), custom=_staff(_("Take the report")),
+    )  # fmt: skip
+    def accept(self):
+        pass
+
+    @transition(
+        field="state", source=S.ACCEPTED, target=S.FEES_QUOTED,
+        permission=staff_may(COUNTER_ROLES),
+        custom=_staff(_("Caused by the user: raise the debt"), form="debt", style="secondary"),
+    )  # fmt: skip
+    def raise_debt(self):
+        pass
+
+    @transition(
+        field="state", source=S.FEES_QUOTED, target=S.PAID,
+        permission=staff_may(COUNTER_ROLES),
+        custom=_staff(_("Take counter payment"), form="payment"),
+    )  # fmt: skip
+    def record_payment(self, *, at):
+        self.paid_at = at
+
+    @transition(
+        field="state", source=[S.ACCEPTED, S.PAID], target=S.INSTALLATION_BOOKED,
+        permission=staff_may(COUNTER_ROLES),
+        custom=_staff(_("Book the replacement"), form="appointment"),
+    )  # fmt: skip
+    def book_replacement(self):
+        pass
+
+    @transition(
+        field="state", source=S.INSTALLATION_BOOKED, target=S.CLOSED,
+        permission=staff_may(INSTALL_ROLES),
+        custom=_staff(_("Meter replaced (form มต.75)"), form="mt75"),
+    )  # fmt: skip
+    def record_replacement(self, *, at):
+        self.installed_at = at
+        self.closed_at = at
+
+    @transition(
+        field="state", source=[S.SUBMITTED, S.ACCEPTED, S.FEES_QUOTED], target=S.CANCELLED,
+        conditions=[not_paid], permission=applicant_or_counter,
+        custom={"label": _("Cancel request"), "audience": ("customer", "staff"),
+                "form": "reason", "style": "danger"},
+    )  # fmt: skip
+    def cancel(self):
+        pass
