@@ -36,6 +36,64 @@ STEP_TEXT = {
     "rejected": lambda: _("Rejected."),
 }
 
+# What differs from the texts above, per flow (the rest is shared).
+FLOW_STEP_TEXT = {
+    "meter_test": {
+        "accepted": lambda: _("Accepted. We will send the test fee invoice."),
+        "paid": lambda: _(
+            "Payment received. We will call you to book the comparison meter."
+        ),
+        "closed": lambda: _("Done: the meter test is finished."),
+    },
+    "reconnection": {
+        "fees_quoted": lambda: _(
+            "Please pay the outstanding bills and the reconnection fee."
+        ),
+        "paid": lambda: _("Payment received: the reconnection order has gone out."),
+        "closed": lambda: _("Done: your supply is reconnected."),
+    },
+    "deposit_refund": {
+        "accepted": lambda: _(
+            "Accepted. We will remove the meter and read it a last time."
+        ),
+        "closed": lambda: _("Done: your deposit has been paid out."),
+    },
+    "extension": {
+        "accepted": lambda: _("Accepted. We will call you to book the site survey."),
+        "surveyed": lambda: _("Survey done. We are preparing the cost estimate."),
+        "paid": lambda: _("Payment received. We will book the construction."),
+        "closed": lambda: _("Done: the extension is built."),
+    },
+    "correction": {
+        "accepted": lambda: _("Accepted. We will call you to book the site survey."),
+        "surveyed": lambda: _("Survey done. We are getting the work approved."),
+        "approved": lambda: _("Approved. We will announce the planned outage."),
+        "outage_announced": lambda: _(
+            "The planned outage is announced; the work follows."
+        ),
+        "closed": lambda: _("Done: the correction is finished."),
+    },
+    "covers": {
+        "accepted": lambda: _("Accepted. We are working out the cost."),
+        "paid": lambda: _("Payment received. We will book the cover installation."),
+        "installation_booked": lambda: _("Waiting for the covers to be installed."),
+        "covers_installed": lambda: _("The covers are on."),
+        "closed": lambda: _("Done: the covers are removed."),
+    },
+    "meter_upgrade": {
+        "closed": lambda: _("Done: your new meter is installed."),
+    },
+    "broken_meter": {
+        "accepted": lambda: _("Report taken. We will replace your meter."),
+        "fees_quoted": lambda: _(
+            "The damage was caused at the premises: please pay for the meter."
+        ),
+        "paid": lambda: _("Payment received. We will replace your meter."),
+        "installation_booked": lambda: _("Waiting for the meter replacement."),
+        "closed": lambda: _("Done: your meter is replaced."),
+    },
+}
+
 PROMISE_TEXT = {
     "submitted": lambda due: _("We will accept it by %(due)s.") % {"due": due},
     "accepted": lambda due: _("We will call you by %(due)s.") % {"due": due},
@@ -57,13 +115,70 @@ PROMISE_TEXT = {
 
 
 def step_text(request) -> str:
-    return STEP_TEXT.get(request.state, lambda: "")()
+    text = FLOW_STEP_TEXT.get(request.service.flow, {}).get(request.state)
+    return (text or STEP_TEXT.get(request.state, lambda: ""))()
+
+
+FLOW_PROMISE_TEXT = {
+    "meter_test": {
+        "paid": lambda due: _("We will call you by %(due)s.") % {"due": due},
+    },
+    "reconnection": {
+        "paid": lambda due: (
+            _("We will reconnect your supply by %(due)s.") % {"due": due}
+        ),
+    },
+    "deposit_refund": {
+        state: (
+            lambda due: _("We will pay out your deposit by %(due)s.") % {"due": due}
+        )
+        for state in ("accepted", "meter_removed", "settled")
+    },
+    "extension": {
+        "accepted": lambda due: _("We will survey the site by %(due)s.") % {"due": due},
+        "survey_booked": lambda due: (
+            _("We will survey the site by %(due)s.") % {"due": due}
+        ),
+        "surveyed": lambda due: (
+            _("We will send the estimate by %(due)s.") % {"due": due}
+        ),
+        "paid": lambda due: _("We will finish building by %(due)s.") % {"due": due},
+        "construction": lambda due: (
+            _("We will finish building by %(due)s.") % {"due": due}
+        ),
+    },
+    "correction": {
+        "accepted": lambda due: _("We will survey the site by %(due)s.") % {"due": due},
+        "survey_booked": lambda due: (
+            _("We will survey the site by %(due)s.") % {"due": due}
+        ),
+        "surveyed": lambda due: (
+            _("We will have it approved by %(due)s.") % {"due": due}
+        ),
+        "outage_announced": lambda due: (
+            _("We will finish the work by %(due)s.") % {"due": due}
+        ),
+    },
+    "covers": {
+        "accepted": lambda due: _("We will send the cost by %(due)s.") % {"due": due},
+        "paid": lambda due: _("We will install the covers by %(due)s.") % {"due": due},
+        "installation_booked": lambda due: (
+            _("We will install the covers by %(due)s.") % {"due": due}
+        ),
+    },
+    "broken_meter": {
+        state: (lambda due: _("We will replace your meter by %(due)s.") % {"due": due})
+        for state in ("accepted", "paid", "installation_booked")
+    },
+}
 
 
 def promise_text(request) -> str:
-    if not request.due_at or request.state not in PROMISE_TEXT:
+    if not request.due_at:
         return ""
-    return PROMISE_TEXT[request.state](format_date(request.due_at, with_time=True))
+    text = FLOW_PROMISE_TEXT.get(request.service.flow, {}).get(request.state)
+    text = text or PROMISE_TEXT.get(request.state)
+    return text(format_date(request.due_at, with_time=True)) if text else ""
 
 
 def sla_status(request, now) -> str:
