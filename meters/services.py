@@ -528,3 +528,96 @@ def broken_meter_replace(
                 "old": form.old_serial, "old_r": old_reading, "new": new_serial,
                 "new_r": new_reading},
         )  # fmt: skip
+
+
+def adjusted_bill_compute(*, history_kwh, months: int, billed_kwh, rate):
+    """Charter §3.10: the monthly average of 3–6 months before the fault (or
+    after the fix), times the months affected, less what was billed, at the
+    rate. Returns (average kWh, kWh due, amount)."""
+    history = [Decimal(v) for v in history_kwh]
+    if not 3 <= len(history) <= 6:
+        raise ValidationError({"history_kwh": _("Give 3 to 6 months of consumption.")})
+    if months < 1:
+        raise ValidationError({"months": _("Enter how many months the fault lasted.")})
+    average = (sum(history) / len(history)).quantize(Decimal("0.01"))
+    due_kwh = max(average * months - Decimal(billed_kwh), Decimal("0"))
+    return average, due_kwh, (due_kwh * Decimal(rate)).quantize(Decimal("0.01"))
+
+
+def adjusted_bill_open(
+    *, account, user, evidence: str, history_kwh, months: int, billed_kwh, rate
+):
+    """PEA opens the case after an inspection, with the evidence and the bill."""
+    from payments.services import invoice_create
+    from requests_app.models import ServiceType
+    from requests_app.permissions import COUNTER_ROLES, covers_office
+    from requests_app.services import request_submit
+
+    if user.role not in COUNTER_ROLES | {"admin"} or not covers_office(
+        user, account.office
+    ):
+        raise PermissionDenied(_("You may not do this on this account."))
+    if not evidence.strip():
+        raise ValidationError({"evidence": _("Describe what the inspection found.")})
+    average, due_kwh, amount = adjusted_bill_compute(
+        history_kwh=history_kwh, months=months, billed_kwh=billed_kwh, rate=rate
+    )
+    if amount <= 0:
+        raise ValidationError({"billed_kwh": _("Nothing is due: no case to open.")})
+    summary = _(
+        "Average %(avg)s kWh/month × %(months)d months − billed %(billed)s kWh = "
+        "%(kwh)s kWh × %(rate)s baht"
+    ) % {
+        "avg": average,
+        "months": months,
+        "billed": billed_kwh,
+        "kwh": due_kwh,
+        "rate": rate,
+    }
+    with transaction.atomic():
+        request = request_submit(
+            applicant=account.customer, service=ServiceType.objects.get(code="adjusted-bill"),
+            documents={}, created_by=user, channel="counter",
+            data={"account": account, "office": account.office,
+                  "premises_address": account.premises_address,
+                  "meter_size": account.meter.size,
+                  "contact_phone": account.customer.phone or "",
+                  "note": f"{evidence.strip()}\n{summary}"},
+        )  # fmt: skip
+        invoice_create(
+            request=request,
+            created_by=user,
+            lines=[
+                (FeeItem.Kind.BILL, "ค่าไฟฟ้าปรับปรุง", "Adjusted electricity bill", amount)
+            ],
+        )
+    return request
+
+
+def adjusted_bill_order_disconnection(*, request, user, expected_state=None, note=""):
+    """Two notices went unanswered: the supply is cut (DMSx) and the debt
+    becomes the outstanding amount a reconnection must pay."""
+    from payments.models import Invoice
+
+    request = authorize(
+        request=request,
+        user=user,
+        name="order_disconnection",
+        expected_state=expected_state,
+    )
+    with transaction.atomic():
+        invoice = Invoice.objects.select_for_update().get(
+            request=request, status="unpaid"
+        )
+        invoice.status = Invoice.Status.CANCELLED
+        invoice.save(update_fields=["status"])
+        Disconnection.objects.create(
+            account=request.account, disconnected_on=timezone.localdate(),
+            outstanding=invoice.total, deposit_offset=False, recorded_by=user,
+        )  # fmt: skip
+        return _transition(
+            request=request, user=user, name="order_disconnection",
+            expected_state=expected_state, at=timezone.now(),
+            note=note or _("Disconnection ordered; %(amount)s baht outstanding") % {
+                "amount": f"{invoice.total:,.2f}"},
+        )  # fmt: skip

@@ -408,6 +408,56 @@ class Mt75Form(forms.Form):
     )
 
 
+class AcknowledgmentForm(forms.Form):
+    delivery = forms.ChoiceField(
+        label=_("The customer's acknowledgment"),
+        choices=[("signed", _("Signed by the customer")),
+                 ("registered_mail", _("Sent by registered mail"))],
+    )  # fmt: skip
+    note = forms.CharField(label=_("Note (optional)"), required=False)
+
+
+class AdjustedBillForm(forms.Form):
+    """Opening an adjusted-bill case (charter §3.10) after an inspection."""
+
+    ca_number = forms.CharField(label=_("CA number"), max_length=12)
+    evidence = forms.CharField(
+        label=_("What the inspection found (evidence)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    history_kwh = forms.CharField(
+        label=_("Monthly consumption before the fault or after the fix (kWh)"),
+        help_text=_("3 to 6 numbers separated by commas, e.g. 210, 198, 225"),
+    )
+    months = forms.IntegerField(
+        label=_("Months the fault lasted"), min_value=1, max_value=60
+    )
+    billed_kwh = forms.DecimalField(
+        label=_("kWh billed during those months"),
+        max_digits=10,
+        decimal_places=1,
+        min_value=0,
+    )
+    rate = forms.DecimalField(
+        label=_("Rate (baht per kWh)"), max_digits=6, decimal_places=4, min_value=0
+    )
+
+    def clean_history_kwh(self):
+        from decimal import Decimal, InvalidOperation
+
+        try:
+            values = [
+                Decimal(v.strip())
+                for v in self.cleaned_data["history_kwh"].split(",")
+                if v.strip()
+            ]
+        except InvalidOperation as exc:
+            raise ValidationError(_("Use numbers separated by commas.")) from exc
+        if not 3 <= len(values) <= 6 or any(v < 0 for v in values):
+            raise ValidationError(_("Give 3 to 6 months of consumption (0 or more)."))
+        return values
+
+
 class AssignForm(forms.Form):
     assignee = forms.ModelChoiceField(
         label=_("Assign to"), queryset=None, required=False, empty_label=_("Nobody")
@@ -435,6 +485,7 @@ ACTION_FORMS = {
     "outage": OutageForm,
     "debt": DebtForm,
     "mt75": Mt75Form,
+    "acknowledgment": AcknowledgmentForm,
 }
 
 

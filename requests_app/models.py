@@ -177,6 +177,7 @@ class State(models.TextChoices):
     APPROVED = "approved", _("Approved")
     OUTAGE_ANNOUNCED = "outage_announced", _("Planned outage announced")
     COVERS_INSTALLED = "covers_installed", _("Covers installed")
+    SECOND_NOTICE = "second_notice", _("Second notice sent")
     INSTALLED = "installed", _("Installed")
     CLOSED = "closed", _("Closed")
     CANCELLED = "cancelled", _("Cancelled")
@@ -190,6 +191,7 @@ CUSTOMER_STATES = (
     State.WIRING_FAILED,
     State.FEES_QUOTED,
     State.ESTIMATE_SENT,
+    State.SECOND_NOTICE,
 )
 # Flows about an existing electricity account (the request names its CA).
 ACCOUNT_FLOWS = (
@@ -198,6 +200,7 @@ ACCOUNT_FLOWS = (
     "deposit_refund",
     "meter_upgrade",
     "broken_meter",
+    "adjusted_bill",
 )
 
 
@@ -457,6 +460,7 @@ class SurveyResult(models.Model):
 
 # The flows are proxy models of ServiceRequest; importing them here registers
 # them with Django (migrations, admin) once the base model exists.
+from requests_app.flows import adjusted_bill as _adjusted_bill  # noqa: E402,F401
 from requests_app.flows import broken_meter as _broken_meter  # noqa: E402,F401
 from requests_app.flows import correction as _correction  # noqa: E402,F401
 from requests_app.flows import covers as _covers  # noqa: E402,F401

@@ -458,6 +458,13 @@ def request_announce_outage(
         )  # fmt: skip
 
 
+def request_step(*, request, user, name: str, expected_state=None, note=""):
+    """A step with nothing to record but who, when and a note."""
+    return _transition(
+        request=request, user=user, name=name, expected_state=expected_state, note=note
+    )
+
+
 def request_finish(*, request, user, name: str, expected_state=None, note=""):
     """A last step that only records the time (construction or work done)."""
     return _transition(

@@ -8,6 +8,7 @@ urlpatterns = [
     path("file/", views.file_walk_in, name="file"),
     path("my-work/", views.my_work, name="my_work"),
     path("disconnections/new/", views.disconnection_new, name="disconnection_new"),
+    path("adjusted-bills/new/", views.adjusted_bill_new, name="adjusted_bill_new"),
     path("flows/<slug:flow>/", views.flow_graph, name="flow"),
     path("requests/<str:reference>/", views.detail, name="detail"),
     path("requests/<str:reference>/assign/", views.assign, name="assign"),

@@ -21,6 +21,8 @@ from accounts.models import CustomerProfile, User
 from accounts.services import customer_create
 from accounts.validators import normalize_digits, normalize_mobile
 from meters.services import (
+    adjusted_bill_open,
+    adjusted_bill_order_disconnection,
     broken_meter_book,
     broken_meter_raise_debt,
     broken_meter_replace,
@@ -48,6 +50,7 @@ from requests_app.exceptions import ServiceError
 from requests_app.flows import FLOWS
 from requests_app.forms import (
     ACTION_FORMS,
+    AdjustedBillForm,
     AssignForm,
     DisconnectionForm,
     RequestForm,
@@ -106,6 +109,35 @@ def flow_graph(request, flow):
         request, "staff/flow_graph.html",
         {"edges": edges, "flow": flow, "services": services_, "mermaid": flow_mermaid(flow)},
     )  # fmt: skip
+
+
+@staff_required
+def adjusted_bill_new(request):
+    """PEA opens an adjusted-bill case (charter §3.10) for an account."""
+    form = AdjustedBillForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        account = selectors.account_by_ca_for_staff(request.user, data["ca_number"])
+        if account is None:
+            form.add_error(
+                "ca_number", _("No account with this CA number in your offices.")
+            )
+        else:
+            try:
+                created = adjusted_bill_open(
+                    account=account, user=request.user, evidence=data["evidence"],
+                    history_kwh=data["history_kwh"], months=data["months"],
+                    billed_kwh=data["billed_kwh"], rate=data["rate"],
+                )  # fmt: skip
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                messages.success(
+                    request, _("Case %(ref)s opened.") % {"ref": created.reference}
+                )
+                return redirect(created.staff_url())
+    return render(request, "staff/adjusted_bill_new.html", {"form": form})
 
 
 @staff_required
@@ -219,6 +251,14 @@ def _perform(name, form, req, user, expected):
         )
     if name == "quote_fees" and req.service.flow == "covers":
         return covers_quote(**common, note=data.get("note", ""))
+    if name == "send_first_notice":
+        delivery = dict(form.fields["delivery"].choices)[data["delivery"]]
+        note = f"{delivery}. {data.get('note', '')}".strip()
+        return services.request_step(**common, name=name, note=note)
+    if name == "send_second_notice":
+        return services.request_step(**common, name=name, note=data.get("note", ""))
+    if name == "order_disconnection":
+        return adjusted_bill_order_disconnection(**common, note=data.get("note", ""))
     if name == "raise_debt":
         return broken_meter_raise_debt(**common, **data)
     if name == "book_replacement":

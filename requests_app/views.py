@@ -41,7 +41,11 @@ def home(request):
     if request.user.is_authenticated and request.user.is_office_staff:
         return redirect("staff:queue")
     # Services customers can file online; the rest are in the charter.
-    services_ = ServiceType.objects.filter(is_active=True).exclude(flow="")
+    services_ = (
+        ServiceType.objects.filter(is_active=True, started_by="customer")
+        .exclude(flow="")
+        .order_by("sort_order")
+    )
     return render(request, "requests_app/home.html", {"services": services_})
 
 
@@ -80,7 +84,7 @@ def _customer_only(user):
 def file_request(request, code):
     _customer_only(request.user)
     service = get_object_or_404(ServiceType, code=code, is_active=True)
-    if not service.flow:
+    if not service.flow or service.started_by == ServiceType.StartedBy.PEA:
         raise Http404
     form_kwargs = {
         "service": service,

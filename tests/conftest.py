@@ -82,6 +82,7 @@ REFERENCE_MIGRATIONS = [
     "requests_app.migrations.0015_covers_service",
     "requests_app.migrations.0017_meter_upgrade_service",
     "requests_app.migrations.0019_broken_meter_service",
+    "requests_app.migrations.0021_adjusted_bill_service",
 ]
 
 

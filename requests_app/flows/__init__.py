@@ -1,6 +1,7 @@
 """Each service runs its own state machine, a proxy of ServiceRequest named in
 ServiceType.flow. `as_flow` turns a loaded request into its machine."""
 
+from requests_app.flows.adjusted_bill import AdjustedBillRequest
 from requests_app.flows.broken_meter import BrokenMeterRequest
 from requests_app.flows.correction import CorrectionRequest
 from requests_app.flows.covers import CoversRequest
@@ -20,6 +21,7 @@ FLOWS = {
     "covers": CoversRequest,
     "meter_upgrade": MeterUpgradeRequest,
     "broken_meter": BrokenMeterRequest,
+    "adjusted_bill": AdjustedBillRequest,
 }
 
 

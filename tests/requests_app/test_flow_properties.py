@@ -71,6 +71,16 @@ def _new_request(flow: str, actors: dict) -> ServiceRequest:
         return factories.submit_account_request(
             service_code="meter-upgrade", account=actors["account"]
         )
+    if flow == "adjusted_bill":
+        from decimal import Decimal
+
+        from meters.services import adjusted_bill_open
+
+        return adjusted_bill_open(
+            account=actors["account"], user=actors["counter"], evidence="seal broken",
+            history_kwh=[200, 210, 190], months=3, billed_kwh=Decimal("100"),
+            rate=Decimal("4"),
+        )  # fmt: skip
     if flow == "broken_meter":
         return factories.submit_account_request(
             service_code="broken-meter", account=actors["account"]

@@ -17,6 +17,7 @@ from accounts.models import CustomerProfile, Office, User
 from meters.models import ElectricityAccount, MeterSize
 from meters.selectors import default_meter_size
 from meters.services import (
+    adjusted_bill_open,
     covers_file,
     covers_quote,
     covers_record,
@@ -312,6 +313,19 @@ class Command(BaseCommand):
         self._corrections(customers, counter, staff["surveyor"], office, later)
         self._covers(customers, counter, tech, office, later)
         self._upgrades(counter, later)
+        account = ElectricityAccount.objects.order_by("-pk").first()
+        case = adjusted_bill_open(
+            account=account, user=counter, evidence="ซีลมิเตอร์ถูกตัด พบการต่อสายตรง",
+            history_kwh=[Decimal(210), Decimal(198), Decimal(225)], months=4,
+            billed_kwh=Decimal("300.0"), rate=Decimal("4.1815"),
+        )  # fmt: skip
+        case = rs.request_step(
+            request=case,
+            user=counter,
+            name="send_first_notice",
+            note="ผู้ใช้ไฟลงนามรับทราบ",
+        )
+        rs.request_step(request=case, user=counter, name="send_second_notice")
 
     def _upgrades(self, counter, later):
         """A meter size upgrade (§3.5) waiting for its inspection."""

@@ -1,0 +1,64 @@
+"""Adjusted bill for a faulty or tampered meter (charter §3.10). PEA starts
+it: after an inspection the case is opened with the evidence and the bill is
+computed from 3–6 months of consumption before the fault (or after the fix);
+the customer acknowledges it (or it goes by registered mail) with the first
+notice; no payment → a second notice; still none → a disconnection order."""
+
+from django.utils.translation import gettext_lazy as _
+from django_fsm import transition
+
+from requests_app.models import ServiceRequest, State
+from requests_app.permissions import COUNTER_ROLES, staff_may
+
+S = State
+
+
+def _staff(label, form="note", style="primary"):
+    return {"label": label, "audience": "staff", "form": form, "style": style}
+
+
+class AdjustedBillRequest(ServiceRequest):
+    class Meta:
+        proxy = True
+
+    @transition(
+        field="state", source=S.SUBMITTED, target=S.FEES_QUOTED,
+        permission=staff_may(COUNTER_ROLES),
+        custom=_staff(_("Acknowledged: send the first notice"), form="acknowledgment"),
+    )  # fmt: skip
+    def send_first_notice(self):
+        pass
+
+    @transition(
+        field="state", source=S.FEES_QUOTED, target=S.SECOND_NOTICE,
+        permission=staff_may(COUNTER_ROLES),
+        custom=_staff(_("No payment: send the second notice"), style="secondary"),
+    )  # fmt: skip
+    def send_second_notice(self):
+        pass
+
+    @transition(
+        field="state", source=[S.FEES_QUOTED, S.SECOND_NOTICE], target=S.CLOSED,
+        permission=staff_may(COUNTER_ROLES),
+        custom=_staff(_("Take counter payment"), form="payment"),
+    )  # fmt: skip
+    def record_payment(self, *, at):
+        self.paid_at = at
+        self.closed_at = at
+
+    @transition(
+        field="state", source=S.SECOND_NOTICE, target=S.CLOSED,
+        permission=staff_may(COUNTER_ROLES),
+        custom=_staff(_("No payment after two notices: order disconnection"), form="note",
+                      style="danger"),
+    )  # fmt: skip
+    def order_disconnection(self, *, at):
+        self.closed_at = at
+
+    @transition(
+        field="state", source=[S.SUBMITTED, S.FEES_QUOTED, S.SECOND_NOTICE],
+        target=S.CANCELLED, permission=staff_may(COUNTER_ROLES),
+        custom=_staff(_("Withdraw the case"), form="reason", style="danger"),
+    )  # fmt: skip
+    def cancel(self):
+        pass
