@@ -18,6 +18,9 @@ from meters.models import ElectricityAccount, MeterSize
 from meters.selectors import default_meter_size
 from meters.services import (
     adjusted_bill_open,
+    broken_meter_book,
+    broken_meter_raise_debt,
+    broken_meter_replace,
     covers_file,
     covers_quote,
     covers_record,
@@ -313,6 +316,7 @@ class Command(BaseCommand):
         self._corrections(customers, counter, staff["surveyor"], office, later)
         self._covers(customers, counter, tech, office, later)
         self._upgrades(counter, later)
+        self._broken_meters(counter, tech, later)
         account = ElectricityAccount.objects.order_by("-pk").first()
         case = adjusted_bill_open(
             account=account, user=counter, evidence="ซีลมิเตอร์ถูกตัด พบการต่อสายตรง",
@@ -326,6 +330,43 @@ class Command(BaseCommand):
             note="ผู้ใช้ไฟลงนามรับทราบ",
         )
         rs.request_step(request=case, user=counter, name="send_second_notice")
+
+    def _broken_meters(self, counter, tech, later):
+        """Broken meters (§3.8): natural (replaced, form มต.75) and user-caused."""
+        accounts = list(
+            ElectricityAccount.objects.select_related("customer", "meter__size")
+        )
+        for i, upto in enumerate(("closed", "fees_quoted", "accepted")):
+            r = self._account_request("broken-meter", accounts[i % len(accounts)],
+                                      "หน้าจอมิเตอร์ดับ")  # fmt: skip
+            r = rs.request_accept(request=r, user=counter)
+            if upto == "fees_quoted":
+                broken_meter_raise_debt(request=r, user=counter, amount=Decimal("1448.00"),
+                                        cause_details="ฝาครอบมิเตอร์แตก ถูกงัด")  # fmt: skip
+            elif upto == "closed":
+                r = broken_meter_book(request=r, user=counter, scheduled_for=later,
+                                      assignee=tech)  # fmt: skip
+                broken_meter_replace(request=r, user=tech, old_reading=Decimal("7421.0"),
+                                     new_serial=f"NEW{r.pk:06d}", new_reading=Decimal("0.0"),
+                                     left_in_mailbox=True)  # fmt: skip
+
+    def _account_request(self, code, account, note):
+        service = ServiceType.objects.get(code=code)
+        customer = account.customer
+        docs = {
+            dt.pk: _pdf(f"{dt.code}.pdf")
+            for dt in rs.required_document_types(
+                service=service,
+                applicant_kind=customer.profile.kind,
+                by_representative=False,
+            )
+        }
+        return rs.request_submit(
+            applicant=customer, service=service, created_by=customer, documents=docs,
+            data={"office": account.office, "premises_address": account.premises_address,
+                  "meter_size": account.meter.size, "account": account,
+                  "contact_phone": customer.phone, "note": note},
+        )  # fmt: skip
 
     def _upgrades(self, counter, later):
         """A meter size upgrade (§3.5) waiting for its inspection."""
@@ -421,7 +462,8 @@ class Command(BaseCommand):
         """Grid extensions (§3.2–§3.4) from survey to construction."""
         plan = [("grid-extension", "estimate_sent"), ("grid-extension", "construction"),
                 ("dedicated-extension-pea", "fees_quoted"),
-                ("dedicated-extension-pea", "closed")]  # fmt: skip
+                ("dedicated-extension-pea", "closed"),
+                ("dedicated-extension-self", "estimate_sent")]  # fmt: skip
         for i, (code, upto) in enumerate(plan):
             service = ServiceType.objects.get(code=code)
             customer = customers[i % len(customers)]
