@@ -7,14 +7,11 @@ notice; no payment → a second notice; still none → a disconnection order."""
 from django.utils.translation import gettext_lazy as _
 from django_fsm import transition
 
+from requests_app.flows.common import staff_step
 from requests_app.models import ServiceRequest, State
 from requests_app.permissions import COUNTER_ROLES, staff_may
 
 S = State
-
-
-def _staff(label, form="note", style="primary"):
-    return {"label": label, "audience": "staff", "form": form, "style": style}
 
 
 class AdjustedBillRequest(ServiceRequest):
@@ -24,7 +21,7 @@ class AdjustedBillRequest(ServiceRequest):
     @transition(
         field="state", source=S.SUBMITTED, target=S.FEES_QUOTED,
         permission=staff_may(COUNTER_ROLES),
-        custom=_staff(_("Acknowledged: send the first notice"), form="acknowledgment"),
+        custom=staff_step(_("Acknowledged: send the first notice"), form="acknowledgment"),
     )  # fmt: skip
     def send_first_notice(self):
         pass
@@ -32,7 +29,7 @@ class AdjustedBillRequest(ServiceRequest):
     @transition(
         field="state", source=S.FEES_QUOTED, target=S.SECOND_NOTICE,
         permission=staff_may(COUNTER_ROLES),
-        custom=_staff(_("No payment: send the second notice"), style="secondary"),
+        custom=staff_step(_("No payment: send the second notice"), style="secondary"),
     )  # fmt: skip
     def send_second_notice(self):
         pass
@@ -40,7 +37,7 @@ class AdjustedBillRequest(ServiceRequest):
     @transition(
         field="state", source=[S.FEES_QUOTED, S.SECOND_NOTICE], target=S.CLOSED,
         permission=staff_may(COUNTER_ROLES),
-        custom=_staff(_("Take counter payment"), form="payment"),
+        custom=staff_step(_("Take counter payment"), form="payment"),
     )  # fmt: skip
     def record_payment(self, *, at):
         self.paid_at = at
@@ -49,7 +46,7 @@ class AdjustedBillRequest(ServiceRequest):
     @transition(
         field="state", source=S.SECOND_NOTICE, target=S.CLOSED,
         permission=staff_may(COUNTER_ROLES),
-        custom=_staff(_("No payment after two notices: order disconnection"), form="note",
+        custom=staff_step(_("No payment after two notices: order disconnection"), form="note",
                       style="danger"),
     )  # fmt: skip
     def order_disconnection(self, *, at):
@@ -58,7 +55,7 @@ class AdjustedBillRequest(ServiceRequest):
     @transition(
         field="state", source=[S.SUBMITTED, S.FEES_QUOTED, S.SECOND_NOTICE],
         target=S.CANCELLED, permission=staff_may(COUNTER_ROLES),
-        custom=_staff(_("Withdraw the case"), form="reason", style="danger"),
+        custom=staff_step(_("Withdraw the case"), form="reason", style="danger"),
     )  # fmt: skip
     def cancel(self):
         pass

@@ -6,6 +6,7 @@ way the technician fills form มต.75."""
 from django.utils.translation import gettext_lazy as _
 from django_fsm import transition
 
+from requests_app.flows.common import staff_step
 from requests_app.models import ServiceRequest, State
 from requests_app.permissions import (
     COUNTER_ROLES,
@@ -21,17 +22,13 @@ def not_paid(request) -> bool:
     return request.paid_at is None
 
 
-def _staff(label, form="note", style="primary"):
-    return {"label": label, "audience": "staff", "form": form, "style": style}
-
-
 class BrokenMeterRequest(ServiceRequest):
     class Meta:
         proxy = True
 
     @transition(
         field="state", source=S.SUBMITTED, target=S.ACCEPTED,
-        permission=staff_may(COUNTER_ROLES), custom=_staff(_("Take the report")),
+        permission=staff_may(COUNTER_ROLES), custom=staff_step(_("Take the report")),
     )  # fmt: skip
     def accept(self):
         pass
@@ -39,7 +36,7 @@ class BrokenMeterRequest(ServiceRequest):
     @transition(
         field="state", source=S.ACCEPTED, target=S.FEES_QUOTED,
         permission=staff_may(COUNTER_ROLES),
-        custom=_staff(_("Caused by the user: raise the debt"), form="debt", style="secondary"),
+        custom=staff_step(_("Caused by the user: raise the debt"), form="debt", style="secondary"),
     )  # fmt: skip
     def raise_debt(self):
         pass
@@ -47,7 +44,7 @@ class BrokenMeterRequest(ServiceRequest):
     @transition(
         field="state", source=S.FEES_QUOTED, target=S.PAID,
         permission=staff_may(COUNTER_ROLES),
-        custom=_staff(_("Take counter payment"), form="payment"),
+        custom=staff_step(_("Take counter payment"), form="payment"),
     )  # fmt: skip
     def record_payment(self, *, at):
         self.paid_at = at
@@ -55,7 +52,7 @@ class BrokenMeterRequest(ServiceRequest):
     @transition(
         field="state", source=[S.ACCEPTED, S.PAID], target=S.INSTALLATION_BOOKED,
         permission=staff_may(COUNTER_ROLES),
-        custom=_staff(_("Book the replacement"), form="appointment"),
+        custom=staff_step(_("Book the replacement"), form="appointment"),
     )  # fmt: skip
     def book_replacement(self):
         pass
@@ -63,7 +60,7 @@ class BrokenMeterRequest(ServiceRequest):
     @transition(
         field="state", source=S.INSTALLATION_BOOKED, target=S.CLOSED,
         permission=staff_may(INSTALL_ROLES),
-        custom=_staff(_("Meter replaced (form มต.75)"), form="mt75"),
+        custom=staff_step(_("Meter replaced (form มต.75)"), form="mt75"),
     )  # fmt: skip
     def record_replacement(self, *, at):
         self.installed_at = at

@@ -6,13 +6,13 @@ voltage), and the work done within 1 day."""
 from django.utils.translation import gettext_lazy as _
 from django_fsm import transition
 
+from requests_app.flows.common import IntakeSteps, staff_step
 from requests_app.models import ServiceRequest, State
 from requests_app.permissions import (
     COUNTER_ROLES,
     INSTALL_ROLES,
     SURVEY_ROLES,
     applicant_or_counter,
-    is_applicant,
     staff_may,
 )
 
@@ -27,40 +27,14 @@ BEFORE_WORK = [
 ]
 
 
-def _staff(label, form="note", style="primary"):
-    return {"label": label, "audience": "staff", "form": form, "style": style}
-
-
-class CorrectionRequest(ServiceRequest):
+class CorrectionRequest(IntakeSteps, ServiceRequest):
     class Meta:
         proxy = True
 
     @transition(
-        field="state", source=S.SUBMITTED, target=S.RETURNED,
-        permission=staff_may(COUNTER_ROLES),
-        custom=_staff(_("Return for documents"), form="reason", style="secondary"),
-    )  # fmt: skip
-    def return_for_documents(self):
-        pass
-
-    @transition(
-        field="state", source=S.RETURNED, target=S.SUBMITTED, permission=is_applicant,
-        custom={"label": _("Resubmit"), "audience": "customer", "form": "note"},
-    )  # fmt: skip
-    def resubmit(self):
-        pass
-
-    @transition(
-        field="state", source=S.SUBMITTED, target=S.ACCEPTED,
-        permission=staff_may(COUNTER_ROLES), custom=_staff(_("Accept request")),
-    )  # fmt: skip
-    def accept(self):
-        pass
-
-    @transition(
         field="state", source=S.ACCEPTED, target=S.SURVEY_BOOKED,
         permission=staff_may(COUNTER_ROLES),
-        custom=_staff(_("Book the joint site survey"), form="appointment"),
+        custom=staff_step(_("Book the joint site survey"), form="appointment"),
     )  # fmt: skip
     def book_survey(self):
         pass
@@ -68,7 +42,7 @@ class CorrectionRequest(ServiceRequest):
     @transition(
         field="state", source=S.SURVEY_BOOKED, target=S.SURVEYED,
         permission=staff_may(SURVEY_ROLES),
-        custom=_staff(_("Record the site survey"), form="survey"),
+        custom=staff_step(_("Record the site survey"), form="survey"),
     )  # fmt: skip
     def record_survey(self, *, at):
         self.survey_passed_at = at
@@ -76,7 +50,7 @@ class CorrectionRequest(ServiceRequest):
     @transition(
         field="state", source=S.SURVEYED, target=S.APPROVED,
         permission=staff_may(COUNTER_ROLES),
-        custom=_staff(_("Approved (materials, estimate, budget)")),
+        custom=staff_step(_("Approved (materials, estimate, budget)")),
     )  # fmt: skip
     def approve(self):
         pass
@@ -84,14 +58,14 @@ class CorrectionRequest(ServiceRequest):
     @transition(
         field="state", source=S.APPROVED, target=S.OUTAGE_ANNOUNCED,
         permission=staff_may(COUNTER_ROLES),
-        custom=_staff(_("Announce the planned outage"), form="outage"),
+        custom=staff_step(_("Announce the planned outage"), form="outage"),
     )  # fmt: skip
     def announce_outage(self):
         pass
 
     @transition(
         field="state", source=S.OUTAGE_ANNOUNCED, target=S.CLOSED,
-        permission=staff_may(INSTALL_ROLES), custom=_staff(_("Work done"), form="note"),
+        permission=staff_may(INSTALL_ROLES), custom=staff_step(_("Work done"), form="note"),
     )  # fmt: skip
     def finish_work(self, *, at):
         self.closed_at = at
@@ -108,7 +82,7 @@ class CorrectionRequest(ServiceRequest):
     @transition(
         field="state", source=BEFORE_WORK, target=S.REJECTED,
         permission=staff_may(COUNTER_ROLES),
-        custom=_staff(_("Reject"), form="reason", style="danger"),
+        custom=staff_step(_("Reject"), form="reason", style="danger"),
     )  # fmt: skip
     def reject(self, *, reason):
         self.rejection_reason = reason

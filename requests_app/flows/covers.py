@@ -5,12 +5,12 @@ working day (or on the requested date), removal at the end of the rental."""
 from django.utils.translation import gettext_lazy as _
 from django_fsm import transition
 
+from requests_app.flows.common import IntakeSteps, staff_step
 from requests_app.models import ServiceRequest, State
 from requests_app.permissions import (
     COUNTER_ROLES,
     INSTALL_ROLES,
     applicant_or_counter,
-    is_applicant,
     staff_may,
 )
 
@@ -18,40 +18,14 @@ S = State
 BEFORE_PAYMENT = [S.SUBMITTED, S.RETURNED, S.ACCEPTED, S.FEES_QUOTED]
 
 
-def _staff(label, form="note", style="primary"):
-    return {"label": label, "audience": "staff", "form": form, "style": style}
-
-
-class CoversRequest(ServiceRequest):
+class CoversRequest(IntakeSteps, ServiceRequest):
     class Meta:
         proxy = True
 
     @transition(
-        field="state", source=S.SUBMITTED, target=S.RETURNED,
-        permission=staff_may(COUNTER_ROLES),
-        custom=_staff(_("Return for documents"), form="reason", style="secondary"),
-    )  # fmt: skip
-    def return_for_documents(self):
-        pass
-
-    @transition(
-        field="state", source=S.RETURNED, target=S.SUBMITTED, permission=is_applicant,
-        custom={"label": _("Resubmit"), "audience": "customer", "form": "note"},
-    )  # fmt: skip
-    def resubmit(self):
-        pass
-
-    @transition(
-        field="state", source=S.SUBMITTED, target=S.ACCEPTED,
-        permission=staff_may(COUNTER_ROLES), custom=_staff(_("Accept request")),
-    )  # fmt: skip
-    def accept(self):
-        pass
-
-    @transition(
         field="state", source=S.ACCEPTED, target=S.FEES_QUOTED,
         permission=staff_may(COUNTER_ROLES),
-        custom=_staff(_("Issue the rental invoice"), form="fees"),
+        custom=staff_step(_("Issue the rental invoice"), form="fees"),
     )  # fmt: skip
     def quote_fees(self):
         pass
@@ -59,7 +33,7 @@ class CoversRequest(ServiceRequest):
     @transition(
         field="state", source=S.FEES_QUOTED, target=S.PAID,
         permission=staff_may(COUNTER_ROLES),
-        custom=_staff(_("Take counter payment"), form="payment"),
+        custom=staff_step(_("Take counter payment"), form="payment"),
     )  # fmt: skip
     def record_payment(self, *, at):
         self.paid_at = at
@@ -67,21 +41,21 @@ class CoversRequest(ServiceRequest):
     @transition(
         field="state", source=S.PAID, target=S.INSTALLATION_BOOKED,
         permission=staff_may(COUNTER_ROLES),
-        custom=_staff(_("Book the cover installation"), form="appointment"),
+        custom=staff_step(_("Book the cover installation"), form="appointment"),
     )  # fmt: skip
     def book_covers(self):
         pass
 
     @transition(
         field="state", source=S.INSTALLATION_BOOKED, target=S.COVERS_INSTALLED,
-        permission=staff_may(INSTALL_ROLES), custom=_staff(_("Covers installed")),
+        permission=staff_may(INSTALL_ROLES), custom=staff_step(_("Covers installed")),
     )  # fmt: skip
     def install_covers(self, *, at):
         self.installed_at = at
 
     @transition(
         field="state", source=S.COVERS_INSTALLED, target=S.CLOSED,
-        permission=staff_may(INSTALL_ROLES), custom=_staff(_("Covers removed")),
+        permission=staff_may(INSTALL_ROLES), custom=staff_step(_("Covers removed")),
     )  # fmt: skip
     def remove_covers(self, *, at):
         self.closed_at = at
@@ -98,7 +72,7 @@ class CoversRequest(ServiceRequest):
     @transition(
         field="state", source=BEFORE_PAYMENT, target=S.REJECTED,
         permission=staff_may(COUNTER_ROLES),
-        custom=_staff(_("Reject"), form="reason", style="danger"),
+        custom=staff_step(_("Reject"), form="reason", style="danger"),
     )  # fmt: skip
     def reject(self, *, reason):
         self.rejection_reason = reason

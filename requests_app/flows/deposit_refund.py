@@ -9,12 +9,12 @@ a juristic person."""
 from django.utils.translation import gettext_lazy as _
 from django_fsm import transition
 
+from requests_app.flows.common import IntakeSteps, staff_step
 from requests_app.models import ServiceRequest, State
 from requests_app.permissions import (
     COUNTER_ROLES,
     INSTALL_ROLES,
     applicant_or_counter,
-    is_applicant,
     staff_may,
 )
 
@@ -22,40 +22,14 @@ S = State
 BEFORE_REMOVAL = [S.SUBMITTED, S.RETURNED, S.ACCEPTED]
 
 
-def _staff(label, form="note", style="primary"):
-    return {"label": label, "audience": "staff", "form": form, "style": style}
-
-
-class DepositRefundRequest(ServiceRequest):
+class DepositRefundRequest(IntakeSteps, ServiceRequest):
     class Meta:
         proxy = True
 
     @transition(
-        field="state", source=S.SUBMITTED, target=S.RETURNED,
-        permission=staff_may(COUNTER_ROLES),
-        custom=_staff(_("Return for documents"), form="reason", style="secondary"),
-    )  # fmt: skip
-    def return_for_documents(self):
-        pass
-
-    @transition(
-        field="state", source=S.RETURNED, target=S.SUBMITTED, permission=is_applicant,
-        custom={"label": _("Resubmit"), "audience": "customer", "form": "note"},
-    )  # fmt: skip
-    def resubmit(self):
-        pass
-
-    @transition(
-        field="state", source=S.SUBMITTED, target=S.ACCEPTED,
-        permission=staff_may(COUNTER_ROLES), custom=_staff(_("Accept request")),
-    )  # fmt: skip
-    def accept(self):
-        pass
-
-    @transition(
         field="state", source=S.ACCEPTED, target=S.METER_REMOVED,
         permission=staff_may(INSTALL_ROLES),
-        custom=_staff(_("Meter removed, final reading"), form="final_reading"),
+        custom=staff_step(_("Meter removed, final reading"), form="final_reading"),
     )  # fmt: skip
     def record_meter_removal(self):
         pass
@@ -63,7 +37,7 @@ class DepositRefundRequest(ServiceRequest):
     @transition(
         field="state", source=S.METER_REMOVED, target=S.SETTLED,
         permission=staff_may(COUNTER_ROLES),
-        custom=_staff(_("Settle the deposit"), form="settlement"),
+        custom=staff_step(_("Settle the deposit"), form="settlement"),
     )  # fmt: skip
     def settle(self):
         pass
@@ -71,7 +45,7 @@ class DepositRefundRequest(ServiceRequest):
     @transition(
         field="state", source=S.SETTLED, target=S.CLOSED,
         permission=staff_may(COUNTER_ROLES),
-        custom=_staff(_("Record the pay-out"), form="payout"),
+        custom=staff_step(_("Record the pay-out"), form="payout"),
     )  # fmt: skip
     def record_payout(self, *, at):
         self.closed_at = at
@@ -88,7 +62,7 @@ class DepositRefundRequest(ServiceRequest):
     @transition(
         field="state", source=BEFORE_REMOVAL, target=S.REJECTED,
         permission=staff_may(COUNTER_ROLES),
-        custom=_staff(_("Reject"), form="reason", style="danger"),
+        custom=staff_step(_("Reject"), form="reason", style="danger"),
     )  # fmt: skip
     def reject(self, *, reason):
         self.rejection_reason = reason

@@ -7,6 +7,7 @@ catalog."""
 from django.utils.translation import gettext_lazy as _
 from django_fsm import transition
 
+from requests_app.flows.common import IntakeSteps, customer_step, staff_step
 from requests_app.models import ServiceRequest, State
 from requests_app.permissions import (
     COUNTER_ROLES,
@@ -21,44 +22,14 @@ S = State
 BEFORE_PAYMENT = [S.SUBMITTED, S.RETURNED, S.ACCEPTED, S.SURVEY_BOOKED, S.SURVEYED]
 
 
-def _staff(label, form="note", style="primary"):
-    return {"label": label, "audience": "staff", "form": form, "style": style}
-
-
-def _customer(label, form="note", style="primary"):
-    return {"label": label, "audience": "customer", "form": form, "style": style}
-
-
-class ExtensionRequest(ServiceRequest):
+class ExtensionRequest(IntakeSteps, ServiceRequest):
     class Meta:
         proxy = True
 
     @transition(
-        field="state", source=S.SUBMITTED, target=S.RETURNED,
-        permission=staff_may(COUNTER_ROLES),
-        custom=_staff(_("Return for documents"), form="reason", style="secondary"),
-    )  # fmt: skip
-    def return_for_documents(self):
-        pass
-
-    @transition(
-        field="state", source=S.RETURNED, target=S.SUBMITTED, permission=is_applicant,
-        custom=_customer(_("Resubmit")),
-    )  # fmt: skip
-    def resubmit(self):
-        pass
-
-    @transition(
-        field="state", source=S.SUBMITTED, target=S.ACCEPTED,
-        permission=staff_may(COUNTER_ROLES), custom=_staff(_("Accept request")),
-    )  # fmt: skip
-    def accept(self):
-        pass
-
-    @transition(
         field="state", source=S.ACCEPTED, target=S.SURVEY_BOOKED,
         permission=staff_may(COUNTER_ROLES),
-        custom=_staff(_("Book the joint site survey"), form="appointment"),
+        custom=staff_step(_("Book the joint site survey"), form="appointment"),
     )  # fmt: skip
     def book_survey(self):
         pass
@@ -66,7 +37,7 @@ class ExtensionRequest(ServiceRequest):
     @transition(
         field="state", source=S.SURVEY_BOOKED, target=S.SURVEYED,
         permission=staff_may(SURVEY_ROLES),
-        custom=_staff(_("Record the site survey"), form="survey"),
+        custom=staff_step(_("Record the site survey"), form="survey"),
     )  # fmt: skip
     def record_survey(self, *, at):
         self.survey_passed_at = at
@@ -74,14 +45,14 @@ class ExtensionRequest(ServiceRequest):
     @transition(
         field="state", source=S.SURVEYED, target=S.ESTIMATE_SENT,
         permission=staff_may(COUNTER_ROLES),
-        custom=_staff(_("Send the cost estimate"), form="estimate"),
+        custom=staff_step(_("Send the cost estimate"), form="estimate"),
     )  # fmt: skip
     def send_estimate(self):
         pass
 
     @transition(
         field="state", source=S.ESTIMATE_SENT, target=S.FEES_QUOTED,
-        permission=is_applicant, custom=_customer(_("Accept the estimate")),
+        permission=is_applicant, custom=customer_step(_("Accept the estimate")),
     )  # fmt: skip
     def accept_estimate(self):
         pass
@@ -89,7 +60,7 @@ class ExtensionRequest(ServiceRequest):
     @transition(
         field="state", source=S.ESTIMATE_SENT, target=S.CANCELLED,
         permission=is_applicant,
-        custom=_customer(_("Decline the estimate"), form="reason", style="danger"),
+        custom=customer_step(_("Decline the estimate"), form="reason", style="danger"),
     )  # fmt: skip
     def decline_estimate(self):
         pass
@@ -97,7 +68,7 @@ class ExtensionRequest(ServiceRequest):
     @transition(
         field="state", source=S.FEES_QUOTED, target=S.PAID,
         permission=staff_may(COUNTER_ROLES),
-        custom=_staff(_("Take counter payment"), form="payment"),
+        custom=staff_step(_("Take counter payment"), form="payment"),
     )  # fmt: skip
     def record_payment(self, *, at):
         self.paid_at = at
@@ -105,7 +76,7 @@ class ExtensionRequest(ServiceRequest):
     @transition(
         field="state", source=S.PAID, target=S.CONSTRUCTION,
         permission=staff_may(COUNTER_ROLES),
-        custom=_staff(_("Start construction"), form="appointment"),
+        custom=staff_step(_("Start construction"), form="appointment"),
     )  # fmt: skip
     def start_construction(self):
         pass
@@ -113,7 +84,7 @@ class ExtensionRequest(ServiceRequest):
     @transition(
         field="state", source=S.CONSTRUCTION, target=S.CLOSED,
         permission=staff_may(INSTALL_ROLES),
-        custom=_staff(_("Construction finished"), form="note"),
+        custom=staff_step(_("Construction finished"), form="note"),
     )  # fmt: skip
     def finish_construction(self, *, at):
         self.closed_at = at
@@ -130,7 +101,7 @@ class ExtensionRequest(ServiceRequest):
     @transition(
         field="state", source=BEFORE_PAYMENT, target=S.REJECTED,
         permission=staff_may(COUNTER_ROLES),
-        custom=_staff(_("Reject"), form="reason", style="danger"),
+        custom=staff_step(_("Reject"), form="reason", style="danger"),
     )  # fmt: skip
     def reject(self, *, reason):
         self.rejection_reason = reason

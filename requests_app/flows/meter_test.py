@@ -8,12 +8,12 @@ present and signing; a faulty meter means the fee is refunded within 7 days.
 from django.utils.translation import gettext_lazy as _
 from django_fsm import transition
 
+from requests_app.flows.common import IntakeSteps, staff_step
 from requests_app.models import ServiceRequest, State
 from requests_app.permissions import (
     COUNTER_ROLES,
     INSTALL_ROLES,
     applicant_or_counter,
-    is_applicant,
     staff_may,
 )
 
@@ -25,40 +25,14 @@ def not_paid(request) -> bool:
     return request.paid_at is None
 
 
-def _staff(label, form="note", style="primary"):
-    return {"label": label, "audience": "staff", "form": form, "style": style}
-
-
-class MeterTestRequest(ServiceRequest):
+class MeterTestRequest(IntakeSteps, ServiceRequest):
     class Meta:
         proxy = True
 
     @transition(
-        field="state", source=S.SUBMITTED, target=S.RETURNED,
-        permission=staff_may(COUNTER_ROLES),
-        custom=_staff(_("Return for documents"), form="reason", style="secondary"),
-    )  # fmt: skip
-    def return_for_documents(self):
-        pass
-
-    @transition(
-        field="state", source=S.RETURNED, target=S.SUBMITTED, permission=is_applicant,
-        custom={"label": _("Resubmit"), "audience": "customer", "form": "note"},
-    )  # fmt: skip
-    def resubmit(self):
-        pass
-
-    @transition(
-        field="state", source=S.SUBMITTED, target=S.ACCEPTED,
-        permission=staff_may(COUNTER_ROLES), custom=_staff(_("Accept request")),
-    )  # fmt: skip
-    def accept(self):
-        pass
-
-    @transition(
         field="state", source=S.ACCEPTED, target=S.FEES_QUOTED,
         conditions=[not_paid], permission=staff_may(COUNTER_ROLES),
-        custom=_staff(_("Issue the test fee invoice"), form="fees"),
+        custom=staff_step(_("Issue the test fee invoice"), form="fees"),
     )  # fmt: skip
     def quote_fees(self):
         pass
@@ -66,7 +40,7 @@ class MeterTestRequest(ServiceRequest):
     @transition(
         field="state", source=S.FEES_QUOTED, target=S.PAID,
         permission=staff_may(COUNTER_ROLES),
-        custom=_staff(_("Take counter payment"), form="payment"),
+        custom=staff_step(_("Take counter payment"), form="payment"),
     )  # fmt: skip
     def record_payment(self, *, at):
         self.paid_at = at
@@ -74,7 +48,7 @@ class MeterTestRequest(ServiceRequest):
     @transition(
         field="state", source=S.PAID, target=S.TEST_BOOKED,
         permission=staff_may(COUNTER_ROLES),
-        custom=_staff(_("Book the comparison meter"), form="appointment"),
+        custom=staff_step(_("Book the comparison meter"), form="appointment"),
     )  # fmt: skip
     def book_test(self):
         pass
@@ -82,7 +56,7 @@ class MeterTestRequest(ServiceRequest):
     @transition(
         field="state", source=S.TEST_BOOKED, target=S.COMPARISON_INSTALLED,
         permission=staff_may(INSTALL_ROLES),
-        custom=_staff(_("Comparison meter installed"), form="comparison"),
+        custom=staff_step(_("Comparison meter installed"), form="comparison"),
     )  # fmt: skip
     def install_comparison(self):
         pass
@@ -90,7 +64,7 @@ class MeterTestRequest(ServiceRequest):
     @transition(
         field="state", source=S.COMPARISON_INSTALLED, target=S.CLOSED,
         permission=staff_may(INSTALL_ROLES),
-        custom=_staff(_("Meter is normal"), form="test_result"),
+        custom=staff_step(_("Meter is normal"), form="test_result"),
     )  # fmt: skip
     def record_test_normal(self, *, at):
         self.closed_at = at
@@ -98,7 +72,7 @@ class MeterTestRequest(ServiceRequest):
     @transition(
         field="state", source=S.COMPARISON_INSTALLED, target=S.REFUND_PENDING,
         permission=staff_may(INSTALL_ROLES),
-        custom=_staff(_("Meter is faulty"), form="test_result", style="secondary"),
+        custom=staff_step(_("Meter is faulty"), form="test_result", style="secondary"),
     )  # fmt: skip
     def record_test_faulty(self):
         pass
@@ -106,7 +80,7 @@ class MeterTestRequest(ServiceRequest):
     @transition(
         field="state", source=S.REFUND_PENDING, target=S.CLOSED,
         permission=staff_may(COUNTER_ROLES),
-        custom=_staff(_("Record the fee refund"), form="note"),
+        custom=staff_step(_("Record the fee refund"), form="note"),
     )  # fmt: skip
     def record_refund(self, *, at):
         self.closed_at = at
@@ -123,7 +97,7 @@ class MeterTestRequest(ServiceRequest):
     @transition(
         field="state", source=BEFORE_PAYMENT, target=S.REJECTED,
         conditions=[not_paid], permission=staff_may(COUNTER_ROLES),
-        custom=_staff(_("Reject"), form="reason", style="danger"),
+        custom=staff_step(_("Reject"), form="reason", style="danger"),
     )  # fmt: skip
     def reject(self, *, reason):
         self.rejection_reason = reason

@@ -8,13 +8,13 @@ label, who sees it, and which form it asks for.
 from django.utils.translation import gettext_lazy as _
 from django_fsm import GET_STATE, transition
 
+from requests_app.flows.common import IntakeSteps, staff_step
 from requests_app.models import ServiceRequest, State
 from requests_app.permissions import (
     COUNTER_ROLES,
     INSTALL_ROLES,
     SURVEY_ROLES,
     applicant_or_counter,
-    is_applicant,
     staff_may,
 )
 
@@ -41,43 +41,9 @@ def _after_survey_pass(request, **kwargs):
     return S.PAID if request.paid_at else S.SURVEYED
 
 
-def _staff(label, form="note", style="primary"):
-    return {"label": label, "audience": "staff", "form": form, "style": style}
-
-
-class NewConnectionRequest(ServiceRequest):
+class NewConnectionRequest(IntakeSteps, ServiceRequest):
     class Meta:
         proxy = True
-
-    @transition(
-        field="state",
-        source=S.SUBMITTED,
-        target=S.RETURNED,
-        permission=staff_may(COUNTER_ROLES),
-        custom=_staff(_("Return for documents"), form="reason", style="secondary"),
-    )
-    def return_for_documents(self):
-        pass
-
-    @transition(
-        field="state",
-        source=S.RETURNED,
-        target=S.SUBMITTED,
-        permission=is_applicant,
-        custom={"label": _("Resubmit"), "audience": "customer", "form": "note"},
-    )
-    def resubmit(self):
-        pass
-
-    @transition(
-        field="state",
-        source=S.SUBMITTED,
-        target=S.ACCEPTED,
-        permission=staff_may(COUNTER_ROLES),
-        custom=_staff(_("Accept request")),
-    )
-    def accept(self):
-        pass
 
     @transition(
         field="state",
@@ -85,7 +51,7 @@ class NewConnectionRequest(ServiceRequest):
         target=S.SURVEY_BOOKED,
         conditions=[survey_not_passed],
         permission=staff_may(COUNTER_ROLES),
-        custom=_staff(_("Book survey"), form="appointment"),
+        custom=staff_step(_("Book survey"), form="appointment"),
     )
     def book_survey(self):
         pass
@@ -95,7 +61,7 @@ class NewConnectionRequest(ServiceRequest):
         source=S.SURVEY_BOOKED,
         target=GET_STATE(_after_survey_pass, states=[S.SURVEYED, S.PAID]),
         permission=staff_may(SURVEY_ROLES),
-        custom=_staff(_("Wiring passes"), form="survey"),
+        custom=staff_step(_("Wiring passes"), form="survey"),
     )
     def record_survey_passed(self, *, at):
         self.survey_passed_at = at
@@ -105,7 +71,7 @@ class NewConnectionRequest(ServiceRequest):
         source=S.SURVEY_BOOKED,
         target=S.WIRING_FAILED,
         permission=staff_may(SURVEY_ROLES),
-        custom=_staff(_("Wiring fails"), form="survey", style="secondary"),
+        custom=staff_step(_("Wiring fails"), form="survey", style="secondary"),
     )
     def record_survey_failed(self):
         pass
@@ -116,7 +82,7 @@ class NewConnectionRequest(ServiceRequest):
         target=S.FEES_QUOTED,
         conditions=[not_paid],
         permission=staff_may(COUNTER_ROLES),
-        custom=_staff(_("Quote fees"), form="fees"),
+        custom=staff_step(_("Quote fees"), form="fees"),
     )
     def quote_fees(self):
         pass
@@ -126,7 +92,7 @@ class NewConnectionRequest(ServiceRequest):
         source=S.FEES_QUOTED,
         target=S.PAID,
         permission=staff_may(COUNTER_ROLES),
-        custom=_staff(_("Take counter payment"), form="payment"),
+        custom=staff_step(_("Take counter payment"), form="payment"),
     )
     def record_payment(self, *, at):
         self.paid_at = at
@@ -137,7 +103,7 @@ class NewConnectionRequest(ServiceRequest):
         target=S.INSTALLATION_BOOKED,
         conditions=[survey_passed],
         permission=staff_may(COUNTER_ROLES),
-        custom=_staff(_("Book installation"), form="appointment"),
+        custom=staff_step(_("Book installation"), form="appointment"),
     )
     def book_installation(self):
         pass
@@ -147,7 +113,7 @@ class NewConnectionRequest(ServiceRequest):
         source=S.INSTALLATION_BOOKED,
         target=S.INSTALLED,
         permission=staff_may(INSTALL_ROLES),
-        custom=_staff(_("Record installation"), form="installation"),
+        custom=staff_step(_("Record installation"), form="installation"),
     )
     def record_installation(self, *, at):
         self.installed_at = at
@@ -185,7 +151,7 @@ class NewConnectionRequest(ServiceRequest):
         target=S.REJECTED,
         conditions=[not_paid],
         permission=staff_may(COUNTER_ROLES),
-        custom=_staff(_("Reject"), form="reason", style="danger"),
+        custom=staff_step(_("Reject"), form="reason", style="danger"),
     )
     def reject(self, *, reason):
         self.rejection_reason = reason
