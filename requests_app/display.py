@@ -178,7 +178,10 @@ def promise_text(request) -> str:
         return ""
     text = FLOW_PROMISE_TEXT.get(request.service.flow, {}).get(request.state)
     text = text or PROMISE_TEXT.get(request.state)
-    return text(format_date(request.due_at, with_time=True)) if text else ""
+    if not text:
+        return ""
+    # Thai times end with "น." already: no second full stop.
+    return text(format_date(request.due_at, with_time=True)).replace("..", ".")
 
 
 def sla_status(request, now) -> str:

@@ -36,7 +36,7 @@ class RequestForm(forms.Form):
         ),
     )
     contact_phone = forms.CharField(
-        label=_("Phone number for the survey appointment"),
+        label=_("Mobile number we can call about this request"),
         max_length=16,
         validators=[validate_thai_mobile],
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),

@@ -115,7 +115,7 @@ def request_submit(
     required = required_document_types(
         service=service,
         applicant_kind=profile.kind,
-        by_representative=data.get("by_representative", False),
+        by_representative=bool(data.get("by_representative")),
     )
     missing = [dt for dt in required if not documents.get(dt.pk)]
     if missing:
@@ -141,7 +141,7 @@ def request_submit(
         service=service,
         applicant=applicant,
         applicant_kind=profile.kind,
-        by_representative=data.get("by_representative", False),
+        by_representative=bool(data.get("by_representative")),
         office=data["office"],
         premises_address=data["premises_address"],
         premises_province=data.get("premises_province", ""),
@@ -181,10 +181,12 @@ def request_submit(
             "Filed at the counter with %(n)d documents.",
             len(attached),
         ) % {"n": len(attached)}
-    else:
+    elif attached:
         note = ngettext(
             "%(n)d document attached.", "%(n)d documents attached.", len(attached)
         ) % {"n": len(attached)}
+    else:
+        note = ""
     RequestEvent.objects.create(
         request=request,
         kind=RequestEvent.Kind.TRANSITION,

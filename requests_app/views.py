@@ -51,7 +51,9 @@ def home(request):
 
 def charter_index(request):
     """The published charter: every service, whether or not it is online yet."""
-    services_ = ServiceType.objects.filter(is_active=True).order_by("sort_order", "code")
+    services_ = ServiceType.objects.filter(is_active=True).order_by(
+        "sort_order", "code"
+    )
     return render(request, "requests_app/charter_index.html", {"services": services_})
 
 

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from meters.models import Disconnection
 from meters.services import (
@@ -74,7 +74,7 @@ def test_no_new_deposit_when_the_old_one_was_kept(account, counter):
 def test_ninety_days_or_more_is_refused_with_a_pointer_to_a_new_connection(
     account, counter
 ):
-    with pytest.raises(ValidationError) as exc:
+    with translation.override("en"), pytest.raises(ValidationError) as exc:
         factories.file_reconnection(account=account, days=90, staff=counter)
     assert "new connection" in str(exc.value.message_dict["account"][0])
     assert not ServiceRequest.objects.exists()
