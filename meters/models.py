@@ -36,6 +36,9 @@ class MeterSize(models.Model):
 
     @property
     def label(self) -> str:
+        """5(15) A 1φ for sizes; fee classes (CT, CT/VT) by their name alone."""
+        if "(" not in self.rating:
+            return self.rating
         return f"{self.rating} A {self.phase}φ"
 
 

@@ -83,6 +83,8 @@ REFERENCE_MIGRATIONS = [
     "requests_app.migrations.0017_meter_upgrade_service",
     "requests_app.migrations.0019_broken_meter_service",
     "requests_app.migrations.0021_adjusted_bill_service",
+    "meters.migrations.0008_ct_meter_classes",
+    "payments.migrations.0008_ct_fees",
 ]
 
 

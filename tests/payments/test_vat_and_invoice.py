@@ -153,3 +153,26 @@ def test_it_refuses_a_wrong_cash_amount_and_records_nothing(invoice, counter, am
     assert invoice.paid_at is None
     assert ServiceRequest.objects.get(pk=invoice.request_id).state == State.FEES_QUOTED
     assert not RequestEvent.objects.filter(action="record_payment").exists()
+
+
+def test_ct_meter_classes_carry_the_charter_test_and_reconnection_fees(db):
+    """SPEC §3.6/§3.7: CT-connected 535.00, CT/VT-connected 2,140.00, VAT included;
+    the classes stay out of the size pickers."""
+    from django.utils import timezone
+
+    from meters.models import MeterSize
+    from payments.selectors import fees_in_force
+    from requests_app.models import ServiceType
+
+    for service_code in ("meter-test", "reconnection"):
+        service = ServiceType.objects.get(code=service_code)
+        amounts = {
+            size: fees_in_force(
+                service, on_date=timezone.localdate(),
+                meter_size=MeterSize.objects.get(code=size),
+            ).get().amount
+            for size in ("CT-LV", "CTVT-HV")
+        }  # fmt: skip
+        assert amounts == {"CT-LV": Decimal("535.00"), "CTVT-HV": Decimal("2140.00")}
+    assert not MeterSize.objects.filter(code__in=["CT-LV", "CTVT-HV"], is_active=True)
+    assert MeterSize.objects.get(code="CT-LV").label == "CT"
