@@ -26,19 +26,6 @@ PASSWORD = "correct-horse-battery"
 PHONE = "0891234567"
 
 
-@pytest.fixture
-def browser_context_args(browser_context_args):
-    # A Thai visitor's browser; the portal is Thai by default either way, but
-    # Chromium would otherwise announce en-US.
-    return {**browser_context_args, "locale": "th-TH", "timezone_id": "Asia/Bangkok"}
-
-
-@pytest.fixture(autouse=True)
-def _no_broker(monkeypatch):
-    """Committed steps queue SMS and e-mail for a worker; none runs here."""
-    monkeypatch.setattr("notifications.services._schedule", lambda pk: None)
-
-
 def _tomorrow_at(hour: int) -> str:
     """What a datetime-local input takes: YYYY-MM-DDTHH:MM, Bangkok time."""
     day = timezone.localdate() + timedelta(days=1)
