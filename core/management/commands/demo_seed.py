@@ -88,6 +88,18 @@ CUSTOMERS = [
 ]
 
 
+def _documents(service, customer) -> dict:
+    """A PDF for every document the service asks of this customer."""
+    return {
+        dt.pk: _pdf(f"{dt.code}.pdf")
+        for dt in rs.required_document_types(
+            service=service,
+            applicant_kind=customer.profile.kind,
+            by_representative=False,
+        )
+    }
+
+
 def _pdf(name):
     return SimpleUploadedFile(name, PDF, content_type="application/pdf")
 
@@ -198,14 +210,7 @@ class Command(BaseCommand):
 
         def new(i):
             customer = customers[i % len(customers)]
-            docs = {
-                dt.pk: _pdf(f"{dt.code}.pdf")
-                for dt in rs.required_document_types(
-                    service=service,
-                    applicant_kind=customer.profile.kind,
-                    by_representative=False,
-                )
-            }
+            docs = _documents(service, customer)
             return rs.request_submit(
                 applicant=customer,
                 service=service,
@@ -353,14 +358,7 @@ class Command(BaseCommand):
     def _account_request(self, code, account, note):
         service = ServiceType.objects.get(code=code)
         customer = account.customer
-        docs = {
-            dt.pk: _pdf(f"{dt.code}.pdf")
-            for dt in rs.required_document_types(
-                service=service,
-                applicant_kind=customer.profile.kind,
-                by_representative=False,
-            )
-        }
+        docs = _documents(service, customer)
         return rs.request_submit(
             applicant=customer, service=service, created_by=customer, documents=docs,
             data={"office": account.office, "premises_address": account.premises_address,
@@ -373,14 +371,7 @@ class Command(BaseCommand):
         service = ServiceType.objects.get(code="meter-upgrade")
         account = ElectricityAccount.objects.select_related("customer").first()
         customer = account.customer
-        docs = {
-            dt.pk: _pdf(f"{dt.code}.pdf")
-            for dt in rs.required_document_types(
-                service=service,
-                applicant_kind=customer.profile.kind,
-                by_representative=False,
-            )
-        }
+        docs = _documents(service, customer)
         r = rs.request_submit(
             applicant=customer, service=service, created_by=customer, documents=docs,
             data={"office": account.office, "premises_address": account.premises_address,
@@ -395,13 +386,7 @@ class Command(BaseCommand):
         service = ServiceType.objects.get(code="insulation-covers")
         for i, upto in enumerate(("fees_quoted", "covers_installed")):
             customer = customers[i % len(customers)]
-            docs = {
-                dt.pk: _pdf(f"{dt.code}.pdf")
-                for dt in rs.required_document_types(
-                    service=service, applicant_kind=customer.profile.kind,
-                    by_representative=False,
-                )
-            }  # fmt: skip
+            docs = _documents(service, customer)
             r = covers_file(
                 applicant=customer, service=service, covers=6, days=10, documents=docs,
                 created_by=customer,
@@ -430,13 +415,7 @@ class Command(BaseCommand):
         ):
             service = ServiceType.objects.get(code=code)
             customer = customers[i % len(customers)]
-            docs = {
-                dt.pk: _pdf(f"{dt.code}.pdf")
-                for dt in rs.required_document_types(
-                    service=service, applicant_kind=customer.profile.kind,
-                    by_representative=False,
-                )
-            }  # fmt: skip
+            docs = _documents(service, customer)
             r = rs.request_submit(
                 applicant=customer, service=service, created_by=customer, documents=docs,
                 data={"office": office, "premises_address": "หน้าโรงเรียนบ้านหนองไผ่ ต.บ้านค้อ",
@@ -467,13 +446,7 @@ class Command(BaseCommand):
         for i, (code, upto) in enumerate(plan):
             service = ServiceType.objects.get(code=code)
             customer = customers[i % len(customers)]
-            docs = {
-                dt.pk: _pdf(f"{dt.code}.pdf")
-                for dt in rs.required_document_types(
-                    service=service, applicant_kind=customer.profile.kind,
-                    by_representative=False,
-                )
-            }  # fmt: skip
+            docs = _documents(service, customer)
             r = rs.request_submit(
                 applicant=customer, service=service, created_by=customer, documents=docs,
                 data={"office": office, "premises_address": "หมู่ 9 บ้านโนนสว่าง ต.ท่าพระ อ.เมือง",
@@ -513,13 +486,7 @@ class Command(BaseCommand):
             accounts, ("meter_removed", "settled", "closed"), strict=False
         ):
             customer = account.customer
-            docs = {
-                dt.pk: _pdf(f"{dt.code}.pdf")
-                for dt in rs.required_document_types(
-                    service=service, applicant_kind=customer.profile.kind,
-                    by_representative=False,
-                )
-            }  # fmt: skip
+            docs = _documents(service, customer)
             r = rs.request_submit(
                 applicant=customer, service=service, created_by=customer, documents=docs,
                 data={"office": account.office, "premises_address": account.premises_address,
@@ -604,13 +571,7 @@ class Command(BaseCommand):
         for i, upto in enumerate(plan):
             account = accounts[i % len(accounts)]
             customer = account.customer
-            docs = {
-                dt.pk: _pdf(f"{dt.code}.pdf")
-                for dt in rs.required_document_types(
-                    service=service, applicant_kind=customer.profile.kind,
-                    by_representative=False,
-                )
-            }  # fmt: skip
+            docs = _documents(service, customer)
             r = rs.request_submit(
                 applicant=customer, service=service, created_by=customer, documents=docs,
                 data={"office": account.office, "premises_address": account.premises_address,
