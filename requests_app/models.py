@@ -404,6 +404,10 @@ class Document(models.Model):
 
 
 class Appointment(models.Model):
+    """A field work order: a job for the office's field staff at a time, with its
+    result once done. Booking steps open one; the step that records the field
+    result closes it (see requests_app/work_orders.py)."""
+
     class Kind(models.TextChoices):
         SURVEY = "survey", _("Survey / wiring inspection")
         INSTALLATION = "installation", _("Meter installation")
@@ -411,12 +415,32 @@ class Appointment(models.Model):
         CONSTRUCTION = "construction", _("Construction work")
         OUTAGE = "outage", _("Planned outage for the work")
         COVERS = "covers", _("Cover installation")
+        REMOVAL = "removal", _("Removal (meter or covers)")
+        RECONNECTION = "reconnection", _("Reconnection")
+        DISCONNECTION = "disconnection", _("Disconnection")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("To do")
+        DONE = "done", _("Done")
+        CANCELLED = "cancelled", _("Called off")
 
     request = models.ForeignKey(
         ServiceRequest, on_delete=models.CASCADE, related_name="appointments"
     )
-    kind = models.CharField(max_length=12, choices=Kind.choices)
+    kind = models.CharField(max_length=16, choices=Kind.choices)
     scheduled_for = models.DateTimeField()
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    outcome = models.TextField(blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -425,15 +449,26 @@ class Appointment(models.Model):
         related_name="appointments",
     )
     booked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Empty when a step of the flow opened the order itself.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["scheduled_for"]
+        verbose_name = _("work order")
+        verbose_name_plural = _("work orders")
         indexes = [
             # Field staff: "my work today".
-            models.Index(fields=["assignee", "scheduled_for"], name="appt_assignee_idx")
+            models.Index(
+                fields=["assignee", "scheduled_for"], name="appt_assignee_idx"
+            ),
+            # An office's open work, soonest first.
+            models.Index(fields=["status", "scheduled_for"], name="appt_status_idx"),
         ]
 
     def __str__(self) -> str:

@@ -173,6 +173,45 @@ def appointments_for_assignee(user: User, *, since) -> QuerySet:
     )
 
 
+def work_orders_for_office(
+    user: User, *, status: str = "open", kind: str = ""
+) -> QuerySet:
+    """The field work of the user's offices, soonest first (appt_status_idx)."""
+    qs = Appointment.objects.filter(office_scope_q(user, prefix="request__office__"))
+    if status:
+        qs = qs.filter(status=status)
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs.select_related(
+        "request__service", "request__applicant", "request__office", "assignee"
+    ).order_by("scheduled_for", "id")
+
+
+def work_order_get_for_staff(user: User, pk: int) -> Appointment:
+    order = (
+        Appointment.objects.select_related("request__office", "request__service")
+        .filter(pk=pk)
+        .first()
+    )
+    if (
+        order is None
+        or not user.is_office_staff
+        or not covers_office(user, order.request.office)
+    ):
+        raise Http404
+    return order
+
+
+def field_staff_for(user: User) -> QuerySet:
+    """Surveyors and technicians of the user's offices, for assigning work."""
+    return (
+        User.objects.filter(office_scope_q(user, prefix="office__"), is_active=True)
+        .filter(role__in=(User.Role.SURVEYOR, User.Role.TECHNICIAN))
+        .select_related("office")
+        .order_by("first_name", "username")
+    )
+
+
 def documents_by_kind(service) -> list[tuple[str, list]]:
     """The service's documents grouped by who must bring them, in charter order."""
     groups: dict[str, list] = {}

@@ -29,6 +29,7 @@ from requests_app.models import (
     State,
     SurveyResult,
 )
+from requests_app.work_orders import follow as work_orders_follow
 from sla.promises import due_for
 
 
@@ -254,6 +255,12 @@ def _transition(
             to_state=request.state,
             actor=user,
             note=note,
+        )
+        label = next(iter(method._django_fsm.transitions.values())).custom.get(
+            "label", name
+        )
+        work_orders_follow(
+            request=request, name=name, user=user, note=note, label=str(label)
         )
         if notify:
             notification_enqueue(

@@ -7,6 +7,12 @@ urlpatterns = [
     path("", views.queue, name="queue"),
     path("file/", views.file_walk_in, name="file"),
     path("my-work/", views.my_work, name="my_work"),
+    path("work-orders/", views.work_orders, name="work_orders"),
+    path(
+        "work-orders/<int:pk>/assign/",
+        views.work_order_assign_view,
+        name="work_order_assign",
+    ),
     path("disconnections/new/", views.disconnection_new, name="disconnection_new"),
     path("adjusted-bills/new/", views.adjusted_bill_new, name="adjusted_bill_new"),
     path("flows/<slug:flow>/", views.flow_graph, name="flow"),

@@ -55,7 +55,9 @@ from requests_app.forms import (
     DisconnectionForm,
     RequestForm,
 )
-from requests_app.models import ServiceType, State
+from requests_app.models import Appointment, ServiceType, State
+from requests_app.permissions import COUNTER_ROLES
+from requests_app.work_orders import work_order_assign
 
 PAGE_SIZE = 25
 
@@ -107,7 +109,8 @@ def flow_graph(request, flow):
     services_ = ServiceType.objects.filter(flow=flow)
     return render(
         request, "staff/flow_graph.html",
-        {"edges": edges, "flow": flow, "services": services_, "mermaid": flow_mermaid(flow)},
+        {"edges": edges, "flow": flow, "services": services_, "mermaid": flow_mermaid(flow),
+         "svg": f"flows/{flow}.svg"},
     )  # fmt: skip
 
 
@@ -178,6 +181,75 @@ def my_work(request):
         selectors.appointments_for_assignee(request.user, since=since), PAGE_SIZE
     ).get_page(request.GET.get("page"))
     return render(request, "staff/my_work.html", {"page": page})
+
+
+@staff_required
+def work_orders(request):
+    """The office's field work: what is to do, by whom, and what was found."""
+    status = request.GET.get("status", Appointment.Status.OPEN)
+    kind = request.GET.get("kind", "")
+    if status not in Appointment.Status.values and status != "all":
+        status = Appointment.Status.OPEN
+    if kind not in Appointment.Kind.values:
+        kind = ""
+    qs = selectors.work_orders_for_office(
+        request.user, status="" if status == "all" else status, kind=kind
+    )
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    may_assign = request.user.role in COUNTER_ROLES
+    field_staff: dict[int, list] = {}
+    if may_assign:
+        for member in selectors.field_staff_for(request.user):
+            field_staff.setdefault(member.office_id, []).append(member)
+    rows = [
+        {"o": o, "staff": field_staff.get(o.request.office_id, [])}
+        for o in page.object_list
+    ]
+    keep = urlencode({k: v for k, v in {"status": status, "kind": kind}.items() if v})
+    return render(
+        request,
+        "staff/work_orders.html",
+        {
+            "page": page, "rows": rows, "status": status, "kind": kind,
+            "statuses": Appointment.Status.choices, "kinds": Appointment.Kind.choices,
+            "may_assign": may_assign, "keep": keep,
+        },
+    )  # fmt: skip
+
+
+@staff_required
+@require_POST
+def work_order_assign_view(request, pk):
+    order = selectors.work_order_get_for_staff(request.user, pk)
+    assignee = None
+    if request.POST.get("assignee"):
+        assignee = User.objects.filter(pk=request.POST["assignee"]).first()
+        if assignee is None:
+            messages.error(request, _("Choose field staff of this request's office."))
+            return redirect(_back(request))
+    try:
+        work_order_assign(order=order, user=request.user, assignee=assignee)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("%(kind)s for %(ref)s given to %(who)s.")
+            % {
+                "kind": order.get_kind_display(),
+                "ref": order.request.reference,
+                "who": assignee.get_full_name() if assignee else _("nobody"),
+            },
+        )
+    return redirect(_back(request))
+
+
+def _back(request):
+    """The list page the form was posted from, with its filters."""
+    nxt = request.POST.get("next", "")
+    if nxt.startswith("/staff/") and "//" not in nxt:
+        return nxt
+    return "staff:work_orders"
 
 
 def _staff_detail_context(req, user, forms=None):

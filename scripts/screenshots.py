@@ -1,6 +1,8 @@
 """Screenshots of the main pages, Thai and English, phone and desktop width.
 
-    python scripts/screenshots.py http://127.0.0.1:8000 OUTDIR
+    python scripts/screenshots.py http://127.0.0.1:8000 OUTDIR [NAME ...]
+
+With names, only those pages are taken (e.g. work-orders flow).
 
 Runs against a portal loaded with demo data (scripts/demo.sh). For looking at
 what we build; not a test.
@@ -16,6 +18,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 from core.chromium import CHROMIUM_ARGS, CHROMIUM_PATH  # noqa: E402
 
 BASE, OUT = sys.argv[1].rstrip("/"), sys.argv[2]
+ONLY = set(sys.argv[3:])
 PASSWORD = "demo1234!"
 SIZES = {"phone": (390, 844), "desktop": (1366, 900)}
 
@@ -35,6 +38,8 @@ def shoot(browser, who, pages, lang):
         if who:
             login(page, who)
         for name, path in pages:
+            if ONLY and name not in ONLY:
+                continue
             if callable(path):
                 path = path(page)
             page.goto(BASE + path)
@@ -83,6 +88,8 @@ def main():
                         first_link(("/staff/?state=survey_booked", "table.queue a")),
                     ),
                     ("walk-in", "/staff/file/"),
+                    ("work-orders", "/staff/work-orders/?status=all"),
+                    ("flow", "/staff/flows/meter_test/"),
                 ],
                 lang,
             )

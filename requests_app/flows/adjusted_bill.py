@@ -5,6 +5,7 @@ the customer acknowledges it (or it goes by registered mail) with the first
 notice; no payment → a second notice; still none → a disconnection order."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_fsm import transition
 
 from requests_app.flows.common import staff_step
@@ -55,7 +56,7 @@ class AdjustedBillRequest(ServiceRequest):
     @transition(
         field="state", source=[S.SUBMITTED, S.FEES_QUOTED, S.SECOND_NOTICE],
         target=S.CANCELLED, permission=staff_may(COUNTER_ROLES),
-        custom=staff_step(_("Withdraw the case"), form="reason", style="danger"),
+        custom=staff_step(pgettext_lazy("adjusted bill", "Withdraw the case"), form="reason", style="danger"),
     )  # fmt: skip
     def cancel(self):
         pass

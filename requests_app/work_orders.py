@@ -1,0 +1,128 @@
+"""Field work orders follow their request's machine.
+
+A booking step (book_survey, book_test …) opens an order with the time and the
+field staff chosen by the counter. The step that records the field result closes
+the open order of that kind with the result. A few steps open the next field job
+themselves, because no one books it: the comparison meter's removal, the covers'
+removal at the end of the rental, the meter removal of a terminated account, the
+reconnection once paid, and the disconnection ordered after the second notice.
+A request that ends (closed, cancelled, rejected) calls off what is still open.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from requests_app.models import Appointment, RequestEvent, State
+from requests_app.permissions import COUNTER_ROLES, staff_may
+from sla.calendar import end_of_working_day, next_opening
+
+Kind = Appointment.Kind
+
+# Transition → the kinds of open order whose field result it records.
+CLOSES: dict[str, tuple[str, ...]] = {
+    "record_survey": (Kind.SURVEY,),
+    "record_survey_passed": (Kind.SURVEY,),
+    "record_survey_failed": (Kind.SURVEY,),
+    "record_installation": (Kind.INSTALLATION,),
+    "record_replacement": (Kind.INSTALLATION,),
+    "install_comparison": (Kind.TEST,),
+    "record_test_normal": (Kind.REMOVAL,),
+    "record_test_faulty": (Kind.REMOVAL,),
+    "install_covers": (Kind.COVERS,),
+    "remove_covers": (Kind.REMOVAL,),
+    "finish_construction": (Kind.CONSTRUCTION,),
+    "finish_work": (Kind.OUTAGE,),
+    "record_reconnection": (Kind.RECONNECTION,),
+    "record_meter_removal": (Kind.REMOVAL,),
+}
+
+
+def _next_working_day(request, now: datetime) -> datetime:
+    """Morning of the next working day: jobs nobody booked a time for."""
+    return next_opening(end_of_working_day(now, 0) + timedelta(minutes=1))
+
+
+def _promised(request, now: datetime) -> datetime:
+    """By the time the charter promises the request (reconnection)."""
+    return request.due_at or now
+
+
+def _end_of_rental(request, now: datetime) -> datetime:
+    rental = request.cover_rental
+    return (rental.installed_at or now) + timedelta(days=rental.days)
+
+
+# (flow, transition) → the order it opens and when it is due.
+OPENS: dict[tuple[str, str], tuple[str, Callable[..., datetime]]] = {
+    ("meter_test", "install_comparison"): (Kind.REMOVAL, _next_working_day),
+    ("covers", "install_covers"): (Kind.REMOVAL, _end_of_rental),
+    ("deposit_refund", "accept"): (Kind.REMOVAL, _next_working_day),
+    ("reconnection", "record_payment"): (Kind.RECONNECTION, _promised),
+    ("adjusted_bill", "order_disconnection"): (Kind.DISCONNECTION, _next_working_day),
+}
+
+ENDED = {State.CLOSED, State.CANCELLED, State.REJECTED}
+
+
+def follow(*, request, name: str, user, note: str = "", label: str = "") -> None:
+    """Bring the request's work orders in line with the step just taken (called
+    inside the step's transaction)."""
+    now = timezone.now()
+    kinds = CLOSES.get(name)
+    if kinds:
+        Appointment.objects.filter(
+            request=request, kind__in=kinds, status=Appointment.Status.OPEN
+        ).update(
+            status=Appointment.Status.DONE,
+            done_at=now,
+            done_by=user,
+            outcome=f"{label}: {note}" if note else label,
+        )
+    if request.state in ENDED:
+        Appointment.objects.filter(
+            request=request, status=Appointment.Status.OPEN
+        ).update(status=Appointment.Status.CANCELLED, done_at=now, done_by=user)
+    opens = OPENS.get((request.service.flow, name))
+    if opens:
+        kind, when = opens
+        Appointment.objects.create(
+            request=request, kind=kind, scheduled_for=when(request, now)
+        )
+
+
+FIELD_ROLES = {User.Role.SURVEYOR, User.Role.TECHNICIAN}
+
+
+def work_order_assign(*, order: Appointment, user, assignee) -> Appointment:
+    """Give an open order to field staff of the request's office; counter staff
+    and supervisors covering that office may do it."""
+    request = order.request
+    if not staff_may(COUNTER_ROLES)(request, user):
+        raise PermissionDenied(_("You may not do this on this request."))
+    if order.status != Appointment.Status.OPEN:
+        raise ValidationError(_("This work order is no longer open."))
+    if assignee is not None and not (
+        assignee.is_active
+        and assignee.role in FIELD_ROLES
+        and assignee.office_id == request.office_id
+    ):
+        raise ValidationError(_("Choose field staff of this request's office."))
+    with transaction.atomic():
+        Appointment.objects.filter(pk=order.pk).update(assignee=assignee)
+        order.assignee = assignee
+        RequestEvent.objects.create(
+            request=request,
+            kind=RequestEvent.Kind.ASSIGNMENT,
+            action="assign_work_order",
+            actor=user,
+            note=f"{order.get_kind_display()}: {assignee or '-'}",
+        )
+    return order
