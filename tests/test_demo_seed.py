@@ -2,7 +2,13 @@ import pytest
 from django.core.management import call_command
 
 from meters.models import ElectricityAccount
-from requests_app.models import RequestEvent, ServiceRequest, State
+from requests_app.models import (
+    Appointment,
+    RequestEvent,
+    ServiceRequest,
+    ServiceType,
+    State,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -23,6 +29,20 @@ def test_demo_data_has_a_request_in_every_state_built_through_the_services():
     assert (
         ElectricityAccount.objects.filter(request__in=closed).count() == closed.count()
     )
+
+
+def test_demo_data_holds_every_service_in_several_states_and_field_work():
+    call_command("demo_seed", stdout=open("/dev/null", "w"))
+    states: dict[str, set] = {
+        code: set() for code in ServiceType.objects.values_list("code", flat=True)
+    }
+    for code, state in ServiceRequest.objects.values_list("service__code", "state"):
+        states[code].add(state)
+    thin = {code: s for code, s in states.items() if len(s) < 3}
+    assert not thin, thin
+    orders = set(Appointment.objects.values_list("kind", "status"))
+    for kind in ("survey", "test", "removal", "reconnection", "disconnection"):
+        assert {(kind, "open"), (kind, "done")} & orders, kind
 
 
 def test_demo_seed_twice_adds_nothing():

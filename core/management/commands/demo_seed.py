@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from accounts.models import CustomerProfile, Office, User
@@ -18,6 +19,7 @@ from meters.models import ElectricityAccount, MeterSize
 from meters.selectors import default_meter_size
 from meters.services import (
     adjusted_bill_open,
+    adjusted_bill_order_disconnection,
     broken_meter_book,
     broken_meter_raise_debt,
     broken_meter_replace,
@@ -98,6 +100,16 @@ def _documents(service, customer) -> dict:
             by_representative=False,
         )
     }
+
+
+def _untouched_accounts():
+    """Accounts no demo request has used since their connection, so each demo
+    story starts from a plain, live account."""
+    return (
+        ElectricityAccount.objects.annotate(n=Count("service_requests"))
+        .filter(n=0)
+        .order_by("pk")
+    )
 
 
 def _pdf(name):
@@ -287,9 +299,7 @@ class Command(BaseCommand):
             "fees_quoted",
             "paid",
             "installation_booked",
-            "closed",
-            "closed",
-            "closed",
+            *["closed"] * 18,  # accounts for the services of existing customers
         ]:
             r = new(n)
             n += 1
@@ -318,23 +328,37 @@ class Command(BaseCommand):
         self._reconnections(counter, tech)
         self._deposit_refunds(counter, tech)
         self._extensions(customers, counter, staff["surveyor"], tech, office, later)
-        self._corrections(customers, counter, staff["surveyor"], office, later)
+        self._corrections(customers, counter, staff["surveyor"], tech, office, later)
         self._covers(customers, counter, tech, office, later)
-        self._upgrades(counter, later)
+        self._upgrades(counter, staff["surveyor"], tech, later)
         self._broken_meters(counter, tech, later)
-        account = ElectricityAccount.objects.order_by("-pk").first()
-        case = adjusted_bill_open(
-            account=account, user=counter, evidence="ซีลมิเตอร์ถูกตัด พบการต่อสายตรง",
-            history_kwh=[Decimal(210), Decimal(198), Decimal(225)], months=4,
-            billed_kwh=Decimal("300.0"), rate=Decimal("4.1815"),
-        )  # fmt: skip
-        case = rs.request_step(
-            request=case,
-            user=counter,
-            name="send_first_notice",
-            note="ผู้ใช้ไฟลงนามรับทราบ",
-        )
-        rs.request_step(request=case, user=counter, name="send_second_notice")
+        self._adjusted_bills(counter)
+
+    def _adjusted_bills(self, counter):
+        """Adjusted bills (§3.10): opened, first notice, second notice, paid, and
+        unpaid after two notices (disconnection ordered)."""
+        accounts = list(_untouched_accounts()[:5])
+        plan = ("submitted", "fees_quoted", "second_notice", "paid", "disconnection")
+        for account, upto in zip(accounts, plan, strict=False):
+            case = adjusted_bill_open(
+                account=account, user=counter, evidence="ซีลมิเตอร์ถูกตัด พบการต่อสายตรง",
+                history_kwh=[Decimal(210), Decimal(198), Decimal(225)], months=4,
+                billed_kwh=Decimal("300.0"), rate=Decimal("4.1815"),
+            )  # fmt: skip
+            if upto == "submitted":
+                continue
+            case = rs.request_step(request=case, user=counter, name="send_first_notice",
+                                   note="ผู้ใช้ไฟลงนามรับทราบ")  # fmt: skip
+            if upto == "fees_quoted":
+                continue
+            case = rs.request_step(
+                request=case, user=counter, name="send_second_notice"
+            )
+            if upto == "paid":
+                invoice = case.invoices.get(status="unpaid")
+                payment_record_cash(invoice=invoice, user=counter, amount=invoice.total)
+            elif upto == "disconnection":
+                adjusted_bill_order_disconnection(request=case, user=counter)
 
     def _broken_meters(self, counter, tech, later):
         """Broken meters (§3.8): natural (replaced, form มต.75) and user-caused."""
@@ -366,25 +390,49 @@ class Command(BaseCommand):
                   "contact_phone": customer.phone, "note": note},
         )  # fmt: skip
 
-    def _upgrades(self, counter, later):
-        """A meter size upgrade (§3.5) waiting for its inspection."""
+    def _upgrades(self, counter, surveyor, tech, later):
+        """Meter size upgrades (§3.5): just filed, waiting for the inspection,
+        waiting for payment, and done (the account keeps its number)."""
         service = ServiceType.objects.get(code="meter-upgrade")
-        account = ElectricityAccount.objects.select_related("customer").first()
-        customer = account.customer
-        docs = _documents(service, customer)
-        r = rs.request_submit(
-            applicant=customer, service=service, created_by=customer, documents=docs,
-            data={"office": account.office, "premises_address": account.premises_address,
-                  "meter_size": MeterSize.objects.get(code="30(100)-1"), "account": account,
-                  "contact_phone": customer.phone, "note": "ติดเครื่องปรับอากาศเพิ่ม 3 เครื่อง"},
-        )  # fmt: skip
-        r = rs.request_accept(request=r, user=counter)
-        rs.request_book_survey(request=r, user=counter, scheduled_for=later)
+        accounts = list(
+            _untouched_accounts()
+            .exclude(meter__size__code="30(100)-1")
+            .select_related("customer", "office")[:4]
+        )
+        plan = ("submitted", "survey_booked", "fees_quoted", "closed")
+        for account, upto in zip(accounts, plan, strict=False):
+            customer = account.customer
+            r = rs.request_submit(
+                applicant=customer, service=service, created_by=customer,
+                documents=_documents(service, customer),
+                data={"office": account.office, "premises_address": account.premises_address,
+                      "meter_size": MeterSize.objects.get(code="30(100)-1"),
+                      "account": account, "contact_phone": customer.phone,
+                      "note": "ติดเครื่องปรับอากาศเพิ่ม 3 เครื่อง"},
+            )  # fmt: skip
+            if upto == "submitted":
+                continue
+            r = rs.request_accept(request=r, user=counter)
+            r = rs.request_book_survey(request=r, user=counter, scheduled_for=later,
+                                       assignee=surveyor)  # fmt: skip
+            if upto == "survey_booked":
+                continue
+            r = rs.request_record_survey(request=r, user=surveyor, passed=True)
+            invoice = request_quote_fees(request=r, user=counter)
+            if upto == "fees_quoted":
+                continue
+            payment_record_cash(invoice=invoice, user=counter, amount=invoice.total)
+            r = rs.request_book_installation(
+                request=ServiceRequest.objects.get(pk=r.pk), user=counter,
+                scheduled_for=later, assignee=tech,
+            )  # fmt: skip
+            installation_record(request=r, user=tech, serial=f"UPG{r.pk:07d}",
+                                first_reading=Decimal("0.0"))  # fmt: skip
 
     def _covers(self, customers, counter, tech, office, later):
-        """Cover rentals (§3.13): one waiting for payment, one with covers on."""
+        """Cover rentals (§3.13): waiting for payment, covers on, covers off."""
         service = ServiceType.objects.get(code="insulation-covers")
-        for i, upto in enumerate(("fees_quoted", "covers_installed")):
+        for i, upto in enumerate(("fees_quoted", "covers_installed", "closed")):
             customer = customers[i % len(customers)]
             docs = _documents(service, customer)
             r = covers_file(
@@ -403,14 +451,20 @@ class Command(BaseCommand):
             payment_record_cash(invoice=invoice, user=counter, amount=invoice.total)
             r = rs.request_book_covers(request=ServiceRequest.objects.get(pk=r.pk),
                                        user=counter, scheduled_for=later, assignee=tech)  # fmt: skip
-            covers_record(request=r, user=tech, name="install_covers")
+            r = covers_record(request=r, user=tech, name="install_covers")
+            if upto == "closed":
+                covers_record(request=r, user=tech, name="remove_covers")
 
-    def _corrections(self, customers, counter, surveyor, office, later):
-        """Grid corrections (§3.11/§3.12): approved, and outage announced."""
+    def _corrections(self, customers, counter, surveyor, tech, office, later):
+        """Grid corrections (§3.11/§3.12) from filing to work done."""
         for i, (code, upto) in enumerate(
             [
+                ("correction-public", "submitted"),
                 ("correction-public", "approved"),
+                ("correction-public", "closed"),
+                ("correction-premises", "survey_booked"),
                 ("correction-premises", "outage_announced"),
+                ("correction-premises", "closed"),
             ]
         ):
             service = ServiceType.objects.get(code=code)
@@ -423,26 +477,36 @@ class Command(BaseCommand):
                       "meter_size": MeterSize.objects.get(code="5(15)-1"),
                       "contact_phone": customer.phone, "note": "เสาไฟฟ้าเอียง สายหย่อนต่ำ"},
             )  # fmt: skip
+            if upto == "submitted":
+                continue
             r = rs.request_accept(request=r, user=counter)
             r = rs.request_book_survey(request=r, user=counter, scheduled_for=later,
                                        assignee=surveyor)  # fmt: skip
+            if upto == "survey_booked":
+                continue
             r = rs.request_record_site_survey(
                 request=r, user=surveyor, findings="เปลี่ยนเสา 1 ต้น"
             )
             r = rs.request_approve(request=r, user=counter)
-            if upto == "outage_announced":
-                rs.request_announce_outage(
-                    request=r,
-                    user=counter,
-                    outage_at=timezone.now() + timedelta(days=9),
-                )
+            if upto == "approved":
+                continue
+            r = rs.request_announce_outage(
+                request=r, user=counter, outage_at=timezone.now() + timedelta(days=9)
+            )
+            if upto == "closed":
+                rs.request_finish(request=r, user=tech, name="finish_work",
+                                  note="เปลี่ยนเสาและปรับสายแล้ว")  # fmt: skip
 
     def _extensions(self, customers, counter, surveyor, tech, office, later):
         """Grid extensions (§3.2–§3.4) from survey to construction."""
         plan = [("grid-extension", "estimate_sent"), ("grid-extension", "construction"),
+                ("grid-extension", "closed"),
+                ("dedicated-extension-pea", "estimate_sent"),
                 ("dedicated-extension-pea", "fees_quoted"),
                 ("dedicated-extension-pea", "closed"),
-                ("dedicated-extension-self", "estimate_sent")]  # fmt: skip
+                ("dedicated-extension-self", "estimate_sent"),
+                ("dedicated-extension-self", "fees_quoted"),
+                ("dedicated-extension-self", "closed")]  # fmt: skip
         for i, (code, upto) in enumerate(plan):
             service = ServiceType.objects.get(code=code)
             customer = customers[i % len(customers)]
