@@ -105,6 +105,14 @@ def outbox_deliver_one(*, message_id: int) -> bool:
         message.status = OutboxMessage.Status.SENT
         message.sent_at = timezone.now()
         message.save(update_fields=["attempts", "status", "sent_at", "last_error"])
+        if message.request_id and message.channel == OutboxMessage.Channel.SMS:
+            from sla.clocks import message_sent
+
+            message_sent(
+                request_id=message.request_id,
+                written_at=message.created_at,
+                sent_at=message.sent_at,
+            )
         return True
 
 

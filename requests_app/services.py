@@ -30,7 +30,7 @@ from requests_app.models import (
     SurveyResult,
 )
 from requests_app.work_orders import follow as work_orders_follow
-from sla.promises import due_for
+from sla import clocks as sla_clocks
 
 
 def required_document_types(
@@ -154,8 +154,8 @@ def request_submit(
         channel=channel,
         created_by=created_by,
     )
-    request.due_at = due_for(request, now=now)
     request.save()
+    _follow_clocks(request, "submit", now)
     types = {dt.pk: dt for dt in DocumentType.objects.filter(pk__in=documents.keys())}
     attached: list[Document] = []
     try:
@@ -202,6 +202,14 @@ def request_submit(
     return request
 
 
+def _follow_clocks(request, name: str, now) -> None:
+    """The request's SLA clocks follow the state it entered; its promise is the
+    earliest running one (sla.clocks)."""
+    sla_clocks.follow(request=request, name=name, now=now)
+    request.due_at = sla_clocks.request_due(request)
+    ServiceRequest.objects.filter(pk=request.pk).update(due_at=request.due_at)
+
+
 def authorize(
     *, request: ServiceRequest, user, name: str, expected_state: str | None
 ) -> ServiceRequest:
@@ -242,11 +250,11 @@ def _transition(
     now = timezone.now()
     with transaction.atomic():
         method(**kwargs)
-        request.due_at = due_for(request, now=now)
         try:
             request.save()
         except ConcurrentTransition as exc:
             raise ConcurrentChange() from exc
+        _follow_clocks(request, name, now)
         RequestEvent.objects.create(
             request=request,
             kind=RequestEvent.Kind.TRANSITION,

@@ -85,6 +85,7 @@ REFERENCE_MIGRATIONS = [
     "requests_app.migrations.0021_adjusted_bill_service",
     "meters.migrations.0008_ct_meter_classes",
     "payments.migrations.0008_ct_fees",
+    "sla.migrations.0002_seed_policies",
 ]
 
 
