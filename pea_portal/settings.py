@@ -6,6 +6,7 @@ portal runs with no servers at all. DATABASE_URL and CELERY_BROKER_URL switch to
 PostgreSQL and Redis.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 from celery.schedules import crontab
@@ -152,7 +153,15 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_out": str(_broker_dir / "out"),
         "data_folder_processed": str(_broker_dir / "processed"),
     }
+# The SLA sweep's period; shorter in the worker test.
+SLA_SWEEP_SECONDS = env_int("SLA_SWEEP_SECONDS", 60)
+
 CELERY_BEAT_SCHEDULE = {
+    # Clocks newly at risk or past due: escalations (sla/sweep.py).
+    "sla-sweep": {
+        "task": "sla.tasks.sweep",
+        "schedule": timedelta(seconds=SLA_SWEEP_SECONDS),
+    },
     # Safety net: anything the on-commit delivery missed (broker down, worker
     # killed) is picked up here. Deadlines live in the database, not in ETAs.
     "notifications-flush-outbox": {
