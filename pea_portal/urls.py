@@ -12,6 +12,7 @@ urlpatterns = [
     path("charter/<slug:code>/", request_views.charter_detail, name="charter_detail"),
     path("accounts/", include("accounts.urls")),
     path("requests/", include("requests_app.urls")),
+    path("staff/dashboard/", include("sla.urls")),
     path("staff/", include("requests_app.staff_urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),

@@ -93,6 +93,15 @@ def main():
                 ],
                 lang,
             )
+            shoot(
+                browser,
+                "supervisor",
+                [
+                    ("dashboard", "/staff/dashboard/?weeks=52"),
+                    ("dashboard-list", "/staff/dashboard/list/open/"),
+                ],
+                lang,
+            )
         browser.close()
     print("\n".join(sorted(f for f in os.listdir(OUT) if re.search(r"\.png$", f))))
 

@@ -61,6 +61,7 @@ CONDITIONS = {
 
 
 PAYMENT_SMS = "payment-sms"
+FINAL_STATES = ("closed", "cancelled", "rejected")
 
 
 def current_policies(service) -> list[Policy]:
@@ -139,7 +140,7 @@ def follow(*, request, name: str, now: datetime) -> None:
             continue
         if state in ("cancelled", "rejected") or state in policy.void_states:
             _stop(clock, now, Clock.Status.VOID)
-        elif policy.step_code == PAYMENT_SMS:
+        elif policy.step_code == PAYMENT_SMS and state not in FINAL_STATES:
             continue  # stopped by the message, not by the next step
         elif name in policy.stop_events:
             _stop(clock, now, None)
@@ -185,9 +186,11 @@ def message_sent(*, request_id: int, written_at: datetime, sent_at: datetime) ->
 
 
 def request_due(request) -> datetime | None:
-    """The promise shown for a request: its earliest running clock."""
+    """The promise shown for a request: its earliest running clock of staff
+    work (the automatic payment SMS has its clock, not a promise to show)."""
     return (
         Clock.objects.filter(request=request, status=Clock.Status.RUNNING)
+        .exclude(step_code=PAYMENT_SMS)  # automatic: not a promise of staff work
         .order_by("due_at")
         .values_list("due_at", flat=True)
         .first()

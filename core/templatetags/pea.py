@@ -27,3 +27,12 @@ def baht(value):
     if (get_language() or "th").startswith("en"):
         return f"฿{amount}"
     return f"{amount} บาท"
+
+
+@register.filter
+def percent(value) -> str:
+    """0.875 → "87.5%"; empty when there is nothing to rate."""
+    if value is None:
+        return "—"
+    pct = round(float(value) * 100, 1)
+    return f"{pct:g}%"

@@ -16,6 +16,7 @@ from sla.calendar import BusinessCalendar, calendar_for
 from sla.clocks import current_policies, policy_publish
 from sla.models import Clock, DayOff, WorkingHours
 from tests import factories
+from tests.meters.test_meter_test_flow import account as finished_account  # noqa: F401
 
 BKK = ZoneInfo("Asia/Bangkok")
 
@@ -225,7 +226,9 @@ def test_a_new_policy_version_keeps_the_time_spent_paused(
     assert (c.policy, new.version) == (new, 2)
     assert c.paused_seconds == 8 * 3600
     assert c.due_at == bkk(2026, 11, 20, 16, 30)  # 3 days from Mon, + 1 day paused
-    running = Clock.objects.filter(request=r, status="running")
+    running = Clock.objects.filter(request=r, status="running").exclude(
+        step_code="payment-sms"  # automatic, not a promise shown
+    )
     assert ServiceRequest.objects.get(pk=r.pk).due_at == min(x.due_at for x in running)
 
 
@@ -253,3 +256,13 @@ def test_the_payment_sms_stops_smart_plus_sla_4(
         outbox_deliver_one(message_id=message.pk)
     sms = _clock(r, "payment-sms")
     assert (sms.status, sms.stopped_at) == ("met", bkk(2026, 11, 16, 9, 20))
+
+
+@pytest.mark.django_db
+def test_no_clock_outlives_its_request(finished_account):  # noqa: F811
+    """A connection walked to its end (survey, payment, installation)."""
+    r = finished_account.request
+    assert r.state == "closed"
+    assert Clock.objects.filter(request=r).count() >= 5
+    assert not Clock.objects.filter(request=r, status__in=("running", "paused"))
+    assert ServiceRequest.objects.get(pk=r.pk).due_at is None

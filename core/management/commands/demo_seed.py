@@ -200,7 +200,41 @@ class Command(BaseCommand):
             vat_number="0405559000123",
         )
         customers.append(company)
+        self._history(customers, staff["counter"], offices["B30101"])
         self._requests(customers, staff, offices["B30101"])
+
+    def _history(self, customers, counter, office):
+        """Twelve weeks of past requests, run through the services at their own
+        (past) times, so the SLA dashboard has a trend: each week some were
+        accepted within 2 working hours, some later. They were withdrawn
+        afterwards, so nothing of this history is still open."""
+        from unittest import mock
+
+        from sla.calendar import next_opening
+
+        service = ServiceType.objects.get(code="new-connection")
+        size = MeterSize.objects.get(code="5(15)-1")
+        today = timezone.localtime().replace(hour=9, minute=0, second=0, microsecond=0)
+        for week in range(12, 0, -1):
+            monday = today - timedelta(days=today.weekday(), weeks=week)
+            filed = next_opening(monday)
+            late_ones = (week * 7) % 4  # 0-3 of 5 accepted late, varying by week
+            for i in range(5):
+                customer = customers[i % len(customers)]
+                at = filed + timedelta(hours=i)
+                with mock.patch("django.utils.timezone.now", return_value=at):
+                    r = rs.request_submit(
+                        applicant=customer, service=service, created_by=customer,
+                        documents=_documents(service, customer),
+                        data={"office": office, "premises_address": "12 หมู่ 4 ต.ศิลา",
+                              "premises_province": "ขอนแก่น", "meter_size": size,
+                              "contact_phone": customer.phone},
+                    )  # fmt: skip
+                delay = timedelta(hours=5 if i < late_ones else 1)
+                with mock.patch("django.utils.timezone.now", return_value=at + delay):
+                    r = rs.request_accept(request=r, user=counter)
+                    rs.request_cancel(request=r, user=customer,
+                                      reason="ขอยกเลิก (ข้อมูลตัวอย่างย้อนหลัง)")  # fmt: skip
 
     def _requests(self, customers, staff, office):
         service = ServiceType.objects.get(code="new-connection")

@@ -1,0 +1,212 @@
+"""What the supervisor dashboard reads: a handful of grouped queries over the
+offices in scope (resolved once to ids so the request and clock indexes serve
+them), whatever the number of requests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.db.models import Count, F, Q, QuerySet
+from django.db.models.functions import TruncWeek
+from django.http import Http404
+
+from accounts.models import Office, User
+from requests_app.models import FINAL_STATES, ServiceRequest, ServiceType, State
+from sla.calendar import BANGKOK
+from sla.models import Clock, Policy
+
+WINDOWS = (4, 12, 52)
+WORST_MIN_CLOCKS = 1  # steps with fewer finished clocks are not ranked
+
+
+def dashboard_offices(user: User) -> QuerySet:
+    """The offices a user may look at: a supervisor's own and those below."""
+    if user.role == User.Role.ADMIN:
+        return Office.objects.all()
+    if user.role != User.Role.SUPERVISOR or user.office_id is None:
+        raise Http404
+    return Office.objects.filter(path__startswith=user.office.path)
+
+
+def scope_for(user: User, office_code: str = "") -> tuple[Office | None, list[int]]:
+    """The office chosen (default: the user's) and the ids of it and below."""
+    offices = dashboard_offices(user)
+    if office_code:
+        chosen = offices.filter(code=office_code).first()
+        if chosen is None:
+            raise Http404
+    else:
+        chosen = user.office
+    if chosen is None:
+        return None, list(offices.values_list("pk", flat=True))
+    ids = list(
+        offices.filter(path__startswith=chosen.path).values_list("pk", flat=True)
+    )
+    return chosen, ids
+
+
+@dataclass
+class Dashboard:
+    states: list[tuple[str, str]] = field(default_factory=list)
+    open_rows: list[dict] = field(default_factory=list)
+    open_total: int = 0
+    at_risk: int = 0
+    breached: int = 0
+    step_rows: list[dict] = field(default_factory=list)
+    trend: list[dict] = field(default_factory=list)
+    worst: list[dict] = field(default_factory=list)
+    met: int = 0
+    finished: int = 0
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return self.met / self.finished if self.finished else None
+
+
+def _rate(met: int, total: int) -> float | None:
+    return met / total if total else None
+
+
+def dashboard(*, office_ids: list[int], weeks: int, now: datetime) -> Dashboard:
+    d = Dashboard()
+    services = {s.pk: s for s in ServiceType.objects.all()}
+    state_labels = dict(State.choices)
+
+    # Open requests by service and state (req_office_state_idx).
+    counts: dict[int, dict[str, int]] = {}
+    for row in (
+        ServiceRequest.objects.filter(office_id__in=office_ids)
+        .exclude(state__in=FINAL_STATES)
+        .values("service_id", "state")
+        .annotate(n=Count("id"))
+    ):
+        counts.setdefault(row["service_id"], {})[row["state"]] = row["n"]
+    used = {s for by_state in counts.values() for s in by_state}
+    d.states = [(v, state_labels[v]) for v in State.values if v in used]
+
+    # Running clocks at risk / past due, by service (clock_open_idx).
+    live: dict[int, dict] = {}
+    for row in (
+        Clock.objects.filter(office_id__in=office_ids, status=Clock.Status.RUNNING)
+        .values("service_id")
+        .annotate(
+            at_risk=Count("id", filter=Q(at_risk_at__lte=now, due_at__gt=now)),
+            breached=Count("id", filter=Q(due_at__lte=now)),
+        )
+    ):
+        live[row["service_id"]] = row
+    for pk in sorted(
+        set(counts) | set(live),
+        key=lambda pk: (services[pk].sort_order, services[pk].code),
+    ):
+        by_state = counts.get(pk, {})
+        row = {
+            "service": services[pk],
+            "cells": [(s, by_state.get(s, 0)) for s, _ in d.states],
+            "total": sum(by_state.values()),
+            "at_risk": live.get(pk, {}).get("at_risk", 0),
+            "breached": live.get(pk, {}).get("breached", 0),
+        }
+        d.open_rows.append(row)
+        d.open_total += row["total"]
+        d.at_risk += row["at_risk"]
+        d.breached += row["breached"]
+
+    # On time per service and step over the window (clock_stopped_idx).
+    since = now - timedelta(weeks=weeks)
+    finished = Clock.objects.filter(
+        office_id__in=office_ids,
+        stopped_at__gte=since,
+        stopped_at__lte=now,
+        status__in=(Clock.Status.MET, Clock.Status.MISSED),
+    )
+    names = {
+        (p["service_id"], p["step_code"]): p
+        for p in Policy.objects.order_by("version").values(
+            "service_id", "step_code", "name_th", "name_en"
+        )
+    }
+    from django.utils.translation import get_language
+
+    english = (get_language() or "th").startswith("en")
+    for row in (
+        finished.values("service_id", "step_code")
+        .annotate(total=Count("id"), met=Count("id", filter=Q(status="met")))
+        .order_by("service_id", "step_code")
+    ):
+        policy = names.get((row["service_id"], row["step_code"]), {})
+        d.step_rows.append(
+            {
+                "service": services[row["service_id"]],
+                "step_code": row["step_code"],
+                "step": policy.get(
+                    "name_en" if english else "name_th", row["step_code"]
+                ),
+                "total": row["total"],
+                "met": row["met"],
+                "missed": row["total"] - row["met"],
+                "rate": _rate(row["met"], row["total"]),
+            }
+        )
+        d.met += row["met"]
+        d.finished += row["total"]
+    d.step_rows.sort(
+        key=lambda r: (r["service"].sort_order, r["service"].code, r["step_code"])
+    )
+    ranked = [r for r in d.step_rows if r["missed"] and r["total"] >= WORST_MIN_CLOCKS]
+    d.worst = sorted(ranked, key=lambda r: (r["rate"], -r["total"]))[:5]
+
+    # Weekly trend of the on-time rate.
+    for row in (
+        finished.annotate(week=TruncWeek("stopped_at", tzinfo=BANGKOK))
+        .values("week")
+        .annotate(total=Count("id"), met=Count("id", filter=Q(status="met")))
+        .order_by("week")
+    ):
+        d.trend.append({**row, "rate": _rate(row["met"], row["total"])})
+    return d
+
+
+# Drill-down lists -------------------------------------------------------------------
+
+LISTS = ("open", "at_risk", "breached", "met", "missed")
+
+
+def drill_down(
+    *, office_ids: list[int], kind: str, now: datetime, weeks: int,
+    service: str = "", state: str = "", step: str = "",
+) -> QuerySet:  # fmt: skip
+    """The requests (open) or clocks (the rest) behind a dashboard number."""
+    if kind not in LISTS:
+        raise Http404
+    if kind == "open":
+        qs = (
+            ServiceRequest.objects.filter(office_id__in=office_ids)
+            .exclude(state__in=FINAL_STATES)
+            .select_related("service", "office", "assigned_to", "applicant")
+            .order_by(F("due_at").asc(nulls_last=True), "id")
+        )
+        if service:
+            qs = qs.filter(service__code=service)
+        if state:
+            qs = qs.filter(state=state)
+        return qs
+    qs = Clock.objects.filter(office_id__in=office_ids).select_related(
+        "request__service", "request__office", "request__assigned_to", "policy"
+    )
+    if kind == "at_risk":
+        qs = qs.filter(status="running", at_risk_at__lte=now, due_at__gt=now)
+    elif kind == "breached":
+        qs = qs.filter(status="running", due_at__lte=now)
+    else:
+        qs = qs.filter(
+            status=kind,
+            stopped_at__gte=now - timedelta(weeks=weeks),
+            stopped_at__lte=now,
+        )
+    if service:
+        qs = qs.filter(service__code=service)
+    if step:
+        qs = qs.filter(step_code=step)
+    return qs.order_by("due_at", "id")
