@@ -17,6 +17,7 @@ from requests_app.models import (
     ServiceRequest,
 )
 from requests_app.permissions import covers_office
+from sla.models import Clock
 
 
 def _base() -> QuerySet:
@@ -38,6 +39,10 @@ def _with_details(qs: QuerySet) -> QuerySet:
             ),
             Prefetch(
                 "appointments", queryset=Appointment.objects.select_related("assignee")
+            ),
+            Prefetch(
+                "clocks",
+                queryset=Clock.objects.select_related("policy").order_by("started_at"),
             ),
             "surveys",
             "invoices__lines",

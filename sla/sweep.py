@@ -10,11 +10,13 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import Office, User
 from notifications.services import notification_enqueue
+from requests_app.models import ServiceType
 from sla.models import Clock
 
 BATCH = 500
@@ -34,11 +36,11 @@ def _supervisors(office, *, above_branch: bool):
     qs = User.objects.filter(
         role=User.Role.SUPERVISOR, is_active=True, office__path__in=prefixes
     )
+    people = list(qs)
     if above_branch:
-        heads = qs.exclude(office=office)
-        if heads.exists():
-            return heads
-    return qs
+        heads = [u for u in people if u.office_id != office.pk]
+        return heads or people
+    return people
 
 
 def _notify(clock: Clock, event: str, recipients) -> None:
@@ -74,9 +76,39 @@ def _due_ids(q: Q, order: str) -> list[int]:
     )
 
 
+class _Lookups:
+    """Offices, services and their supervisors, read once per sweep: a sweep
+    escalates many clocks of few offices."""
+
+    def __init__(self):
+        self.offices: dict[int, object] = {}
+        self.services: dict[int, object] = {}
+        self.people: dict[tuple[int, bool], list] = {}
+
+    def clock(self, pk: int) -> Clock:
+        clock = Clock.objects.select_related("policy", "request").get(pk=pk)
+        request = clock.request
+        if request.office_id not in self.offices:
+            self.offices[request.office_id] = Office.objects.get(pk=request.office_id)
+        if request.service_id not in self.services:
+            self.services[request.service_id] = ServiceType.objects.get(
+                pk=request.service_id
+            )
+        request.office = self.offices[request.office_id]
+        request.service = self.services[request.service_id]
+        return clock
+
+    def supervisors(self, office, *, above_branch: bool) -> list:
+        key = (office.pk, above_branch)
+        if key not in self.people:
+            self.people[key] = list(_supervisors(office, above_branch=above_branch))
+        return self.people[key]
+
+
 def sla_sweep(*, now=None) -> SweepResult:
     now = now or timezone.now()
     result = SweepResult()
+    look = _Lookups()
     # Past due first: a clock that went from on track to breached while the
     # sweep was down is escalated once, as breached.
     while ids := _due_ids(
@@ -84,16 +116,18 @@ def sla_sweep(*, now=None) -> SweepResult:
     ):
         for pk in ids:
             with transaction.atomic():
-                if not _claim(pk, "breach_notified_at", now):
-                    continue
-                Clock.objects.filter(pk=pk, risk_notified_at__isnull=True).update(
-                    risk_notified_at=now
+                claimed = Clock.objects.filter(
+                    pk=pk, status=Clock.Status.RUNNING, breach_notified_at__isnull=True
+                ).update(
+                    breach_notified_at=now,
+                    risk_notified_at=Coalesce("risk_notified_at", Value(now)),
                 )
-                clock = _load(pk)
+                if not claimed:
+                    continue
+                clock = look.clock(pk)
+                office = clock.request.office
                 _notify(
-                    clock,
-                    "sla_breached",
-                    _supervisors(clock.request.office, above_branch=True),
+                    clock, "sla_breached", look.supervisors(office, above_branch=True)
                 )
                 result.breached += 1
     while ids := _due_ids(
@@ -103,18 +137,12 @@ def sla_sweep(*, now=None) -> SweepResult:
             with transaction.atomic():
                 if not _claim(pk, "risk_notified_at", now):
                     continue
-                clock = _load(pk)
+                clock = look.clock(pk)
                 office = clock.request.office
                 recipients = [
-                    clock.request.assigned_to,
-                    *_supervisors(office, above_branch=False),
+                    clock.request.assigned_to if clock.request.assigned_to_id else None,
+                    *look.supervisors(office, above_branch=False),
                 ]
                 _notify(clock, "sla_at_risk", recipients)
                 result.at_risk += 1
     return result
-
-
-def _load(pk: int) -> Clock:
-    return Clock.objects.select_related(
-        "policy", "request__office", "request__service", "request__assigned_to"
-    ).get(pk=pk)

@@ -266,3 +266,20 @@ def test_no_clock_outlives_its_request(finished_account):  # noqa: F811
     assert Clock.objects.filter(request=r).count() >= 5
     assert not Clock.objects.filter(request=r, status__in=("running", "paused"))
     assert ServiceRequest.objects.get(pk=r.pk).due_at is None
+
+
+@pytest.mark.django_db
+def test_staff_see_each_promised_time_of_the_request(
+    client, submitted_request, counter
+):
+    from sla.clocks import current_policies
+
+    client.force_login(counter)
+    client.cookies["pea_language"] = "en"
+    rs.request_accept(request=submitted_request, user=counter)
+    html = client.get(submitted_request.staff_url()).content.decode()
+    names = {
+        p.step_code: p.name_en for p in current_policies(submitted_request.service)
+    }
+    assert names["accept"] in html and names["callback"] in html
+    assert "clock-met" in html and "clock-running" in html
