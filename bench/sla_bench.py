@@ -122,6 +122,24 @@ def clone(req, n, branch_ids, due_fraction):
                WHERE r.id <> %s AND r.id %% 2 = 0""",
             [clock.policy_id, req.pk],
         )
+        # The dashboard's tallies, as the services would have kept them.
+        c.execute(
+            """INSERT INTO sla_opentally (office_id, service_id, state, n)
+               SELECT office_id, service_id, state, count(*)
+               FROM requests_app_servicerequest GROUP BY 1, 2, 3
+               ON CONFLICT (office_id, service_id, state) DO UPDATE SET n = EXCLUDED.n"""
+        )
+        c.execute(
+            """INSERT INTO sla_steptally (office_id, service_id, step_code, week, met,
+                 missed)
+               SELECT office_id, service_id, step_code,
+                 date_trunc('week', stopped_at AT TIME ZONE 'Asia/Bangkok')::date,
+                 count(*) FILTER (WHERE status = 'met'),
+                 count(*) FILTER (WHERE status = 'missed')
+               FROM sla_clock WHERE status IN ('met', 'missed') GROUP BY 1, 2, 3, 4
+               ON CONFLICT (office_id, service_id, step_code, week)
+               DO UPDATE SET met = EXCLUDED.met, missed = EXCLUDED.missed"""
+        )
         c.execute("ANALYZE requests_app_servicerequest; ANALYZE sla_clock")
 
 

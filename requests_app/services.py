@@ -31,6 +31,7 @@ from requests_app.models import (
 )
 from requests_app.work_orders import follow as work_orders_follow
 from sla import clocks as sla_clocks
+from sla import tallies
 
 
 def required_document_types(
@@ -156,6 +157,7 @@ def request_submit(
     )
     request.save()
     _follow_clocks(request, "submit", now)
+    tallies.request_moved(request, None, request.state)
     types = {dt.pk: dt for dt in DocumentType.objects.filter(pk__in=documents.keys())}
     attached: list[Document] = []
     try:
@@ -255,6 +257,7 @@ def _transition(
         except ConcurrentTransition as exc:
             raise ConcurrentChange() from exc
         _follow_clocks(request, name, now)
+        tallies.request_moved(request, from_state, request.state)
         RequestEvent.objects.create(
             request=request,
             kind=RequestEvent.Kind.TRANSITION,

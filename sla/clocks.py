@@ -15,6 +15,7 @@ from django.db.models import Q
 
 from sla.calendar import BusinessCalendar, calendar_for
 from sla.models import Clock, Policy
+from sla.tallies import clock_finished
 
 
 # Named conditions a policy may require before its clock starts.
@@ -170,6 +171,7 @@ def _stop(clock: Clock, now: datetime, status) -> None:
     )
     clock.stopped_at = now
     clock.save(update_fields=["status", "stopped_at"])
+    clock_finished(clock)
 
 
 def message_sent(*, request_id: int, written_at: datetime, sent_at: datetime) -> None:

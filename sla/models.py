@@ -195,3 +195,55 @@ class Clock(models.Model):
 
     def __str__(self) -> str:
         return f"{self.request_id}:{self.step_code} {self.status}"
+
+
+class OpenTally(models.Model):
+    """Open requests per office, service and state, kept by every state change
+    (sla.tallies), so the dashboard reads a few hundred rows, not millions."""
+
+    office = models.ForeignKey(
+        "accounts.Office", on_delete=models.CASCADE, related_name="+"
+    )
+    service = models.ForeignKey(
+        "requests_app.ServiceType", on_delete=models.CASCADE, related_name="+"
+    )
+    state = models.CharField(max_length=24)
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["office", "service", "state"], name="open_tally_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.office_id}:{self.service_id}:{self.state} {self.n}"
+
+
+class StepTally(models.Model):
+    """Finished clocks per office, service, step and week (Monday, Bangkok):
+    met and missed, kept as each clock stops."""
+
+    office = models.ForeignKey(
+        "accounts.Office", on_delete=models.CASCADE, related_name="+"
+    )
+    service = models.ForeignKey(
+        "requests_app.ServiceType", on_delete=models.CASCADE, related_name="+"
+    )
+    step_code = models.SlugField(max_length=40)
+    week = models.DateField()
+    met = models.IntegerField(default=0)
+    missed = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["office", "service", "step_code", "week"],
+                name="step_tally_once",
+            )
+        ]
+        indexes = [models.Index(fields=["office", "week"], name="step_tally_week_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.office_id}:{self.step_code}:{self.week} {self.met}/{self.missed}"

@@ -5,16 +5,16 @@ them), whatever the number of requests."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, time
 
-from django.db.models import Count, F, Q, QuerySet
-from django.db.models.functions import TruncWeek
+from django.db.models import Count, F, QuerySet, Sum
 from django.http import Http404
 
 from accounts.models import Office, User
 from requests_app.models import FINAL_STATES, ServiceRequest, ServiceType, State
 from sla.calendar import BANGKOK
-from sla.models import Clock, Policy
+from sla.models import Clock, OpenTally, Policy, StepTally
+from sla.tallies import window_start
 
 WINDOWS = (4, 12, 52)
 WORST_MIN_CLOCKS = 1  # steps with fewer finished clocks are not ranked
@@ -73,29 +73,30 @@ def dashboard(*, office_ids: list[int], weeks: int, now: datetime) -> Dashboard:
     services = {s.pk: s for s in ServiceType.objects.all()}
     state_labels = dict(State.choices)
 
-    # Open requests by service and state (req_office_state_idx).
+    # Open requests by service and state: the running tally (sla.tallies).
     counts: dict[int, dict[str, int]] = {}
     for row in (
-        ServiceRequest.objects.filter(office_id__in=office_ids)
-        .exclude(state__in=FINAL_STATES)
+        OpenTally.objects.filter(office_id__in=office_ids)
         .values("service_id", "state")
-        .annotate(n=Count("id"))
+        .annotate(n=Sum("n"))
+        .filter(n__gt=0)
     ):
         counts.setdefault(row["service_id"], {})[row["state"]] = row["n"]
     used = {s for by_state in counts.values() for s in by_state}
     d.states = [(v, state_labels[v]) for v in State.values if v in used]
 
-    # Running clocks at risk / past due, by service (clock_open_idx).
+    # Running clocks at risk / past due, by service: index ranges over the
+    # few clocks concerned (clock_open_idx, clock_risk_idx), not all that run.
     live: dict[int, dict] = {}
-    for row in (
-        Clock.objects.filter(office_id__in=office_ids, status=Clock.Status.RUNNING)
-        .values("service_id")
-        .annotate(
-            at_risk=Count("id", filter=Q(at_risk_at__lte=now, due_at__gt=now)),
-            breached=Count("id", filter=Q(due_at__lte=now)),
-        )
+    running = Clock.objects.filter(
+        office_id__in=office_ids, status=Clock.Status.RUNNING
+    )
+    for key, qs in (
+        ("breached", running.filter(due_at__lte=now)),
+        ("at_risk", running.filter(at_risk_at__lte=now, due_at__gt=now)),
     ):
-        live[row["service_id"]] = row
+        for row in qs.values("service_id").annotate(n=Count("id")).order_by():
+            live.setdefault(row["service_id"], {})[key] = row["n"]
     for pk in sorted(
         set(counts) | set(live),
         key=lambda pk: (services[pk].sort_order, services[pk].code),
@@ -113,13 +114,9 @@ def dashboard(*, office_ids: list[int], weeks: int, now: datetime) -> Dashboard:
         d.at_risk += row["at_risk"]
         d.breached += row["breached"]
 
-    # On time per service and step over the window (clock_stopped_idx).
-    since = now - timedelta(weeks=weeks)
-    finished = Clock.objects.filter(
-        office_id__in=office_ids,
-        stopped_at__gte=since,
-        stopped_at__lte=now,
-        status__in=(Clock.Status.MET, Clock.Status.MISSED),
+    # On time per service and step over the window: the weekly tally.
+    weekly = StepTally.objects.filter(
+        office_id__in=office_ids, week__gte=window_start(now, weeks)
     )
     names = {
         (p["service_id"], p["step_code"]): p
@@ -131,11 +128,12 @@ def dashboard(*, office_ids: list[int], weeks: int, now: datetime) -> Dashboard:
 
     english = (get_language() or "th").startswith("en")
     for row in (
-        finished.values("service_id", "step_code")
-        .annotate(total=Count("id"), met=Count("id", filter=Q(status="met")))
+        weekly.values("service_id", "step_code")
+        .annotate(met=Sum("met"), missed=Sum("missed"))
         .order_by("service_id", "step_code")
     ):
         policy = names.get((row["service_id"], row["step_code"]), {})
+        total = row["met"] + row["missed"]
         d.step_rows.append(
             {
                 "service": services[row["service_id"]],
@@ -143,14 +141,14 @@ def dashboard(*, office_ids: list[int], weeks: int, now: datetime) -> Dashboard:
                 "step": policy.get(
                     "name_en" if english else "name_th", row["step_code"]
                 ),
-                "total": row["total"],
+                "total": total,
                 "met": row["met"],
-                "missed": row["total"] - row["met"],
-                "rate": _rate(row["met"], row["total"]),
+                "missed": row["missed"],
+                "rate": _rate(row["met"], total),
             }
         )
         d.met += row["met"]
-        d.finished += row["total"]
+        d.finished += total
     d.step_rows.sort(
         key=lambda r: (r["service"].sort_order, r["service"].code, r["step_code"])
     )
@@ -159,12 +157,12 @@ def dashboard(*, office_ids: list[int], weeks: int, now: datetime) -> Dashboard:
 
     # Weekly trend of the on-time rate.
     for row in (
-        finished.annotate(week=TruncWeek("stopped_at", tzinfo=BANGKOK))
-        .values("week")
-        .annotate(total=Count("id"), met=Count("id", filter=Q(status="met")))
+        weekly.values("week")
+        .annotate(met=Sum("met"), missed=Sum("missed"))
         .order_by("week")
     ):
-        d.trend.append({**row, "rate": _rate(row["met"], row["total"])})
+        total = row["met"] + row["missed"]
+        d.trend.append({**row, "total": total, "rate": _rate(row["met"], total)})
     return d
 
 
@@ -200,11 +198,8 @@ def drill_down(
     elif kind == "breached":
         qs = qs.filter(status="running", due_at__lte=now)
     else:
-        qs = qs.filter(
-            status=kind,
-            stopped_at__gte=now - timedelta(weeks=weeks),
-            stopped_at__lte=now,
-        )
+        since = datetime.combine(window_start(now, weeks), time.min, tzinfo=BANGKOK)
+        qs = qs.filter(status=kind, stopped_at__gte=since, stopped_at__lte=now)
     if service:
         qs = qs.filter(service__code=service)
     if step:

@@ -5,6 +5,7 @@ are terminal."""
 import inspect
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
 from django.utils import timezone
 from django_fsm import GET_STATE, has_transition_perm
 from hypothesis import HealthCheck, event, given, settings
@@ -15,6 +16,7 @@ from requests_app.exceptions import ServiceError
 from requests_app.flows import FLOWS, as_flow
 from requests_app.models import FINAL_STATES, RequestEvent, ServiceRequest
 from requests_app.services import _transition
+from sla.models import OpenTally
 from tests import factories
 
 ACTORS = ["applicant", "other_customer", "counter", "surveyor", "technician",
@@ -189,4 +191,19 @@ class FlowPropertyTests(TestCase):
                 assert RequestEvent.objects.filter(request=request).count() == events
             if request.state in FINAL_STATES:
                 assert list(request.get_available_state_transitions()) == []
+        # The dashboard's tallies agree with the rows, and no clock outlives
+        # its request.
+        tallied = {
+            (t.office_id, t.service_id, t.state): t.n
+            for t in OpenTally.objects.exclude(n=0)
+        }
+        counted = {
+            (r["office_id"], r["service_id"], r["state"]): r["n"]
+            for r in ServiceRequest.objects.exclude(state__in=FINAL_STATES)
+            .values("office_id", "service_id", "state")
+            .annotate(n=Count("id"))
+        }
+        assert tallied == counted
+        if request.state in FINAL_STATES:
+            assert not request.clocks.filter(status__in=("running", "paused")).exists()
         event(f"{flow} ended in {request.state}")
