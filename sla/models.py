@@ -191,6 +191,12 @@ class Clock(models.Model):
                 name="clock_open_idx",
                 condition=models.Q(status="running"),
             ),
+            # The dashboard's "at risk now" per office.
+            models.Index(
+                fields=["office", "at_risk_at"],
+                name="clock_open_risk_idx",
+                condition=models.Q(status="running"),
+            ),
         ]
 
     def __str__(self) -> str:
