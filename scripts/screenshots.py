@@ -89,6 +89,10 @@ def main():
                     ),
                     ("walk-in", "/staff/file/"),
                     ("work-orders", "/staff/work-orders/?status=all"),
+                    (
+                        "staff-clocks",
+                        first_link(("/staff/?state=paid", "table.queue a")),
+                    ),
                     ("flow", "/staff/flows/meter_test/"),
                 ],
                 lang,

@@ -202,6 +202,15 @@ class Clock(models.Model):
     def __str__(self) -> str:
         return f"{self.request_id}:{self.step_code} {self.status}"
 
+    @property
+    def shown_status(self) -> tuple[str, str]:
+        """(css key, label) for screens: a running clock past due shows late."""
+        from django.utils import timezone
+
+        if self.status == self.Status.RUNNING and self.due_at <= timezone.now():
+            return "missed", str(_("Late"))
+        return self.status, self.get_status_display()
+
 
 class OpenTally(models.Model):
     """Open requests per office, service and state, kept by every state change

@@ -104,7 +104,7 @@ def dashboard(*, office_ids: list[int], weeks: int, now: datetime) -> Dashboard:
         by_state = counts.get(pk, {})
         row = {
             "service": services[pk],
-            "cells": [(s, by_state.get(s, 0)) for s, _ in d.states],
+            "cells": [(s, label, by_state.get(s, 0)) for s, label in d.states],
             "total": sum(by_state.values()),
             "at_risk": live.get(pk, {}).get("at_risk", 0),
             "breached": live.get(pk, {}).get("breached", 0),

@@ -2,7 +2,7 @@
 hand-computed, plus the catalog walk and the clock's life (pause, resume, stop,
 new policy version)."""
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -283,3 +283,11 @@ def test_staff_see_each_promised_time_of_the_request(
     }
     assert names["accept"] in html and names["callback"] in html
     assert "clock-met" in html and "clock-running" in html
+
+
+@pytest.mark.django_db
+def test_a_running_clock_past_due_shows_late(submitted_request, monkeypatch):
+    clock = _clock(submitted_request, "accept")
+    assert clock.shown_status[0] == "running"
+    monkeypatch.setattr(timezone, "now", lambda: clock.due_at + timedelta(minutes=1))
+    assert clock.shown_status[0] == "missed"
