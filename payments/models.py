@@ -96,6 +96,12 @@ class Invoice(models.Model):
     def net_total(self) -> Decimal:
         return sum((line.net for line in self.lines.all()), Decimal("0.00"))
 
+    @property
+    def payment_ref(self) -> str:
+        """Reference 1 of the bill payment: the number without its prefix and
+        dashes (letters and digits, at most 20)."""
+        return self.number.removeprefix("INV").replace("-", "")
+
 
 class InvoiceLine(models.Model):
     invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
@@ -272,3 +278,81 @@ class Estimate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.request_id} {self.amount}"
+
+
+def _private_storage():
+    from django.core.files.storage import storages
+
+    return storages["private"]
+
+
+def _receipt_path(instance: "Receipt", filename: str) -> str:
+    return f"receipts/{instance.be_year}/{instance.office_id}/{filename}"
+
+
+class Receipt(models.Model):
+    """A system receipt, or the credit note that cancels one. Numbered without
+    gaps per issuing office, kind and Buddhist-era year (the counter row is
+    locked in the payment's transaction, so a rollback gives its number back).
+    Never edited: a mistake is cancelled by a credit note of its own number."""
+
+    class Kind(models.TextChoices):
+        RECEIPT = "receipt", _("Receipt")
+        CREDIT_NOTE = "credit_note", _("Credit note")
+
+    number = models.CharField(max_length=32, unique=True)
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="+")
+    be_year = models.PositiveSmallIntegerField()
+    seq = models.PositiveIntegerField()
+    payment = models.ForeignKey(
+        Payment, on_delete=models.PROTECT, related_name="receipts"
+    )
+    invoice = models.ForeignKey(
+        Invoice, on_delete=models.PROTECT, related_name="receipts"
+    )
+    total = models.DecimalField(max_digits=12, decimal_places=2)
+    net = models.DecimalField(max_digits=12, decimal_places=2)
+    vat = models.DecimalField(max_digits=12, decimal_places=2)
+    issued_at = models.DateTimeField()
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )  # fmt: skip
+    cancels = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="credit_note",
+    )  # fmt: skip
+    reason = models.CharField(max_length=200, blank=True)
+    pdf = models.FileField(
+        upload_to=_receipt_path, storage=_private_storage, blank=True, max_length=255
+    )
+    pdf_copy = models.FileField(
+        upload_to=_receipt_path, storage=_private_storage, blank=True, max_length=255
+    )
+    rendered_at = models.DateTimeField(null=True, blank=True)
+    downloads = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["office", "kind", "be_year", "seq"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["office", "kind", "be_year", "seq"], name="receipt_seq_once"
+            ),
+            models.UniqueConstraint(
+                fields=["payment"],
+                condition=models.Q(kind="receipt"),
+                name="one_receipt_per_payment",
+            ),
+        ]
+        indexes = [
+            # The render safety net: receipts still without their PDF.
+            models.Index(
+                fields=["issued_at"],
+                name="receipt_unrendered_idx",
+                condition=models.Q(rendered_at__isnull=True),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.number

@@ -19,6 +19,7 @@ from payments.models import (
     Payment,
     Refund,
 )
+from payments.receipts import receipt_issue
 from payments.selectors import fees_in_force
 from payments.vat import split_vat
 from requests_app.exceptions import ServiceError
@@ -132,6 +133,7 @@ def payment_record_cash(*, invoice: Invoice, user, amount: Decimal) -> Payment:
         invoice.status = Invoice.Status.PAID
         invoice.paid_at = now
         invoice.save(update_fields=["status", "paid_at"])
+        receipt_issue(payment=payment, user=user)
         request_mark_paid(request=invoice.request, user=user, paid_at=now)
     return payment
 

@@ -153,10 +153,18 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_out": str(_broker_dir / "out"),
         "data_folder_processed": str(_broker_dir / "processed"),
     }
+# Thai QR / cross-bank bill payment: PEA's biller ID (tax ID + suffix).
+PEA_BILLER_ID = env_str("PEA_BILLER_ID", "099400016551001")
+
 # The SLA sweep's period; shorter in the worker test.
 SLA_SWEEP_SECONDS = env_int("SLA_SWEEP_SECONDS", 60)
 
 CELERY_BEAT_SCHEDULE = {
+    # Receipts whose PDF the after-commit task did not render (broker down).
+    "payments-render-missing-receipts": {
+        "task": "payments.tasks.receipts_render_missing",
+        "schedule": crontab(minute="*"),
+    },
     # Clocks newly at risk or past due: escalations (sla/sweep.py).
     "sla-sweep": {
         "task": "sla.tasks.sweep",

@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("requests/", include("requests_app.urls")),
     path("staff/dashboard/", include("sla.urls")),
+    path("receipts/", include("payments.urls")),
     path("staff/", include("requests_app.staff_urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),

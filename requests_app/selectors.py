@@ -46,6 +46,7 @@ def _with_details(qs: QuerySet) -> QuerySet:
             ),
             "surveys",
             "invoices__lines",
+            "invoices__receipts",
             "invoices__refunds",
             "estimates",
         )

@@ -1,0 +1,186 @@
+"""Receipts: issued in the payment's transaction, rendered to PDF by a Celery
+task after commit, verified by anyone through a signed link."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from core.dates import be_year
+from core.qr import qr_svg
+from core.services import sequence_next
+from core.thai_words import baht_words
+from payments.models import Receipt
+
+logger = logging.getLogger(__name__)
+
+PREFIX = {Receipt.Kind.RECEIPT: "RC", Receipt.Kind.CREDIT_NOTE: "CN"}
+
+
+def _issue(*, kind, payment, invoice, user, now, cancels=None, reason="") -> Receipt:
+    year = be_year(timezone.localtime(now))
+    office = payment.office
+    seq = sequence_next(key=f"{kind}:{office.code}:{year}")
+    sign = -1 if kind == Receipt.Kind.CREDIT_NOTE else 1
+    net = sum((line.net for line in invoice.lines.all()), 0)
+    vat = sum((line.vat for line in invoice.lines.all()), 0)
+    receipt = Receipt.objects.create(
+        number=f"{PREFIX[kind]}{office.code}-{year}-{seq:06d}",
+        kind=kind, office=office, be_year=year, seq=seq, payment=payment,
+        invoice=invoice, total=sign * invoice.total, net=sign * net, vat=sign * vat,
+        issued_at=now, issued_by=user, cancels=cancels, reason=reason,
+    )  # fmt: skip
+    transaction.on_commit(lambda: _schedule(receipt.pk))
+    return receipt
+
+
+def receipt_issue(*, payment, user) -> Receipt:
+    """The receipt of a payment; call inside the payment's transaction."""
+    return _issue(
+        kind=Receipt.Kind.RECEIPT, payment=payment, invoice=payment.invoice,
+        user=user, now=payment.received_at,
+    )  # fmt: skip
+
+
+def receipt_cancel(*, receipt: Receipt, user, reason: str) -> Receipt:
+    """A receipt is never edited: a supervisor of its office cancels it with a
+    credit note of its own number."""
+    from accounts.models import User
+    from requests_app.permissions import covers_office
+
+    if user.role != User.Role.SUPERVISOR or not covers_office(user, receipt.office):
+        raise PermissionDenied(
+            _("Only a supervisor of the office may cancel a receipt.")
+        )
+    if not reason.strip():
+        from django.core.exceptions import ValidationError
+
+        raise ValidationError({"reason": _("Say why the receipt is cancelled.")})
+    with transaction.atomic():
+        original = Receipt.objects.select_for_update().get(pk=receipt.pk)
+        if original.kind != Receipt.Kind.RECEIPT or hasattr(original, "credit_note"):
+            from requests_app.exceptions import ServiceError
+
+            raise ServiceError(_("This receipt is already cancelled."))
+        return _issue(
+            kind=Receipt.Kind.CREDIT_NOTE, payment=original.payment,
+            invoice=original.invoice, user=user, now=timezone.now(), cancels=original,
+            reason=reason,
+        )  # fmt: skip
+
+
+def _schedule(pk: int) -> None:
+    from payments.tasks import receipt_render
+
+    try:
+        receipt_render.delay(pk)
+    except Exception:  # broker down: the beat sweep renders it later
+        logger.warning("receipt %s: could not reach the broker; left for the sweep", pk)
+
+
+# Verification ----------------------------------------------------------------------
+
+
+def signature(receipt: Receipt) -> str:
+    message = f"{receipt.number}|{receipt.total:.2f}|{receipt.issued_at:%Y%m%d}"
+    digest = hmac.new(
+        settings.SECRET_KEY.encode(), f"receipt:{message}".encode(), hashlib.sha256
+    ).hexdigest()
+    return digest[:24]
+
+
+def verify_url(receipt: Receipt) -> str:
+    path = reverse("payments:verify", args=[receipt.number, signature(receipt)])
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def receipt_for_verification(number: str, sig: str) -> Receipt | None:
+    receipt = Receipt.objects.select_related("office").filter(number=number).first()
+    if receipt is None or not hmac.compare_digest(signature(receipt), sig):
+        return None
+    return receipt
+
+
+# Rendering -------------------------------------------------------------------------
+
+
+def render_pdf(receipt: Receipt, *, copy: bool) -> bytes:
+    from weasyprint import HTML
+
+    invoice = receipt.invoice
+    request = invoice.request
+    with translation.override("th"):
+        html = render_to_string(
+            "payments/receipt_pdf.html",
+            {
+                "r": receipt, "invoice": invoice, "request": request,
+                "lines": list(invoice.lines.all()), "copy": copy,
+                "payer": invoice.customer,
+                "account": request.account,
+                "words": baht_words(abs(receipt.total)),
+                "qr": qr_svg(verify_url(receipt), box_size=6),
+                "verify": verify_url(receipt),
+            },
+        )  # fmt: skip
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+
+
+def receipt_render_one(*, receipt_id: int) -> bool:
+    """Render and store the original and the copy; once per receipt."""
+    receipt = (
+        Receipt.objects.select_related(
+            "office",
+            "invoice__customer",
+            "invoice__request__account",
+            "invoice__request__service",
+            "payment",
+        )  # fmt: skip
+        .filter(pk=receipt_id, rendered_at__isnull=True)
+        .first()
+    )
+    if receipt is None:
+        return False
+    original = render_pdf(receipt, copy=False)
+    copy = render_pdf(receipt, copy=True)
+    with transaction.atomic():
+        locked = (
+            Receipt.objects.select_for_update()
+            .filter(pk=receipt_id, rendered_at__isnull=True)
+            .first()
+        )
+        if locked is None:
+            return False  # another worker finished first
+        locked.pdf.save(f"{locked.number}.pdf", ContentFile(original), save=False)
+        locked.pdf_copy.save(f"{locked.number}-copy.pdf", ContentFile(copy), save=False)
+        locked.rendered_at = timezone.now()
+        locked.save(update_fields=["pdf", "pdf_copy", "rendered_at"])
+    return True
+
+
+def receipts_render_missing(*, limit: int = 200) -> int:
+    ids = list(
+        Receipt.objects.filter(rendered_at__isnull=True)
+        .order_by("issued_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    return sum(receipt_render_one(receipt_id=pk) for pk in ids)
+
+
+def receipt_for_download(receipt: Receipt):
+    """The original for the first download, a copy marked as such after."""
+    updated = Receipt.objects.filter(pk=receipt.pk, downloads=0).update(downloads=1)
+    if not updated:
+        Receipt.objects.filter(pk=receipt.pk).update(downloads=F("downloads") + 1)
+        return receipt.pdf_copy, True
+    return receipt.pdf, False
