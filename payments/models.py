@@ -135,6 +135,7 @@ class InvoiceLine(models.Model):
 class Payment(models.Model):
     class Method(models.TextChoices):
         CASH = "cash", _("Cash at the counter")
+        ONLINE = "online", _("Online (card / internet banking / Thai QR)")
 
     # One payment settles one invoice: the unique key makes a double payment
     # impossible, not just unlikely.
@@ -148,6 +149,9 @@ class Payment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     received_at = models.DateTimeField()
+    # The provider's transaction id of an online payment: at most one payment
+    # per transaction, whatever the number of callbacks.
+    provider_txn = models.CharField(max_length=64, null=True, blank=True, unique=True)
 
     class Meta:
         indexes = [
@@ -356,3 +360,33 @@ class Receipt(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+
+class ProviderEvent(models.Model):
+    """A callback from the payment provider, stored as received (after its
+    signature was checked) and processed by a task. The event id makes a
+    replayed or duplicated callback a no-op."""
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("Received")
+        APPLIED = "applied", _("Applied")
+        IGNORED = "ignored", _("Ignored")
+        REJECTED = "rejected", _("Rejected")
+
+    event_id = models.CharField(max_length=64, unique=True)
+    kind = models.CharField(max_length=40)
+    transaction_id = models.CharField(max_length=64, db_index=True)
+    invoice_number = models.CharField(max_length=32)
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    currency = models.CharField(max_length=3)
+    payload = models.JSONField()
+    received_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default="received")
+    outcome = models.CharField(max_length=200, blank=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["received_at"]
+
+    def __str__(self) -> str:
+        return f"{self.event_id} {self.kind} {self.status}"

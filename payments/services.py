@@ -328,3 +328,88 @@ def estimate_decide(
             request=request, user=user, name=name, expected_state=expected_state,
             note=reason,
         )  # fmt: skip
+
+
+# Online payments (provider callbacks) -----------------------------------------------
+
+
+def online_payments_user():
+    """The actor of steps the provider's callback takes (no clerk): an inactive
+    system account, so it can never log in."""
+    from accounts.models import User
+
+    user, _created = User.objects.get_or_create(
+        username="system-online-payments",
+        defaults={
+            "role": User.Role.ADMIN,
+            "is_active": False,
+            "first_name": "PEA Online",
+        },
+    )
+    return user
+
+
+def provider_event_store(event) -> tuple:
+    """Store a verified callback once (its event id); True when it is new."""
+    from payments.models import ProviderEvent
+
+    stored, created = ProviderEvent.objects.get_or_create(
+        event_id=event.event_id,
+        defaults=dict(
+            kind=event.kind, transaction_id=event.transaction_id,
+            invoice_number=event.invoice_number, amount=event.amount,
+            currency=event.currency, payload=event.payload,
+        ),
+    )  # fmt: skip
+    return stored, created
+
+
+def provider_event_apply(*, event_pk: int) -> str:
+    """Apply a stored callback. Only a succeeded charge for an unpaid invoice,
+    with its exact amount in baht, becomes a payment; everything else is
+    recorded with the reason and changes nothing."""
+    from payments.models import ProviderEvent
+    from requests_app.services import request_mark_paid
+
+    with transaction.atomic():
+        event = ProviderEvent.objects.select_for_update().get(pk=event_pk)
+        if event.status != ProviderEvent.Status.RECEIVED:
+            return event.status
+
+        def done(status, outcome):
+            event.status, event.outcome = status, outcome
+            event.processed_at = timezone.now()
+            event.save(update_fields=["status", "outcome", "processed_at"])
+            return status
+
+        if event.kind != "charge.succeeded":
+            return done(ProviderEvent.Status.IGNORED, f"{event.kind}: nothing to apply")
+        invoice = (
+            Invoice.objects.select_for_update()
+            .select_related("request__office")
+            .filter(number=event.invoice_number)
+            .first()
+        )
+        if invoice is None:
+            return done(ProviderEvent.Status.REJECTED, "unknown invoice")
+        if event.currency != "THB" or event.amount != invoice.total:
+            return done(
+                ProviderEvent.Status.REJECTED,
+                f"amount {event.amount} {event.currency} != {invoice.total} THB",
+            )
+        if Payment.objects.filter(provider_txn=event.transaction_id).exists():
+            return done(ProviderEvent.Status.IGNORED, "transaction already applied")
+        if invoice.status != Invoice.Status.UNPAID:
+            return done(ProviderEvent.Status.REJECTED, f"invoice is {invoice.status}")
+        now = timezone.now()
+        system = online_payments_user()
+        payment = Payment.objects.create(
+            invoice=invoice, method=Payment.Method.ONLINE, amount=invoice.total,
+            office=invoice.office, received_by=system, received_at=now,
+            provider_txn=event.transaction_id,
+        )  # fmt: skip
+        invoice.status, invoice.paid_at = Invoice.Status.PAID, now
+        invoice.save(update_fields=["status", "paid_at"])
+        receipt_issue(payment=payment, user=None)
+        request_mark_paid(request=invoice.request, user=system, paid_at=now)
+        return done(ProviderEvent.Status.APPLIED, f"payment {payment.pk}")

@@ -11,3 +11,26 @@ def receipt_render(receipt_id: int) -> bool:
 @shared_task
 def receipts_render_missing() -> int:
     return receipts.receipts_render_missing()
+
+
+@shared_task(acks_late=True)
+def provider_event_apply(event_pk: int) -> str:
+    from payments.services import provider_event_apply as apply
+
+    return apply(event_pk=event_pk)
+
+
+@shared_task
+def provider_events_apply_pending() -> int:
+    """Safety net: callbacks stored while the broker was down."""
+    from payments.models import ProviderEvent
+    from payments.services import provider_event_apply as apply
+
+    pks = list(
+        ProviderEvent.objects.filter(status="received")
+        .order_by("received_at")
+        .values_list("pk", flat=True)[:500]
+    )
+    for pk in pks:
+        apply(event_pk=pk)
+    return len(pks)

@@ -4,6 +4,11 @@ from payments import views
 
 app_name = "payments"
 urlpatterns = [
-    path("<str:number>/", views.receipt_download, name="receipt"),
-    path("verify/<str:number>/<str:sig>/", views.receipt_verify, name="verify"),
+    path("callback/", views.provider_callback, name="callback"),
+    path("pay/<str:number>/", views.pay_online, name="pay"),
+    path("return/<str:number>/", views.payment_return, name="return"),
+    path("receipts/<str:number>/", views.receipt_download, name="receipt"),
+    path(
+        "receipts/verify/<str:number>/<str:sig>/", views.receipt_verify, name="verify"
+    ),
 ]

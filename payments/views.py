@@ -1,9 +1,15 @@
-"""Receipt download (its customer and the office's staff) and the public,
-signed verification page."""
+"""Receipt download (its customer and the office's staff), the public signed
+verification page, the provider's callback and the page the customer comes
+back to from the provider."""
+
+import logging
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.db import transaction
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import render
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
 
 from payments.models import Receipt
 from payments.receipts import receipt_for_download, receipt_for_verification
@@ -48,3 +54,71 @@ def receipt_verify(request, number, sig):
     status = 200 if receipt else 404
     return render(request, "payments/verify.html", {"r": receipt, "number": number},
                   status=status)  # fmt: skip
+
+
+logger = logging.getLogger(__name__)
+
+
+@csrf_exempt
+@require_POST
+def provider_callback(request):
+    """Verify, store once, answer at once; a task applies it after commit."""
+    from payments import provider as p
+    from payments.services import provider_event_store
+
+    body = request.body
+    try:
+        p.verify(body, request.META.get(p.HEADER))
+        event = p.parse(body)
+    except p.BadCallback as exc:
+        logger.warning("provider callback refused: %s", exc)
+        return JsonResponse({"error": str(exc)}, status=400)
+    with transaction.atomic():
+        stored, created = provider_event_store(event)
+        if created:
+            transaction.on_commit(lambda: _apply_later(stored.pk))
+    return JsonResponse({"received": stored.event_id, "duplicate": not created})
+
+
+def _apply_later(pk: int) -> None:
+    from payments.tasks import provider_event_apply
+
+    try:
+        provider_event_apply.delay(pk)
+    except Exception:  # broker down: beat applies pending events
+        logger.warning("provider event %s: broker unreachable; left for the sweep", pk)
+
+
+@login_required
+def payment_return(request, number):
+    """Where the provider sends the customer back. It shows what our records
+    say; it never marks anything paid (only the signed callback does)."""
+    from payments.models import Invoice
+
+    invoice = (
+        Invoice.objects.select_related("request")
+        .filter(number=number, customer=request.user)
+        .first()
+    )
+    if invoice is None:
+        raise Http404
+    return render(request, "payments/return.html", {"invoice": invoice})
+
+
+@login_required
+@require_POST
+def pay_online(request, number):
+    """Send the customer to the provider's payment page for an unpaid invoice."""
+    from django.shortcuts import redirect
+    from django.urls import reverse
+
+    from payments.models import Invoice
+    from payments.provider import provider
+
+    invoice = Invoice.objects.filter(number=number, customer=request.user).first()
+    if invoice is None:
+        raise Http404
+    if invoice.status != Invoice.Status.UNPAID:
+        return redirect(invoice.request.get_absolute_url())
+    back = request.build_absolute_uri(reverse("payments:return", args=[number]))
+    return redirect(provider().checkout(invoice=invoice, return_url=back))

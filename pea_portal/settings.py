@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "payments",
     "meters",
     "sla",
+    "fakepay",
     "notifications",
 ]
 
@@ -153,6 +154,17 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_out": str(_broker_dir / "out"),
         "data_folder_processed": str(_broker_dir / "processed"),
     }
+# The hosted-payment provider (adapter) and the secrets its callbacks are signed
+# with: two during a rotation, the new one first. fakepay is the development,
+# demo and test stand-in that behaves like a real provider.
+PAYMENT_PROVIDER = env_str("PAYMENT_PROVIDER", "fakepay.adapter.FakeProvider")
+PAYMENT_PROVIDER_SECRETS = env_list("PAYMENT_PROVIDER_SECRETS", "dev-fakepay-secret")
+FAKEPAY_SECRET = env_str("FAKEPAY_SECRET", PAYMENT_PROVIDER_SECRETS[0])
+FAKEPAY_CALLBACK_URL = env_str("FAKEPAY_CALLBACK_URL", SITE_URL + "/payments/callback/")
+# Deliver the fake's callbacks inside its own request instead of a task (demo
+# and browser tests without a worker).
+FAKEPAY_SYNC = env_bool("FAKEPAY_SYNC", False)
+
 # Thai QR / cross-bank bill payment: PEA's biller ID (tax ID + suffix).
 PEA_BILLER_ID = env_str("PEA_BILLER_ID", "099400016551001")
 
@@ -160,6 +172,11 @@ PEA_BILLER_ID = env_str("PEA_BILLER_ID", "099400016551001")
 SLA_SWEEP_SECONDS = env_int("SLA_SWEEP_SECONDS", 60)
 
 CELERY_BEAT_SCHEDULE = {
+    # Provider callbacks stored while the broker was down.
+    "payments-apply-pending-callbacks": {
+        "task": "payments.tasks.provider_events_apply_pending",
+        "schedule": crontab(minute="*"),
+    },
     # Receipts whose PDF the after-commit task did not render (broker down).
     "payments-render-missing-receipts": {
         "task": "payments.tasks.receipts_render_missing",
