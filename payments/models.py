@@ -390,3 +390,69 @@ class ProviderEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_id} {self.kind} {self.status}"
+
+
+class Settlement(models.Model):
+    """An imported end-of-day settlement file and its reconciliation report."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        RUNNING = "running", _("Matching")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    filename = models.CharField(max_length=200)
+    content = models.BinaryField()
+    sha256 = models.CharField(max_length=64, unique=True)
+    bank = models.CharField(max_length=3, blank=True)
+    effective = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=8, choices=Status.choices, default="pending")
+    error = models.CharField(max_length=300, blank=True)
+    total_lines = models.PositiveIntegerField(default=0)
+    processed = models.PositiveIntegerField(default=0)
+    counts = models.JSONField(default=dict)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} {self.status}"
+
+    @property
+    def progress(self) -> int:
+        return round(100 * self.processed / self.total_lines) if self.total_lines else 0
+
+
+class SettlementRow(models.Model):
+    class Result(models.TextChoices):
+        MATCHED = "matched", _("Matched")
+        MISSING_HERE = "missing_here", _("In the file, no payment here")
+        MISSING_IN_FILE = "missing_in_file", _("Our payment, not in the file")
+        AMOUNT_MISMATCH = "amount_mismatch", _("Amounts differ")
+        DUPLICATE = "duplicate", _("Duplicate line")
+
+    settlement = models.ForeignKey(
+        Settlement, on_delete=models.CASCADE, related_name="rows"
+    )
+    result = models.CharField(max_length=16, choices=Result.choices)
+    line_seq = models.PositiveIntegerField(null=True)
+    ref1 = models.CharField(max_length=20, blank=True)
+    ref2 = models.CharField(max_length=20, blank=True)
+    file_amount = models.DecimalField(max_digits=12, decimal_places=2, null=True)
+    paid_at = models.DateTimeField(null=True)
+    payment = models.ForeignKey(
+        Payment, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [
+            models.Index(fields=["settlement", "result"], name="settlement_row_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ref1} {self.result}"

@@ -1,5 +1,8 @@
-"""Invoices and counter payments. Online payment and receipts come later."""
+"""Invoices, counter cash, online payments from the provider's callbacks,
+refunds and deposits, and the bank's settlement files."""
 
+import logging
+from collections import Counter
 from datetime import timedelta
 from decimal import Decimal
 
@@ -23,6 +26,8 @@ from payments.receipts import receipt_issue
 from payments.selectors import fees_in_force
 from payments.vat import split_vat
 from requests_app.exceptions import ServiceError
+
+logger = logging.getLogger(__name__)
 
 INVOICE_DAYS = 30
 
@@ -413,3 +418,79 @@ def provider_event_apply(*, event_pk: int) -> str:
         receipt_issue(payment=payment, user=None)
         request_mark_paid(request=invoice.request, user=system, paid_at=now)
         return done(ProviderEvent.Status.APPLIED, f"payment {payment.pk}")
+
+
+# Settlement files -------------------------------------------------------------------
+
+
+def settlement_upload(*, filename: str, data: bytes, user, schedule: bool = True):
+    """Store an uploaded settlement file (once: the same file twice is refused)
+    and have a task match it."""
+    import hashlib
+
+    from payments.models import Settlement
+
+    digest = hashlib.sha256(data).hexdigest()
+    if Settlement.objects.filter(sha256=digest).exists():
+        raise ValidationError({"file": _("This file was imported already.")})
+    settlement = Settlement.objects.create(
+        filename=filename[:200], content=data, sha256=digest, uploaded_by=user
+    )
+    if schedule:
+        transaction.on_commit(lambda: _reconcile_later(settlement.pk))
+    return settlement
+
+
+def _reconcile_later(pk: int) -> None:
+    from payments.tasks import settlement_reconcile
+
+    try:
+        settlement_reconcile.delay(pk)
+    except Exception:  # broker down: the page offers to run it again
+        logger.warning("settlement %s: broker unreachable", pk)
+
+
+def settlement_reconcile(*, settlement_id: int, chunk: int = 500) -> dict:
+    """Parse, match against our online payments of the file's day, store the
+    report; progress is saved per chunk for the page to show."""
+    from payments import settlement as s
+    from payments.models import Settlement, SettlementRow
+
+    settlement = Settlement.objects.get(pk=settlement_id)
+    try:
+        parsed = s.parse(bytes(settlement.content))
+    except (s.SettlementFormatError, ValueError, UnicodeDecodeError) as exc:
+        settlement.status, settlement.error = Settlement.Status.FAILED, str(exc)[:300]
+        settlement.save(update_fields=["status", "error"])
+        return {}
+    settlement.bank, settlement.effective = parsed.bank, parsed.effective
+    settlement.status, settlement.total_lines = (
+        Settlement.Status.RUNNING,
+        len(parsed.lines),
+    )
+    settlement.save(update_fields=["bank", "effective", "status", "total_lines"])
+    payments = Payment.objects.filter(
+        method=Payment.Method.ONLINE, received_at__date=parsed.effective
+    ).select_related("invoice")
+    rows = s.match(parsed, list(payments))
+    SettlementRow.objects.filter(settlement=settlement).delete()
+    for start in range(0, len(rows), chunk):
+        SettlementRow.objects.bulk_create(
+            SettlementRow(
+                settlement=settlement, result=row["result"],
+                line_seq=row["line"].seq if row["line"] else None,
+                ref1=(row["line"].ref1 if row["line"] else row["payment"].invoice.payment_ref),
+                ref2=row["line"].ref2 if row["line"] else "",
+                file_amount=row["line"].amount if row["line"] else None,
+                paid_at=row["line"].paid_at if row["line"] else row["payment"].received_at,
+                payment=row["payment"],
+            )
+            for row in rows[start : start + chunk]
+        )  # fmt: skip
+        done = sum(1 for row in rows[: start + chunk] if row["line"])
+        Settlement.objects.filter(pk=settlement.pk).update(processed=done)
+    counts = dict(Counter(row["result"] for row in rows))
+    Settlement.objects.filter(pk=settlement.pk).update(
+        status=Settlement.Status.DONE, counts=counts, processed=len(parsed.lines)
+    )
+    return counts

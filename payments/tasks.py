@@ -34,3 +34,10 @@ def provider_events_apply_pending() -> int:
     for pk in pks:
         apply(event_pk=pk)
     return len(pks)
+
+
+@shared_task(acks_late=True)
+def settlement_reconcile(settlement_id: int) -> dict:
+    from payments.services import settlement_reconcile as reconcile
+
+    return reconcile(settlement_id=settlement_id)

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from payments import staff_views as payment_views
 from requests_app import staff_views as views
 
 app_name = "staff"
@@ -8,6 +9,8 @@ urlpatterns = [
     path("file/", views.file_walk_in, name="file"),
     path("my-work/", views.my_work, name="my_work"),
     path("work-orders/", views.work_orders, name="work_orders"),
+    path("settlements/", payment_views.settlements, name="settlements"),
+    path("settlements/<int:pk>/", payment_views.settlement, name="settlement"),
     path(
         "work-orders/<int:pk>/assign/",
         views.work_order_assign_view,

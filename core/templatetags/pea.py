@@ -36,3 +36,9 @@ def percent(value) -> str:
         return "—"
     pct = round(float(value) * 100, 1)
     return f"{pct:g}%"
+
+
+@register.filter
+def get_item(mapping, key):
+    """A dict's value by a variable key (report counts)."""
+    return (mapping or {}).get(key)

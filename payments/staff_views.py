@@ -1,0 +1,86 @@
+"""Back-office: settlement files (upload, progress, report, CSV)."""
+
+import csv
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.models import User
+from payments.models import Settlement, SettlementRow
+from payments.services import settlement_upload
+from requests_app.staff_views import staff_required
+
+MAX_FILE = 20 * 1024 * 1024
+
+
+class SettlementForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Settlement file (256-character records)")
+    )
+
+
+def _finance(user) -> None:
+    if user.role not in (User.Role.SUPERVISOR, User.Role.ADMIN):
+        raise Http404
+
+
+@staff_required
+def settlements(request):
+    _finance(request.user)
+    form = SettlementForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > MAX_FILE:
+            form.add_error("file", _("The file is larger than 20 MB."))
+        else:
+            try:
+                with transaction.atomic():
+                    s = settlement_upload(
+                        filename=upload.name, data=upload.read(), user=request.user
+                    )
+            except ValidationError as exc:
+                form.add_error("file", " ".join(exc.messages))
+            else:
+                messages.success(request, _("File received; matching has started."))
+                return redirect("staff:settlement", pk=s.pk)
+    page = Paginator(
+        Settlement.objects.defer("content").select_related("uploaded_by"), 25
+    ).get_page(request.GET.get("page"))
+    return render(request, "payments/settlements.html", {"form": form, "page": page})
+
+
+@staff_required
+def settlement(request, pk):
+    _finance(request.user)
+    s = get_object_or_404(Settlement.objects.defer("content"), pk=pk)
+    result = request.GET.get("result", "")
+    rows = s.rows.select_related("payment__invoice")
+    if result in SettlementRow.Result.values:
+        rows = rows.filter(result=result)
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(content_type="text/csv")
+        response["Content-Disposition"] = (
+            f'attachment; filename="settlement-{s.pk}.csv"'
+        )
+        response.write("\ufeff")
+        writer = csv.writer(response)
+        writer.writerow(["result", "line", "ref1", "ref2", "file_amount", "our_amount",
+                         "paid_at"])  # fmt: skip
+        for r in rows.iterator():
+            writer.writerow([r.result, r.line_seq or "", r.ref1, r.ref2,
+                             r.file_amount or "", r.payment.amount if r.payment else "",
+                             r.paid_at.isoformat() if r.paid_at else ""])  # fmt: skip
+        return response
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(
+        request, "payments/settlement.html",
+        {"s": s, "page": page, "result": result, "results": SettlementRow.Result.choices,
+         "keep": f"result={result}" if result else ""},
+    )  # fmt: skip
