@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmarks (not tests): the SLA sweep and dashboard at 100k and 1M open
 # requests, on PostgreSQL (a database of their own, emptied and reloaded).
-#   bash scripts/bench.sh [--open 100000 1000000] [--due 0.01]
+#   bash scripts/bench.sh [--open 100000 1000000] [--due 0.01]   SLA sweep, dashboard
+#   bash scripts/bench.sh receipts                              receipts, callbacks
 set -euo pipefail
 source "$(dirname "$0")/bootstrap.sh"
 export DATABASE_URL=${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/pea_bench}
@@ -10,4 +11,9 @@ export DEBUG=false STATIC_MANIFEST=false SECRET_KEY=bench-not-a-secret ALLOWED_H
 db=${DATABASE_URL##*/}
 psql "${DATABASE_URL%/*}/postgres" -tAc "SELECT 1 FROM pg_database WHERE datname='$db'" | grep -q 1 \
   || psql "${DATABASE_URL%/*}/postgres" -c "CREATE DATABASE $db"
-python bench/sla_bench.py "$@"
+if [ "${1:-}" = "receipts" ]; then
+  shift
+  python bench/receipts_bench.py "$@"
+else
+  python bench/sla_bench.py "$@"
+fi
