@@ -171,15 +171,23 @@ class Refund(models.Model):
     provider or at the counter comes with the payments work."""
 
     class Status(models.TextChoices):
-        DUE = "due", _("Due")
+        DUE = "due", _("Awaiting approval")
+        APPROVED = "approved", _("Approved")
         PAID = "paid", _("Paid out")
 
     invoice = models.ForeignKey(
         Invoice, on_delete=models.PROTECT, related_name="refunds"
     )
+    # The refund document's number, given when a supervisor approves it.
+    number = models.CharField(max_length=32, null=True, blank=True, unique=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )  # fmt: skip
+    approved_at = models.DateTimeField(null=True, blank=True)
     amount = models.DecimalField(max_digits=12, decimal_places=2)
     reason = models.CharField(max_length=200)
-    status = models.CharField(max_length=6, choices=Status.choices, default=Status.DUE)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.DUE)
     created_at = models.DateTimeField(auto_now_add=True)
     paid_at = models.DateTimeField(null=True, blank=True)
     paid_by = models.ForeignKey(

@@ -171,11 +171,14 @@ def refund_record_paid(*, request, user, expected_state=None, note=""):
     with transaction.atomic():
         refund = (
             Refund.objects.select_for_update()
-            .filter(invoice__request=request, status=Refund.Status.DUE)
+            .filter(invoice__request=request)
+            .exclude(status=Refund.Status.PAID)
             .first()
         )
         if refund is None:
             raise ServiceError(_("No refund is due on this request."))
+        if refund.status != Refund.Status.APPROVED:
+            raise ServiceError(_("A supervisor must approve the refund first."))
         refund.status = Refund.Status.PAID
         refund.paid_at = timezone.now()
         refund.paid_by = user
@@ -185,6 +188,43 @@ def refund_record_paid(*, request, user, expected_state=None, note=""):
             expected_state=expected_state, at=refund.paid_at,
             note=note or _("Refunded %(amount)s baht") % {"amount": f"{refund.amount:,.2f}"},
         )  # fmt: skip
+
+
+def refund_approve(*, refund: Refund, user) -> Refund:
+    """A supervisor of the office approves a refund; it gets its document
+    number (per office and Buddhist-era year, without gaps)."""
+    from accounts.models import User
+    from requests_app.models import RequestEvent
+    from requests_app.permissions import covers_office
+
+    with transaction.atomic():
+        refund = (
+            Refund.objects.select_for_update()
+            .select_related("invoice__office")
+            .get(pk=refund.pk)
+        )
+        office = refund.invoice.office
+        if user.role != User.Role.SUPERVISOR or not covers_office(user, office):
+            raise PermissionDenied(
+                _("Only a supervisor of the office may approve a refund.")
+            )
+        if refund.status != Refund.Status.DUE:
+            raise ServiceError(_("This refund is not awaiting approval."))
+        now = timezone.now()
+        year = be_year(timezone.localtime(now))
+        seq = sequence_next(key=f"refund:{office.code}:{year}")
+        refund.number = f"RF{office.code}-{year}-{seq:06d}"
+        refund.status, refund.approved_by, refund.approved_at = (
+            Refund.Status.APPROVED, user, now,
+        )  # fmt: skip
+        refund.save(update_fields=["number", "status", "approved_by", "approved_at"])
+        RequestEvent.objects.create(
+            request=refund.invoice.request, kind=RequestEvent.Kind.APPROVAL,
+            action="approve_refund", actor=user,
+            note=_("Refund %(number)s of %(amount)s baht approved")
+            % {"number": refund.number, "amount": f"{refund.amount:,.2f}"},
+        )  # fmt: skip
+    return refund
 
 
 # Charter §3.9: cash to the holder in person up to this amount, else a cheque.

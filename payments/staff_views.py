@@ -4,7 +4,7 @@ import csv
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse
@@ -84,3 +84,49 @@ def settlement(request, pk):
         {"s": s, "page": page, "result": result, "results": SettlementRow.Result.choices,
          "keep": f"result={result}" if result else ""},
     )  # fmt: skip
+
+
+@staff_required
+def refunds(request):
+    """Refunds of the user's offices; supervisors approve those awaiting it."""
+    from payments.models import Refund
+    from requests_app.selectors import office_scope_q
+
+    status = request.GET.get("status", Refund.Status.DUE)
+    if status not in Refund.Status.values:
+        status = Refund.Status.DUE
+    qs = (
+        Refund.objects.filter(office_scope_q(request.user, prefix="invoice__office__"))
+        .filter(status=status)
+        .select_related("invoice__request__service", "invoice__customer", "approved_by")
+        .order_by("created_at", "id")
+    )
+    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    return render(
+        request, "payments/refunds.html",
+        {"page": page, "status": status, "statuses": Refund.Status.choices,
+         "may_approve": request.user.role == User.Role.SUPERVISOR,
+         "keep": f"status={status}"},
+    )  # fmt: skip
+
+
+@staff_required
+def refund_approve_view(request, pk):
+    from payments.models import Refund
+    from payments.services import refund_approve
+    from requests_app.exceptions import ServiceError
+
+    if request.method != "POST":
+        raise Http404
+    refund = get_object_or_404(Refund, pk=pk)
+    try:
+        refund = refund_approve(refund=refund, user=request.user)
+    except (ServiceError, ValidationError) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+    except PermissionDenied:
+        raise Http404 from None
+    else:
+        messages.success(
+            request, _("Refund %(number)s approved.") % {"number": refund.number}
+        )
+    return redirect("staff:refunds")

@@ -320,6 +320,7 @@ class RequestEvent(models.Model):
         TRANSITION = "transition", _("Status change")
         ASSIGNMENT = "assignment", _("Assignment")
         DOCUMENT = "document", _("Document")
+        APPROVAL = "approval", _("Approval")
 
     request = models.ForeignKey(
         ServiceRequest, on_delete=models.CASCADE, related_name="events"

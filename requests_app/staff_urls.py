@@ -10,6 +10,12 @@ urlpatterns = [
     path("my-work/", views.my_work, name="my_work"),
     path("work-orders/", views.work_orders, name="work_orders"),
     path("settlements/", payment_views.settlements, name="settlements"),
+    path("refunds/", payment_views.refunds, name="refunds"),
+    path(
+        "refunds/<int:pk>/approve/",
+        payment_views.refund_approve_view,
+        name="refund_approve",
+    ),
     path("settlements/<int:pk>/", payment_views.settlement, name="settlement"),
     path(
         "work-orders/<int:pk>/assign/",

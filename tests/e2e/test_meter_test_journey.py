@@ -107,6 +107,7 @@ def test_a_faulty_meter_is_tested_and_the_fee_refunded(
     technician = factories.StaffFactory(
         username="tom", role="technician", office=branch
     )
+    factories.StaffFactory(username="sue", role="supervisor", office=branch)
     # Signing up makes the mobile number the username (accounts.services).
     customer = factories.CustomerFactory(
         username=PHONE, phone=PHONE, first_name="สมศรี", last_name="มีไฟ"
@@ -213,6 +214,18 @@ def test_a_faulty_meter_is_tested_and_the_fee_refunded(
     )  # fmt: skip
     expect(page.locator("dl.facts")).to_contain_text("15.00 %")
     journey.shot("refund-due")
+    journey.log_out()
+
+    # A supervisor approves the refund ----------------------------------------------
+    journey.log_in("sue")
+    page.locator("header a[href$='/staff/refunds/']").click()
+    approve = page.locator("button[data-approve]")
+    expect(approve).to_have_count(1)
+    journey.shot("refund-to-approve")
+    approve.click()  # the confirmation dialog is accepted (page.on above)
+    expect(page.locator("button[data-approve]")).to_have_count(0)
+    refund = Refund.objects.get(invoice__request=req)
+    assert refund.status == "approved" and refund.number.startswith("RF")
     journey.log_out()
 
     # Counter staff hand back the fee ----------------------------------------------

@@ -17,11 +17,12 @@ from meters.services import (
 from payments.models import Refund
 from payments.services import (
     payment_record_cash,
+    refund_approve,
     refund_record_paid,
     request_quote_fees,
 )
 from requests_app import services as rs
-from requests_app.exceptions import TransitionRefused
+from requests_app.exceptions import ServiceError, TransitionRefused
 from requests_app.models import RequestEvent, ServiceRequest, ServiceType
 from tests import factories
 
@@ -114,7 +115,7 @@ def test_a_normal_meter_closes_the_request_with_no_refund(
 
 
 def test_a_faulty_meter_owes_the_fee_back_and_closes_when_refunded(
-    customer, account, counter, technician
+    customer, account, counter, technician, supervisor
 ):
     r = _to_comparison_installed(_file(customer, account), counter, technician)
     r = meter_test_record_result(
@@ -127,6 +128,11 @@ def test_a_faulty_meter_owes_the_fee_back_and_closes_when_refunded(
     assert (refund.amount, refund.status) == (Decimal("107.00"), "due")
     assert r.due_at is not None  # the 7-day promise
 
+    with pytest.raises(ServiceError):  # a supervisor approves it first
+        refund_record_paid(request=_fresh(r), user=counter)
+    with pytest.raises(PermissionDenied):
+        refund_approve(refund=refund, user=counter)
+    refund = refund_approve(refund=refund, user=supervisor)
     r = refund_record_paid(request=_fresh(r), user=counter)
     refund.refresh_from_db()
     assert r.state == "closed"

@@ -20,7 +20,7 @@ from django.utils.translation import gettext
 
 from meters.models import MeterTest
 from payments.models import Refund
-from payments.services import payment_record_cash, request_quote_fees
+from payments.services import payment_record_cash, refund_approve, request_quote_fees
 from requests_app import services as rs
 from requests_app.models import (
     Document,
@@ -263,12 +263,26 @@ def test_the_technician_records_the_comparison_meter_then_a_faulty_verdict(
     assert "/act/record_refund/" not in page
 
 
+def _approve(req, supervisor):
+    return refund_approve(
+        refund=Refund.objects.get(invoice__request=req), user=supervisor
+    )
+
+
 def test_counter_staff_record_the_refund_and_the_request_closes(
-    client, installed, technician, counter
+    client, installed, technician, counter, supervisor
 ):
     client.force_login(technician)
     act(client, installed, "record_test_faulty", FAULTY)
     client.force_login(counter)
+    # Not before a supervisor approved it: told so, nothing changes.
+    refused = act(client, installed, "record_refund", follow=True)
+    assert page_messages(refused)[-1] == thai(
+        "A supervisor must approve the refund first."
+    )
+    assert _fresh(installed).state == State.REFUND_PENDING
+    refund = _approve(installed, supervisor)
+    assert refund.number.startswith("RF") and refund.approved_by == supervisor
 
     response = act(client, installed, "record_refund", {"note": "คืนเงินสด"})
 
@@ -387,6 +401,7 @@ def test_who_may_record_the_refund(
 ):
     client.force_login(technician)
     act(client, installed, "record_test_faulty", FAULTY, follow=True)
+    _approve(installed, supervisor)
 
     # The technician's role never pays out: told so, nothing changes.
     response = act(client, installed, "record_refund", follow=True)
@@ -407,10 +422,11 @@ def test_who_may_record_the_refund(
 
 
 def test_the_customer_sees_the_readings_the_error_and_the_refund_paid_out(
-    client, installed, technician, counter, customer
+    client, installed, technician, counter, customer, supervisor
 ):
     client.force_login(technician)
     act(client, installed, "record_test_faulty", FAULTY)
+    _approve(installed, supervisor)
     client.force_login(counter)
     act(client, installed, "record_refund")
     client.force_login(customer)
@@ -427,7 +443,7 @@ def test_the_customer_sees_the_readings_the_error_and_the_refund_paid_out(
 
 
 def test_the_customer_is_never_told_of_a_wiring_inspection_or_a_new_account(
-    client, account, customer, counter, technician
+    client, account, customer, counter, technician, supervisor
 ):
     """The step texts are the new connection's: after acceptance the customer
     of a meter test reads that PEA will book a wiring inspection, after paying
@@ -455,10 +471,12 @@ def test_the_customer_is_never_told_of_a_wiring_inspection_or_a_new_account(
     ]:
         client.force_login(technician)
         act(client, req, action, fields)
+    _approve(req, supervisor)
     client.force_login(counter)
     act(client, req, "record_refund")
     client.force_login(customer)
     shown["closed"] = step_shown()
+    assert _fresh(req).state == State.CLOSED
 
     new_connection_texts = {
         "accepted": thai("Accepted. We will call you to book the wiring inspection."),
