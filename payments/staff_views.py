@@ -130,3 +130,78 @@ def refund_approve_view(request, pk):
             request, _("Refund %(number)s approved.") % {"number": refund.number}
         )
     return redirect("staff:refunds")
+
+
+def _day(request):
+    from datetime import date
+
+    from django.utils import timezone
+
+    try:
+        return date.fromisoformat(request.GET.get("date", ""))
+    except ValueError:
+        return timezone.localdate()
+
+
+@staff_required
+def cash_summary(request):
+    """The day's counter cash of the user's offices, per clerk (the drawer
+    count at closing)."""
+    from django.db.models import Count, Sum
+
+    from payments.models import Payment
+    from requests_app.selectors import office_scope_q
+
+    day = _day(request)
+    qs = Payment.objects.filter(
+        office_scope_q(request.user, prefix="office__"),
+        method=Payment.Method.CASH,
+        received_at__date=day,
+    )
+    per_clerk = list(
+        qs.values("received_by__username", "received_by__first_name",
+                  "received_by__last_name", "office__code")
+        .annotate(n=Count("id"), total=Sum("amount"))
+        .order_by("office__code", "received_by__username")
+    )  # fmt: skip
+    page = Paginator(
+        qs.select_related("invoice__request", "received_by").order_by("received_at"), 50
+    ).get_page(request.GET.get("page"))
+    return render(
+        request, "payments/cash_summary.html",
+        {"day": day, "per_clerk": per_clerk, "page": page,
+         "total": sum((r["total"] for r in per_clerk), 0),
+         "keep": f"date={day.isoformat()}"},
+    )  # fmt: skip
+
+
+@staff_required
+def finance_daily_csv(request):
+    """The day's takings for finance (SAP posting): per office and method, the
+    count, amount before VAT, VAT and total, from the receipts issued."""
+    from django.db.models import Count, Sum
+
+    from payments.models import Receipt
+    from requests_app.selectors import office_scope_q
+
+    _finance(request.user)
+    day = _day(request)
+    rows = (
+        Receipt.objects.filter(
+            office_scope_q(request.user, prefix="office__"), issued_at__date=day
+        )
+        .values("office__code", "kind", "payment__method")
+        .annotate(n=Count("id"), net=Sum("net"), vat=Sum("vat"), total=Sum("total"))
+        .order_by("office__code", "kind", "payment__method")
+    )
+    response = HttpResponse(content_type="text/csv")
+    response["Content-Disposition"] = (
+        f'attachment; filename="pea-takings-{day.isoformat()}.csv"'
+    )
+    writer = csv.writer(response)
+    writer.writerow(["posting_date", "office", "document", "method", "count", "net",
+                     "vat", "total"])  # fmt: skip
+    for r in rows:
+        writer.writerow([day.isoformat(), r["office__code"], r["kind"],
+                         r["payment__method"], r["n"], r["net"], r["vat"], r["total"]])  # fmt: skip
+    return response

@@ -16,7 +16,9 @@ STEP_TEXT = {
         "Your wiring does not meet the standard yet. Please have it fixed; we will inspect again."
     ),
     "surveyed": lambda: _("Your wiring passed. We are preparing the fees."),
-    "fees_quoted": lambda: _("Please pay the fees at any PEA office counter."),
+    "fees_quoted": lambda: _(
+        "Please pay the fees online, by Thai QR, or at any PEA office counter."
+    ),
     "paid": lambda: _(
         "Payment received. We will call you to book the meter installation."
     ),

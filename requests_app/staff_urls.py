@@ -11,6 +11,8 @@ urlpatterns = [
     path("work-orders/", views.work_orders, name="work_orders"),
     path("settlements/", payment_views.settlements, name="settlements"),
     path("refunds/", payment_views.refunds, name="refunds"),
+    path("cash/", payment_views.cash_summary, name="cash"),
+    path("finance/daily.csv", payment_views.finance_daily_csv, name="finance_daily"),
     path(
         "refunds/<int:pk>/approve/",
         payment_views.refund_approve_view,

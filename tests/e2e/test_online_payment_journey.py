@@ -1,0 +1,70 @@
+"""A customer pays an invoice online through the provider's page (fakepay) in
+Chromium, comes back to the portal, and downloads the receipt PDF. The
+provider's signed callbacks reach the live server over HTTP; the payment is
+applied and the receipt rendered by the tasks (run inline here)."""
+
+import os
+import subprocess
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from payments.models import Invoice, Receipt
+from payments.services import request_quote_fees
+from requests_app import services as rs
+from tests import factories
+
+pytestmark = pytest.mark.e2e
+
+PASSWORD = "correct-horse-battery"
+PHONE = "0893334444"
+
+
+@pytest.mark.django_db(transaction=True)  # conftest reloads the reference data
+def test_a_customer_pays_online_and_downloads_the_receipt(
+    page: Page, live_server, settings, screenshot_dir
+):
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    settings.FAKEPAY_SYNC = True
+    settings.FAKEPAY_CALLBACK_URL = live_server.url + "/payments/callback/"
+    branch = factories.office_tree()["branch"]
+    counter = factories.StaffFactory(username="charlie", office=branch)
+    customer = factories.CustomerFactory(username=PHONE, phone=PHONE)
+    req = rs.request_accept(
+        request=factories.submit_request(customer=customer, office=branch), user=counter
+    )
+    invoice = request_quote_fees(request=req, user=counter)
+    page.set_default_timeout(20_000)
+
+    page.goto(live_server.url + "/accounts/login/")
+    page.fill("#id_username", PHONE)
+    page.fill("#id_password", PASSWORD)
+    page.locator("main form.stack button[type=submit]").click()
+    page.goto(live_server.url + req.get_absolute_url())
+    expect(page.locator(".thaiqr svg")).to_be_visible()  # the Thai QR, too
+    page.screenshot(
+        path=os.path.join(screenshot_dir, "pay-01-invoice.png"), full_page=True
+    )
+
+    page.locator("button[data-pay-online]").click()
+    expect(page.locator("[data-amount]")).to_have_attribute(
+        "data-amount", f"{invoice.total:.2f}"
+    )
+    page.screenshot(path=os.path.join(screenshot_dir, "pay-02-provider.png"))
+    page.locator("button.pay").click()
+
+    expect(page.locator('[data-payment="paid"]')).to_be_visible()
+    invoice.refresh_from_db()
+    assert invoice.status == Invoice.Status.PAID
+    receipt = Receipt.objects.get(invoice=invoice)
+    page.screenshot(
+        path=os.path.join(screenshot_dir, "pay-03-paid.png"), full_page=True
+    )
+    with page.expect_download() as download:
+        page.locator(f"a[href$='/payments/receipts/{receipt.number}/']").click()
+    data = open(download.value.path(), "rb").read()
+    assert data.startswith(b"%PDF")
+    text = subprocess.run(
+        ["pdftotext", "-", "-"], input=data, capture_output=True, check=True
+    ).stdout.decode()
+    assert receipt.number in text and f"{invoice.total:,.2f}" in text
