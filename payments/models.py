@@ -176,8 +176,14 @@ class Refund(models.Model):
         PAID = "paid", _("Paid out")
 
     invoice = models.ForeignKey(
-        Invoice, on_delete=models.PROTECT, related_name="refunds"
+        Invoice, null=True, blank=True, on_delete=models.PROTECT, related_name="refunds"
     )
+    # The request the money is paid back on (a meter test; a deposit refund,
+    # whose deposit was paid on the connection's invoice).
+    request = models.ForeignKey(
+        "requests_app.ServiceRequest", null=True, on_delete=models.PROTECT,
+        related_name="refunds",
+    )  # fmt: skip
     # The refund document's number, given when a supervisor approves it.
     number = models.CharField(max_length=32, null=True, blank=True, unique=True)
     approved_by = models.ForeignKey(

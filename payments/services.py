@@ -158,7 +158,9 @@ def refund_create_for_request(*, request, reason: str) -> Refund:
         (line.amount for line in invoice.lines.all() if line.kind == FeeItem.Kind.FEE),
         Decimal("0.00"),
     )
-    return Refund.objects.create(invoice=invoice, amount=fees, reason=reason)
+    return Refund.objects.create(
+        invoice=invoice, request=request, amount=fees, reason=reason
+    )
 
 
 def refund_record_paid(*, request, user, expected_state=None, note=""):
@@ -171,7 +173,7 @@ def refund_record_paid(*, request, user, expected_state=None, note=""):
     with transaction.atomic():
         refund = (
             Refund.objects.select_for_update()
-            .filter(invoice__request=request)
+            .filter(request=request)
             .exclude(status=Refund.Status.PAID)
             .first()
         )
@@ -199,11 +201,11 @@ def refund_approve(*, refund: Refund, user) -> Refund:
 
     with transaction.atomic():
         refund = (
-            Refund.objects.select_for_update()
-            .select_related("invoice__office")
+            Refund.objects.select_for_update(of=("self",))
+            .select_related("request__office")
             .get(pk=refund.pk)
         )
-        office = refund.invoice.office
+        office = refund.request.office
         if user.role != User.Role.SUPERVISOR or not covers_office(user, office):
             raise PermissionDenied(
                 _("Only a supervisor of the office may approve a refund.")
@@ -219,7 +221,7 @@ def refund_approve(*, refund: Refund, user) -> Refund:
         )  # fmt: skip
         refund.save(update_fields=["number", "status", "approved_by", "approved_at"])
         RequestEvent.objects.create(
-            request=refund.invoice.request, kind=RequestEvent.Kind.APPROVAL,
+            request=refund.request, kind=RequestEvent.Kind.APPROVAL,
             action="approve_refund", actor=user,
             note=_("Refund %(number)s of %(amount)s baht approved")
             % {"number": refund.number, "amount": f"{refund.amount:,.2f}"},
@@ -284,6 +286,11 @@ def deposit_settle(*, request, user, final_bill: Decimal, expected_state=None):
         settlement.deposit, settlement.final_bill = deposit, final_bill
         settlement.refund_amount, settlement.method = refund, method
         settlement.save()
+        if refund > 0:  # paid out only once a supervisor approves it
+            Refund.objects.create(
+                request=request, amount=refund,
+                reason=_("Deposit refund on ending the contract"),
+            )  # fmt: skip
         return _transition(
             request=request, user=user, name="settle", expected_state=expected_state,
             note=_("Deposit %(deposit)s − final bill %(bill)s = %(refund)s baht, by %(method)s")
@@ -302,6 +309,11 @@ def deposit_record_payout(
         request=request, user=user, name="record_payout", expected_state=expected_state
     )
     settlement = DepositSettlement.objects.get(request=request)
+    refund = Refund.objects.filter(request=request).first()
+    if settlement.refund_amount > 0 and (
+        refund is None or refund.status != Refund.Status.APPROVED
+    ):
+        raise ServiceError(_("A supervisor must approve the refund first."))
     if settlement.refund_amount > 0:
         if settlement.method == DepositSettlement.Method.CASH and not holder_id_checked:
             raise ValidationError(
@@ -321,6 +333,10 @@ def deposit_record_payout(
         settlement.cheque_number = cheque_number.strip()
         settlement.paid_out_at, settlement.paid_out_by = now, user
         settlement.save(update_fields=["cheque_number", "paid_out_at", "paid_out_by"])
+        if refund is not None:
+            Refund.objects.filter(pk=refund.pk).update(
+                status=Refund.Status.PAID, paid_at=now, paid_by=user
+            )
         return _transition(
             request=request, user=user, name="record_payout", expected_state=expected_state,
             at=now, note=_("Paid out %(amount)s baht") % {

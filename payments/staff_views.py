@@ -96,9 +96,9 @@ def refunds(request):
     if status not in Refund.Status.values:
         status = Refund.Status.DUE
     qs = (
-        Refund.objects.filter(office_scope_q(request.user, prefix="invoice__office__"))
+        Refund.objects.filter(office_scope_q(request.user, prefix="request__office__"))
         .filter(status=status)
-        .select_related("invoice__request__service", "invoice__customer", "approved_by")
+        .select_related("request__service", "request__applicant", "approved_by")
         .order_by("created_at", "id")
     )
     page = Paginator(qs, 25).get_page(request.GET.get("page"))

@@ -245,6 +245,6 @@ def request_facts(request, now) -> dict:
         ),
         "invoice": next((i for i in invoices if i.status != "cancelled"), None),
         "meter_test": getattr(request, "meter_test", None),
-        "refunds": [r for i in invoices for r in i.refunds.all()],
+        "refunds": list(request.refunds.all()),
         "estimate": next(iter(request.estimates.all()), None),
     }

@@ -47,7 +47,7 @@ def _with_details(qs: QuerySet) -> QuerySet:
             "surveys",
             "invoices__lines",
             "invoices__receipts",
-            "invoices__refunds",
+            "refunds",
             "estimates",
         )
         .select_related("account", "meter_test")

@@ -6,15 +6,16 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from accounts.models import CustomerProfile
-from payments.models import DepositSettlement
+from payments.models import DepositSettlement, Refund
 from payments.services import (
     deposit_record_meter_removal,
     deposit_record_payout,
     deposit_settle,
     payout_method,
+    refund_approve,
 )
 from requests_app import services as rs
-from requests_app.exceptions import TransitionRefused
+from requests_app.exceptions import ServiceError, TransitionRefused
 from requests_app.models import ServiceRequest
 from tests import factories
 
@@ -56,8 +57,12 @@ def _to_meter_removed(r, counter, technician):
     )
 
 
+def _approve(r, supervisor):
+    return refund_approve(refund=Refund.objects.get(request=r), user=supervisor)
+
+
 def test_a_small_refund_is_paid_in_cash_to_the_holder(
-    customer, office, counter, technician
+    customer, office, counter, technician, supervisor
 ):
     r = _to_meter_removed(_refund_request(customer, office), counter, technician)
     r = deposit_settle(request=r, user=counter, final_bill=Decimal("120.50"))
@@ -65,6 +70,14 @@ def test_a_small_refund_is_paid_in_cash_to_the_holder(
     assert (s.deposit, s.refund_amount, s.method) == (
         Decimal("300.00"), Decimal("179.50"), "cash",
     )  # fmt: skip
+    # Its own document, approved by a supervisor, before any money moves.
+    refund = Refund.objects.get(request=r)
+    assert (refund.amount, refund.status, refund.number) == (
+        Decimal("179.50"), "due", None,
+    )  # fmt: skip
+    with pytest.raises(ServiceError):
+        deposit_record_payout(request=r, user=counter, holder_id_checked=True)
+    assert _approve(r, supervisor).number.startswith(f"RF{office.code}-")
     with pytest.raises(ValidationError) as exc:
         deposit_record_payout(request=r, user=counter)
     assert "holder_id_checked" in exc.value.message_dict
@@ -75,6 +88,7 @@ def test_a_small_refund_is_paid_in_cash_to_the_holder(
     )
     assert r.state == "closed"
     assert DepositSettlement.objects.get(request=r).paid_out_by == counter
+    assert Refund.objects.get(request=r).status == "paid"
 
 
 @pytest.mark.parametrize(
@@ -89,12 +103,13 @@ def test_the_cash_limit_applies_to_what_is_left_after_the_final_bill(
     assert DepositSettlement.objects.get(request=r).method == method
 
 
-def test_a_cheque_needs_its_number(customer, office, counter, technician):
+def test_a_cheque_needs_its_number(customer, office, counter, technician, supervisor):
     r = _refund_request(customer, office, deposit="20000.00")
     r = deposit_settle(
         request=_to_meter_removed(r, counter, technician), user=counter,
         final_bill=Decimal("0"),
     )  # fmt: skip
+    _approve(r, supervisor)
     with pytest.raises(ValidationError) as exc:
         deposit_record_payout(request=r, user=counter)
     assert "cheque_number" in exc.value.message_dict

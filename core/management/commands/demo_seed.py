@@ -33,6 +33,7 @@ from meters.services import (
     reconnection_file,
     reconnection_record_done,
 )
+from payments.models import Refund
 from payments.services import (
     deposit_record_meter_removal,
     deposit_record_payout,
@@ -40,6 +41,7 @@ from payments.services import (
     estimate_decide,
     estimate_send,
     payment_record_cash,
+    refund_approve,
     request_quote_fees,
 )
 from requests_app import services as rs
@@ -599,6 +601,8 @@ class Command(BaseCommand):
                 continue
             r = deposit_settle(request=r, user=counter, final_bill=Decimal("185.25"))
             if upto == "closed":
+                supervisor = User.objects.get(username="supervisor")
+                refund_approve(refund=Refund.objects.get(request=r), user=supervisor)
                 deposit_record_payout(request=r, user=counter, holder_id_checked=True)
 
     def _reconnections(self, counter, tech):
