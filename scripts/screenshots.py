@@ -89,6 +89,7 @@ def main():
                     ),
                     ("walk-in", "/staff/file/"),
                     ("work-orders", "/staff/work-orders/?status=all"),
+                    ("cash", "/staff/cash/"),
                     (
                         "staff-clocks",
                         first_link(("/staff/?state=paid", "table.queue a")),
@@ -103,6 +104,8 @@ def main():
                 [
                     ("dashboard", "/staff/dashboard/?weeks=52"),
                     ("dashboard-list", "/staff/dashboard/list/open/"),
+                    ("refunds", "/staff/refunds/?status=paid"),
+                    ("settlements", "/staff/settlements/"),
                 ],
                 lang,
             )
