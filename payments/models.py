@@ -50,6 +50,12 @@ class FeeItem(models.Model):
         )
 
 
+def _private_storage_lazy():
+    from django.core.files.storage import storages
+
+    return storages["private"]
+
+
 class Invoice(models.Model):
     class Status(models.TextChoices):
         UNPAID = "unpaid", _("Unpaid")
@@ -74,6 +80,13 @@ class Invoice(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     paid_at = models.DateTimeField(null=True, blank=True)
+    # The printable invoice with its Thai QR, rendered by a task after commit.
+    pdf = models.FileField(
+        upload_to="invoices/%Y/",
+        storage=_private_storage_lazy,
+        blank=True,
+        max_length=255,
+    )
 
     class Meta:
         constraints = [

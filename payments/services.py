@@ -22,7 +22,7 @@ from payments.models import (
     Payment,
     Refund,
 )
-from payments.receipts import receipt_issue
+from payments.receipts import invoice_schedule, receipt_issue
 from payments.selectors import fees_in_force
 from payments.vat import split_vat
 from requests_app.exceptions import ServiceError
@@ -98,6 +98,7 @@ def invoice_create(*, request, created_by, lines) -> Invoice:
             )
         )  # fmt: skip
     InvoiceLine.objects.bulk_create(rows)
+    invoice_schedule(invoice)
     return invoice
 
 

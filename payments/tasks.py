@@ -41,3 +41,8 @@ def settlement_reconcile(settlement_id: int) -> dict:
     from payments.services import settlement_reconcile as reconcile
 
     return reconcile(settlement_id=settlement_id)
+
+
+@shared_task(acks_late=True)
+def invoice_render(invoice_id: int) -> bool:
+    return receipts.invoice_render_one(invoice_id=invoice_id)

@@ -8,6 +8,7 @@ urlpatterns = [
     path("pay/<str:number>/", views.pay_online, name="pay"),
     path("return/<str:number>/", views.payment_return, name="return"),
     path("receipts/<str:number>/", views.receipt_download, name="receipt"),
+    path("invoices/<str:number>/", views.invoice_pdf, name="invoice_pdf"),
     path(
         "receipts/verify/<str:number>/<str:sig>/", views.receipt_verify, name="verify"
     ),

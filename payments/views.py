@@ -122,3 +122,28 @@ def pay_online(request, number):
         return redirect(invoice.request.get_absolute_url())
     back = request.build_absolute_uri(reverse("payments:return", args=[number]))
     return redirect(provider().checkout(invoice=invoice, return_url=back))
+
+
+@login_required
+def invoice_pdf(request, number):
+    """The printable invoice with its Thai QR, for its customer and the
+    office's staff."""
+    from payments.models import Invoice
+
+    invoice = Invoice.objects.select_related("office").filter(number=number).first()
+    user = request.user
+    if invoice is None or not (
+        invoice.customer_id == user.pk
+        or (user.is_office_staff and covers_office(user, invoice.office))
+    ):
+        raise Http404
+    if not invoice.pdf:
+        return render(request, "payments/invoice_pending.html", {"invoice": invoice},
+                      status=202)  # fmt: skip
+    response = FileResponse(
+        invoice.pdf.open("rb"), as_attachment=True, filename=f"{invoice.number}.pdf",
+        content_type="application/pdf",
+    )  # fmt: skip
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -80,3 +80,34 @@ def test_the_invoice_page_shows_the_qr_and_the_counter_barcode_line(
     assert line == [
         f"|{settings.PEA_BILLER_ID}", qr["ref1"], qr["ref2"], str(int(invoice.total * 100)),
     ]  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_the_printable_invoice_carries_the_same_qr_payment(
+    client, customer, office, counter, other_customer
+):
+    import subprocess
+
+    from payments.receipts import invoice_render_one, render_invoice_pdf
+
+    r = rs.request_accept(
+        request=factories.submit_request(customer=customer, office=office), user=counter
+    )
+    invoice = request_quote_fees(request=r, user=counter)
+    url = reverse("payments:invoice_pdf", args=[invoice.number])
+    client.force_login(customer)
+    assert client.get(url).status_code == 202  # the task has not run yet
+    assert invoice_render_one(invoice_id=invoice.pk)
+    client.force_login(other_customer)
+    assert client.get(url).status_code == 404
+    client.force_login(counter)
+    response = client.get(url)
+    data = b"".join(response.streaming_content)
+    assert data.startswith(b"%PDF")
+    text = subprocess.run(
+        ["pdftotext", "-", "-"], input=data, capture_output=True, check=True
+    ).stdout.decode()
+    qr = thaiqr.for_invoice(invoice)
+    assert invoice.number in text and qr["ref1"] in text and qr["ref2"] in text
+    assert f"{invoice.total:,.2f}" in text
+    assert render_invoice_pdf(invoice)[:4] == b"%PDF"
