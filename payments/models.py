@@ -109,6 +109,15 @@ class Invoice(models.Model):
     def net_total(self) -> Decimal:
         return sum((line.net for line in self.lines.all()), Decimal("0.00"))
 
+    @staticmethod
+    def number_from_ref(ref: str) -> str:
+        """The invoice number a bill-payment reference 1 stands for (the bank's
+        notification of a Thai QR payment carries ref 1, not the number)."""
+        ref = ref.strip().upper()
+        if len(ref) < 11 or not ref[-10:].isdigit():
+            return ""
+        return f"INV{ref[:-10]}-{ref[-10:-6]}-{ref[-6:]}"
+
     @property
     def payment_ref(self) -> str:
         """Reference 1 of the bill payment: the number without its prefix and

@@ -446,10 +446,13 @@ def provider_event_apply(*, event_pk: int) -> str:
 
         if event.kind != "charge.succeeded":
             return done(ProviderEvent.Status.IGNORED, f"{event.kind}: nothing to apply")
+        # A card payment names the invoice; a Thai QR payment notified by the
+        # bank carries its reference 1.
+        numbers = {event.invoice_number, Invoice.number_from_ref(event.invoice_number)}
         invoice = (
             Invoice.objects.select_for_update()
             .select_related("request__office")
-            .filter(number=event.invoice_number)
+            .filter(number__in=numbers - {""})
             .first()
         )
         if invoice is None:

@@ -221,3 +221,22 @@ def test_a_declined_card_pays_nothing(client, live_server, settings, offices):
     assert set(ProviderEvent.objects.values_list("kind", flat=True)) == {
         "charge.created", "charge.failed",
     }  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_a_thai_qr_payment_notified_with_reference_1_pays_the_invoice(
+    client, invoice, django_capture_on_commit_callbacks
+):
+    from payments import thaiqr
+
+    ref1 = thaiqr.for_invoice(invoice)["ref1"]
+    assert Invoice.number_from_ref(ref1) == invoice.number
+    data = json.dumps({
+        "id": "bank-1", "type": "charge.succeeded",
+        "data": {"transaction_id": "qr-1", "reference": ref1,
+                 "amount": str(invoice.total), "currency": "THB"},
+    }).encode()  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        assert post(client, data).status_code == 200
+    assert _state(invoice) == ("paid", 1)
+    assert Invoice.number_from_ref("B11") == ""  # not a reference of ours
