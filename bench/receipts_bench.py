@@ -85,13 +85,16 @@ def ours(office, counter):
         invoice=inv, user=counter, amount=inv.total
     ).receipts.get()
     render_pdf(receipt, copy=False)  # warm-up
-    runs = []
+    originals, copies = [], []
     for _ in range(N):
         t0 = time.perf_counter()
         render_pdf(receipt, copy=False)
+        t1 = time.perf_counter()
         render_pdf(receipt, copy=True)
-        runs.append(time.perf_counter() - t0)
-    report("our receipt: original + copy (one task)", runs)
+        originals.append(t1 - t0)
+        copies.append(time.perf_counter() - t1)
+    report("our receipt: the original (the receipt task)", originals)
+    report("our receipt: the copy (rendered on the first reprint)", copies)
 
 
 def end_to_end(office, counter):
@@ -99,7 +102,7 @@ def end_to_end(office, counter):
 
     import redis
 
-    from payments.models import Payment, Receipt
+    from payments.models import Invoice, Payment, Receipt
     from payments.provider import sign
 
     redis.Redis.from_url(settings.CELERY_BROKER_URL).flushdb()
@@ -113,10 +116,23 @@ def end_to_end(office, counter):
         time.sleep(4)  # worker start
         client = Client()
         paid, ready = [], []
+        # Callbacks are deduplicated by event id, and the stored events outlive
+        # a run (TRUNCATE restarts the invoice ids): ids unique to this run.
+        run = int(time.time())
         for i in range(N):
             inv = invoice(office, counter)
-            body = json.dumps({"id": f"bench-{inv.pk}", "type": "charge.succeeded",
-                               "data": {"transaction_id": f"t-{inv.pk}",
+            # Invoices are issued well before they are paid: let the worker
+            # finish this one's printable PDF and messages first, so the
+            # figures are the payment's own path, not the invoice's backlog.
+            idle = time.perf_counter()
+            while (
+                time.perf_counter() - idle < 20
+                and not Invoice.objects.filter(pk=inv.pk).exclude(pdf="").exists()
+            ):
+                time.sleep(0.02)
+            time.sleep(0.3)
+            body = json.dumps({"id": f"bench-{run}-{inv.pk}", "type": "charge.succeeded",
+                               "data": {"transaction_id": f"t-{run}-{inv.pk}",
                                         "reference": inv.number,
                                         "amount": f"{inv.total:.2f}",
                                         "currency": "THB"}}).encode()  # fmt: skip

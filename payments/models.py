@@ -188,14 +188,20 @@ class Payment(models.Model):
 
 
 class Refund(models.Model):
-    """Money PEA owes back, e.g. a meter-test fee when the meter was faulty
-    (charter §3.6: within 7 days). Recorded here; paying it out through the
-    provider or at the counter comes with the payments work."""
+    """Money PEA owes back: a meter-test fee when the meter was faulty (charter
+    §3.6: within 7 days), a deposit on ending a contract, or a bank payment
+    made twice or for too much. A supervisor approves it; it then gets its
+    number and a printable refund voucher."""
 
     class Status(models.TextChoices):
         DUE = "due", _("Awaiting approval")
         APPROVED = "approved", _("Approved")
         PAID = "paid", _("Paid out")
+
+    class Kind(models.TextChoices):
+        FEE = "fee", _("Fee refund")
+        DEPOSIT = "deposit", _("Deposit refund")
+        OVERPAYMENT = "overpayment", _("Over-payment refund")
 
     invoice = models.ForeignKey(
         Invoice, null=True, blank=True, on_delete=models.PROTECT, related_name="refunds"
@@ -213,6 +219,7 @@ class Refund(models.Model):
         related_name="+",
     )  # fmt: skip
     approved_at = models.DateTimeField(null=True, blank=True)
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.FEE)
     amount = models.DecimalField(max_digits=12, decimal_places=2)
     reason = models.CharField(max_length=200)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.DUE)
@@ -224,6 +231,10 @@ class Refund(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+    )
+    # The refund voucher, rendered by a task once the refund is approved.
+    pdf = models.FileField(
+        storage=_private_storage_lazy, upload_to="refunds/%Y/%m/", blank=True
     )
 
     class Meta:
@@ -244,7 +255,7 @@ class Refund(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.invoice} −{self.amount} ({self.status})"
+        return f"{self.number or self.request_id} −{self.amount} ({self.status})"
 
 
 class DepositSettlement(models.Model):
@@ -391,7 +402,13 @@ class Receipt(models.Model):
                 fields=["issued_at"],
                 name="receipt_unrendered_idx",
                 condition=models.Q(rendered_at__isnull=True),
-            )
+            ),
+            # ... and reprints asked for whose copy is not rendered yet.
+            models.Index(
+                fields=["issued_at"],
+                name="receipt_copy_missing_idx",
+                condition=models.Q(downloads__gt=0, pdf_copy=""),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -471,6 +488,10 @@ class SettlementRow(models.Model):
         AMOUNT_MISMATCH = "amount_mismatch", _("Amounts differ")
         DUPLICATE = "duplicate", _("Duplicate line")
 
+    class Resolution(models.TextChoices):
+        POSTED = "posted", _("Posted as the payment")
+        REFUND = "refund", _("Refund raised")
+
     settlement = models.ForeignKey(
         Settlement, on_delete=models.CASCADE, related_name="rows"
     )
@@ -483,6 +504,19 @@ class SettlementRow(models.Model):
     payment = models.ForeignKey(
         Payment, null=True, on_delete=models.PROTECT, related_name="+"
     )
+    # What finance did about a discrepancy: a bank line with no payment of
+    # ours posted as the payment, or money paid twice or too much refunded.
+    resolution = models.CharField(
+        max_length=8, choices=Resolution.choices, blank=True, default=""
+    )
+    refund = models.OneToOneField(
+        Refund, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )  # fmt: skip
+    resolved_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["id"]

@@ -125,6 +125,7 @@ def render_pdf(receipt: Receipt, *, copy: bool) -> bytes:
             "payments/receipt_pdf.html",
             {
                 "r": receipt, "invoice": invoice, "request": request,
+                "office": receipt.office,
                 "lines": list(invoice.lines.all()), "copy": copy,
                 "payer": invoice.customer,
                 "account": request.account,
@@ -136,23 +137,24 @@ def render_pdf(receipt: Receipt, *, copy: bool) -> bytes:
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
 
 
+def _for_render(receipt_id: int):
+    return Receipt.objects.select_related(
+        "office",
+        "invoice__customer",
+        "invoice__request__account",
+        "invoice__request__service",
+        "payment",
+    ).filter(pk=receipt_id)
+
+
 def receipt_render_one(*, receipt_id: int) -> bool:
-    """Render and store the original and the copy; once per receipt."""
-    receipt = (
-        Receipt.objects.select_related(
-            "office",
-            "invoice__customer",
-            "invoice__request__account",
-            "invoice__request__service",
-            "payment",
-        )  # fmt: skip
-        .filter(pk=receipt_id, rendered_at__isnull=True)
-        .first()
-    )
+    """Render and store the original, once per receipt. The copy is rendered
+    only when a reprint is first asked for (most receipts never are), so the
+    task renders one page and the worker is free for the next payment."""
+    receipt = _for_render(receipt_id).filter(rendered_at__isnull=True).first()
     if receipt is None:
         return False
     original = render_pdf(receipt, copy=False)
-    copy = render_pdf(receipt, copy=True)
     with transaction.atomic():
         locked = (
             Receipt.objects.select_for_update()
@@ -162,15 +164,46 @@ def receipt_render_one(*, receipt_id: int) -> bool:
         if locked is None:
             return False  # another worker finished first
         locked.pdf.save(f"{locked.number}.pdf", ContentFile(original), save=False)
-        locked.pdf_copy.save(f"{locked.number}-copy.pdf", ContentFile(copy), save=False)
         locked.rendered_at = timezone.now()
-        locked.save(update_fields=["pdf", "pdf_copy", "rendered_at"])
+        locked.save(update_fields=["pdf", "rendered_at"])
     return True
 
 
+def receipt_render_copy(*, receipt_id: int) -> bool:
+    """The reprint, marked as a copy (task, on the first reprint asked for)."""
+    receipt = (
+        _for_render(receipt_id).filter(rendered_at__isnull=False, pdf_copy="").first()
+    )
+    if receipt is None:
+        return False
+    copy = render_pdf(receipt, copy=True)
+    with transaction.atomic():
+        locked = (
+            Receipt.objects.select_for_update()
+            .filter(pk=receipt_id, pdf_copy="")
+            .first()
+        )
+        if locked is None:
+            return False
+        locked.pdf_copy.save(f"{locked.number}-copy.pdf", ContentFile(copy), save=False)
+        locked.save(update_fields=["pdf_copy"])
+    return True
+
+
+def _schedule_copy(pk: int) -> None:
+    from payments.tasks import receipt_render_copy as task
+
+    try:
+        task.delay(pk)
+    except Exception:  # broker down: the beat sweep renders it later
+        logger.warning("receipt %s copy: broker unreachable; left for the sweep", pk)
+
+
 def receipts_render_missing(*, limit: int = 200) -> int:
-    """Receipts, and unpaid invoices, still without their PDF (beat)."""
+    """Receipts, unpaid invoices and approved refunds still without their
+    PDF (beat)."""
     from payments.models import Invoice
+    from payments.vouchers import vouchers_render_missing
 
     ids = list(
         Receipt.objects.filter(rendered_at__isnull=True)
@@ -178,18 +211,29 @@ def receipts_render_missing(*, limit: int = 200) -> int:
         .values_list("pk", flat=True)[:limit]
     )
     done = sum(receipt_render_one(receipt_id=pk) for pk in ids)
+    copies = list(  # reprints asked for while the broker was down
+        Receipt.objects.filter(downloads__gt=0, pdf_copy="")
+        .order_by("issued_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    done += sum(receipt_render_copy(receipt_id=pk) for pk in copies)
     invoices = list(
         Invoice.objects.filter(pdf="", status=Invoice.Status.UNPAID)
         .order_by("created_at")
         .values_list("pk", flat=True)[:limit]
     )
-    return done + sum(invoice_render_one(invoice_id=pk) for pk in invoices)
+    done += sum(invoice_render_one(invoice_id=pk) for pk in invoices)
+    return done + vouchers_render_missing(limit=limit)
 
 
 def receipt_for_download(receipt: Receipt):
-    """The original for the first download, a copy marked as such after."""
+    """The original for the first download, a copy marked as such after
+    (None while the copy is still being rendered)."""
     updated = Receipt.objects.filter(pk=receipt.pk, downloads=0).update(downloads=1)
     if not updated:
+        if not receipt.pdf_copy:
+            _schedule_copy(receipt.pk)
+            return None, True
         Receipt.objects.filter(pk=receipt.pk).update(downloads=F("downloads") + 1)
         return receipt.pdf_copy, True
     return receipt.pdf, False
@@ -221,7 +265,7 @@ def render_invoice_pdf(invoice) -> bytes:
         html = render_to_string(
             "payments/invoice_pdf.html",
             {
-                "invoice": invoice, "request": invoice.request,
+                "invoice": invoice, "request": invoice.request, "office": invoice.office,
                 "lines": list(invoice.lines.all()), "payer": invoice.customer,
                 "qr": qr, "qr_svg": qr_svg(qr["payload"], box_size=6),
                 "barcode_text": qr["barcode"].replace("\r", " "),

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.dates import be_year
+from core.dates import be_year, format_date
 from core.services import sequence_next
 from payments.models import (
     DepositSettlement,
@@ -25,6 +25,7 @@ from payments.models import (
 from payments.receipts import invoice_schedule, receipt_issue
 from payments.selectors import fees_in_force
 from payments.vat import split_vat
+from payments.vouchers import voucher_schedule
 from requests_app.exceptions import ServiceError
 
 logger = logging.getLogger(__name__)
@@ -221,6 +222,7 @@ def refund_approve(*, refund: Refund, user) -> Refund:
             Refund.Status.APPROVED, user, now,
         )  # fmt: skip
         refund.save(update_fields=["number", "status", "approved_by", "approved_at"])
+        voucher_schedule(refund)
         RequestEvent.objects.create(
             request=refund.request, kind=RequestEvent.Kind.APPROVAL,
             action="approve_refund", actor=user,
@@ -289,7 +291,7 @@ def deposit_settle(*, request, user, final_bill: Decimal, expected_state=None):
         settlement.save()
         if refund > 0:  # paid out only once a supervisor approves it
             Refund.objects.create(
-                request=request, amount=refund,
+                request=request, amount=refund, kind=Refund.Kind.DEPOSIT,
                 reason=_("Deposit refund on ending the contract"),
             )  # fmt: skip
         return _transition(
@@ -431,7 +433,6 @@ def provider_event_apply(*, event_pk: int) -> str:
     with its exact amount in baht, becomes a payment; everything else is
     recorded with the reason and changes nothing."""
     from payments.models import ProviderEvent
-    from requests_app.services import request_mark_paid
 
     with transaction.atomic():
         event = ProviderEvent.objects.select_for_update().get(pk=event_pk)
@@ -466,18 +467,27 @@ def provider_event_apply(*, event_pk: int) -> str:
             return done(ProviderEvent.Status.IGNORED, "transaction already applied")
         if invoice.status != Invoice.Status.UNPAID:
             return done(ProviderEvent.Status.REJECTED, f"invoice is {invoice.status}")
-        now = timezone.now()
-        system = online_payments_user()
-        payment = Payment.objects.create(
-            invoice=invoice, method=Payment.Method.ONLINE, amount=invoice.total,
-            office=invoice.office, received_by=system, received_at=now,
-            provider_txn=event.transaction_id,
-        )  # fmt: skip
-        invoice.status, invoice.paid_at = Invoice.Status.PAID, now
-        invoice.save(update_fields=["status", "paid_at"])
-        receipt_issue(payment=payment, user=None)
-        request_mark_paid(request=invoice.request, user=system, paid_at=now)
+        payment = _pay_online(invoice=invoice, txn=event.transaction_id)
         return done(ProviderEvent.Status.APPLIED, f"payment {payment.pk}")
+
+
+def _pay_online(*, invoice: Invoice, txn: str, received_at=None) -> Payment:
+    """An online payment of a locked, unpaid invoice: the payment, its
+    receipt and the request's next step, in the caller's transaction."""
+    from requests_app.services import request_mark_paid
+
+    now = timezone.now()
+    system = online_payments_user()
+    payment = Payment.objects.create(
+        invoice=invoice, method=Payment.Method.ONLINE, amount=invoice.total,
+        office=invoice.office, received_by=system, received_at=received_at or now,
+        provider_txn=txn,
+    )  # fmt: skip
+    invoice.status, invoice.paid_at = Invoice.Status.PAID, payment.received_at
+    invoice.save(update_fields=["status", "paid_at"])
+    receipt_issue(payment=payment, user=None)
+    request_mark_paid(request=invoice.request, user=system, paid_at=now)
+    return payment
 
 
 # Settlement files -------------------------------------------------------------------
@@ -554,3 +564,149 @@ def settlement_reconcile(*, settlement_id: int, chunk: int = 500) -> dict:
         status=Settlement.Status.DONE, counts=counts, processed=len(parsed.lines)
     )
     return counts
+
+
+# Settlement discrepancies: what finance does about them ------------------------------
+
+
+def _finance_only(user) -> None:
+    from accounts.models import User
+
+    if user.role not in (User.Role.SUPERVISOR, User.Role.ADMIN):
+        raise PermissionDenied(_("Only finance supervisors may settle bank lines."))
+
+
+def _locked_open_row(row_id: int, results: tuple):
+    from payments.models import SettlementRow
+
+    row = (
+        SettlementRow.objects.select_for_update(of=("self",))
+        .select_related("settlement", "payment__invoice")
+        .get(pk=row_id)
+    )
+    if row.resolution:
+        raise ServiceError(_("This bank line was dealt with already."))
+    if row.result not in results:
+        raise ServiceError(_("Nothing is to be done about this line."))
+    return row
+
+
+def _done(row, user, resolution, **fields) -> None:
+    row.resolution, row.resolved_by, row.resolved_at = resolution, user, timezone.now()
+    for name, value in fields.items():
+        setattr(row, name, value)
+    row.save(update_fields=["resolution", "resolved_by", "resolved_at", *fields])
+
+
+def settlement_row_post(*, row, user) -> Payment:
+    """A bank line we have no payment for (a Thai QR payment whose notification
+    never reached us): after review, post it as the invoice's payment, with the
+    bank's time, a receipt and the request's next step, exactly once."""
+    from payments.models import SettlementRow
+
+    _finance_only(user)
+    with transaction.atomic():
+        row = _locked_open_row(row.pk, (SettlementRow.Result.MISSING_HERE,))
+        invoice = (
+            Invoice.objects.select_for_update()
+            .select_related("request__office")
+            .filter(number=Invoice.number_from_ref(row.ref1))
+            .first()
+        )
+        if invoice is None:
+            raise ServiceError(
+                _("No invoice has the reference %(ref)s; ask the bank.")
+                % {"ref": row.ref1}
+            )
+        if invoice.status == Invoice.Status.PAID:
+            raise ServiceError(
+                _("Invoice %(number)s is paid already: refund this line instead.")
+                % {"number": invoice.number}
+            )
+        if invoice.status != Invoice.Status.UNPAID:
+            raise ServiceError(
+                _("Invoice %(number)s was cancelled: refund this line instead.")
+                % {"number": invoice.number}
+            )
+        if row.file_amount != invoice.total:
+            raise ServiceError(
+                _("The bank paid %(paid)s baht; invoice %(number)s is for %(total)s.")
+                % {"paid": f"{row.file_amount:,.2f}", "number": invoice.number,
+                   "total": f"{invoice.total:,.2f}"}
+            )  # fmt: skip
+        s = row.settlement
+        txn = f"BANK-{s.bank}-{s.effective:%Y%m%d}-{row.line_seq}"
+        payment = _pay_online(invoice=invoice, txn=txn, received_at=row.paid_at)
+        _done(row, user, SettlementRow.Resolution.POSTED, payment=payment)
+    return payment
+
+
+def settlement_row_refund(*, row, user) -> Refund:
+    """Money the bank collected that we owe back: a line paid twice, a second
+    payment of a paid (or cancelled) invoice, or more than the invoice. It
+    becomes an over-payment refund awaiting a supervisor's approval."""
+    from payments.models import SettlementRow
+
+    _finance_only(user)
+    result = SettlementRow.Result
+    with transaction.atomic():
+        row = _locked_open_row(
+            row.pk, (result.DUPLICATE, result.MISSING_HERE, result.AMOUNT_MISMATCH)
+        )
+        invoice = (
+            row.payment.invoice
+            if row.payment
+            else Invoice.objects.select_related("request")
+            .filter(number=Invoice.number_from_ref(row.ref1))
+            .first()
+        )
+        if invoice is None:
+            raise ServiceError(
+                _("No invoice has the reference %(ref)s; ask the bank.")
+                % {"ref": row.ref1}
+            )
+        amount = row.file_amount
+        if row.result == result.AMOUNT_MISMATCH:
+            amount = row.file_amount - row.payment.amount
+        if invoice.status == Invoice.Status.UNPAID:
+            raise ServiceError(
+                _("Invoice %(number)s is unpaid: post this line as its payment.")
+                % {"number": invoice.number}
+            )
+        if amount <= 0:
+            raise ServiceError(
+                _("The bank collected less than we did; nothing to refund.")
+            )
+        refund = Refund.objects.create(
+            request=invoice.request, kind=Refund.Kind.OVERPAYMENT, amount=amount,
+            reason=_("Over-payment of invoice %(number)s (bank line %(line)s, %(date)s)")
+            % {"number": invoice.number, "line": row.line_seq,
+               "date": format_date(row.settlement.effective)},
+        )  # fmt: skip
+        _done(row, user, SettlementRow.Resolution.REFUND, refund=refund)
+    return refund
+
+
+def refund_record_paid_out(*, refund: Refund, user) -> Refund:
+    """An approved over-payment refund handed back (cash or transfer) by staff
+    of the office. Fee and deposit refunds are paid out by their request's
+    own step instead."""
+    from requests_app.permissions import COUNTER_ROLES, staff_may
+
+    with transaction.atomic():
+        refund = (
+            Refund.objects.select_for_update(of=("self",))
+            .select_related("request__office")
+            .get(pk=refund.pk)
+        )
+        if not staff_may(COUNTER_ROLES)(refund.request, user):
+            raise PermissionDenied(_("You may not do this on this request."))
+        if refund.kind != Refund.Kind.OVERPAYMENT:
+            raise ServiceError(_("This refund is paid out on its request's page."))
+        if refund.status != Refund.Status.APPROVED:
+            raise ServiceError(_("A supervisor must approve the refund first."))
+        refund.status, refund.paid_at, refund.paid_by = (
+            Refund.Status.PAID, timezone.now(), user,
+        )  # fmt: skip
+        refund.save(update_fields=["status", "paid_at", "paid_by"])
+    return refund

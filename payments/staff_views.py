@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -61,7 +62,7 @@ def settlement(request, pk):
     _finance(request.user)
     s = get_object_or_404(Settlement.objects.defer("content"), pk=pk)
     result = request.GET.get("result", "")
-    rows = s.rows.select_related("payment__invoice")
+    rows = s.rows.select_related("payment__invoice", "refund")
     if result in SettlementRow.Result.values:
         rows = rows.filter(result=result)
     if request.GET.get("format") == "csv":
@@ -82,8 +83,31 @@ def settlement(request, pk):
     return render(
         request, "payments/settlement.html",
         {"s": s, "page": page, "result": result, "results": SettlementRow.Result.choices,
-         "keep": f"result={result}" if result else ""},
+         "keep": f"result={result}" if result else "", "line_actions": _line_actions(page)},
     )  # fmt: skip
+
+
+def _line_actions(page) -> dict[str, str]:
+    """For the page's unresolved bank lines with no payment of ours, by
+    reference: "post" when the invoice is unpaid, "refund" when it is paid or
+    cancelled, "" when no invoice has it (the bank returns that money). One
+    query for the page."""
+    from payments.models import Invoice
+
+    refs = {
+        r.ref1: Invoice.number_from_ref(r.ref1)
+        for r in page.object_list
+        if r.result == SettlementRow.Result.MISSING_HERE and not r.resolution
+    }
+    status = dict(
+        Invoice.objects.filter(number__in=set(refs.values()) - {""}).values_list(
+            "number", "status"
+        )
+    )
+    return {
+        ref: {None: "", Invoice.Status.UNPAID: "post"}.get(status.get(n), "refund")
+        for ref, n in refs.items()
+    }
 
 
 @staff_required
@@ -110,26 +134,77 @@ def refunds(request):
     )  # fmt: skip
 
 
-@staff_required
-def refund_approve_view(request, pk):
-    from payments.models import Refund
-    from payments.services import refund_approve
+def _act(request, action, success) -> bool:
+    """Run a service for a POST; its refusal becomes a message, a permission
+    refusal a 404 (no hint that the object exists)."""
     from requests_app.exceptions import ServiceError
 
     if request.method != "POST":
         raise Http404
-    refund = get_object_or_404(Refund, pk=pk)
     try:
-        refund = refund_approve(refund=refund, user=request.user)
+        result = action()
     except (ServiceError, ValidationError) as exc:
         messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+        return False
     except PermissionDenied:
         raise Http404 from None
-    else:
-        messages.success(
-            request, _("Refund %(number)s approved.") % {"number": refund.number}
-        )
+    messages.success(request, success(result))
+    return True
+
+
+@staff_required
+def refund_approve_view(request, pk):
+    from payments.models import Refund
+    from payments.services import refund_approve
+
+    refund = get_object_or_404(Refund, pk=pk)
+    _act(
+        request, lambda: refund_approve(refund=refund, user=request.user),
+        lambda r: _("Refund %(number)s approved.") % {"number": r.number},
+    )  # fmt: skip
     return redirect("staff:refunds")
+
+
+@staff_required
+def refund_paid_out_view(request, pk):
+    from payments.models import Refund
+    from payments.services import refund_record_paid_out
+
+    refund = get_object_or_404(Refund, pk=pk)
+    _act(
+        request, lambda: refund_record_paid_out(refund=refund, user=request.user),
+        lambda r: _("Refund %(number)s recorded as paid out.") % {"number": r.number},
+    )  # fmt: skip
+    return redirect(f"{reverse('staff:refunds')}?status=approved")
+
+
+@staff_required
+def settlement_row_action(request, pk, action):
+    """Post a bank line as the payment it is, or raise a refund for money the
+    bank collected twice or too much."""
+    from payments.services import settlement_row_post, settlement_row_refund
+
+    _finance(request.user)
+    row = get_object_or_404(SettlementRow.objects.select_related("settlement"), pk=pk)
+    if action == "post":
+        _act(
+            request, lambda: settlement_row_post(row=row, user=request.user),
+            lambda p: _("Posted as the payment of invoice %(number)s; receipt issued.")
+            % {"number": p.invoice.number},
+        )  # fmt: skip
+    elif action == "refund":
+        _act(
+            request, lambda: settlement_row_refund(row=row, user=request.user),
+            lambda r: _("Refund of %(amount)s baht raised; it awaits approval.")
+            % {"amount": f"{r.amount:,.2f}"},
+        )  # fmt: skip
+    else:
+        raise Http404
+    back = reverse("staff:settlement", args=[row.settlement_id])
+    result = request.POST.get("result", "")
+    return redirect(
+        f"{back}?result={result}" if result in SettlementRow.Result else back
+    )
 
 
 def _day(request):

@@ -8,6 +8,11 @@ def receipt_render(receipt_id: int) -> bool:
     return receipts.receipt_render_one(receipt_id=receipt_id)
 
 
+@shared_task(acks_late=True)
+def receipt_render_copy(receipt_id: int) -> bool:
+    return receipts.receipt_render_copy(receipt_id=receipt_id)
+
+
 @shared_task
 def receipts_render_missing() -> int:
     return receipts.receipts_render_missing()
@@ -46,3 +51,10 @@ def settlement_reconcile(settlement_id: int) -> dict:
 @shared_task(acks_late=True)
 def invoice_render(invoice_id: int) -> bool:
     return receipts.invoice_render_one(invoice_id=invoice_id)
+
+
+@shared_task(acks_late=True)
+def refund_render(refund_id: int) -> bool:
+    from payments.vouchers import voucher_render_one
+
+    return voucher_render_one(refund_id=refund_id)

@@ -9,6 +9,7 @@ urlpatterns = [
     path("return/<str:number>/", views.payment_return, name="return"),
     path("receipts/<str:number>/", views.receipt_download, name="receipt"),
     path("invoices/<str:number>/", views.invoice_pdf, name="invoice_pdf"),
+    path("refunds/<str:number>/", views.refund_voucher, name="refund_voucher"),
     path(
         "receipts/verify/<str:number>/<str:sig>/", views.receipt_verify, name="verify"
     ),

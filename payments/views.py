@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -35,16 +36,11 @@ def receipt_download(request, number):
             request, "payments/receipt_pending.html", {"r": receipt}, status=202
         )
     file, is_copy = receipt_for_download(receipt)
-    name = f"{receipt.number}{'-copy' if is_copy else ''}.pdf"
-    response = FileResponse(
-        file.open("rb"),
-        as_attachment=True,
-        filename=name,
-        content_type="application/pdf",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    if file is None:  # the copy for reprints is still being rendered
+        return render(
+            request, "payments/receipt_pending.html", {"r": receipt}, status=202
+        )
+    return _pdf(file, f"{receipt.number}{'-copy' if is_copy else ''}.pdf")
 
 
 def receipt_verify(request, number, sig):
@@ -138,10 +134,39 @@ def invoice_pdf(request, number):
     ):
         raise Http404
     if not invoice.pdf:
-        return render(request, "payments/invoice_pending.html", {"invoice": invoice},
-                      status=202)  # fmt: skip
+        return _pending(request, _("Invoice"), invoice.number)
+    return _pdf(invoice.pdf, f"{invoice.number}.pdf")
+
+
+@login_required
+def refund_voucher(request, number):
+    """The refund voucher, for the customer refunded and the office's staff."""
+    from payments.models import Refund
+
+    refund = (
+        Refund.objects.select_related("request__office").filter(number=number).first()
+    )
+    user = request.user
+    if refund is None or not (
+        refund.request.applicant_id == user.pk
+        or (user.is_office_staff and covers_office(user, refund.request.office))
+    ):
+        raise Http404
+    if not refund.pdf:
+        return _pending(request, _("Refund voucher"), refund.number)
+    return _pdf(refund.pdf, f"{refund.number}.pdf")
+
+
+def _pending(request, title, number):
+    return render(
+        request, "payments/pdf_pending.html", {"title": title, "number": number},
+        status=202,
+    )  # fmt: skip
+
+
+def _pdf(file, name: str) -> FileResponse:
     response = FileResponse(
-        invoice.pdf.open("rb"), as_attachment=True, filename=f"{invoice.number}.pdf",
+        file.open("rb"), as_attachment=True, filename=name,
         content_type="application/pdf",
     )  # fmt: skip
     response["X-Content-Type-Options"] = "nosniff"

@@ -18,7 +18,17 @@ urlpatterns = [
         payment_views.refund_approve_view,
         name="refund_approve",
     ),
+    path(
+        "refunds/<int:pk>/paid-out/",
+        payment_views.refund_paid_out_view,
+        name="refund_paid_out",
+    ),
     path("settlements/<int:pk>/", payment_views.settlement, name="settlement"),
+    path(
+        "settlements/rows/<int:pk>/<slug:action>/",
+        payment_views.settlement_row_action,
+        name="settlement_row",
+    ),
     path(
         "work-orders/<int:pk>/assign/",
         views.work_order_assign_view,

@@ -106,6 +106,11 @@ def main():
                     ("dashboard-list", "/staff/dashboard/list/open/"),
                     ("refunds", "/staff/refunds/?status=paid"),
                     ("settlements", "/staff/settlements/"),
+                    (
+                        "settlement",
+                        first_link(("/staff/settlements/", "table.queue a")),
+                    ),
+                    ("refunds-due", "/staff/refunds/"),
                 ],
                 lang,
             )

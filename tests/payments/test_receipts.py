@@ -18,7 +18,12 @@ from hypothesis import strategies as st
 
 from core.thai_words import baht_words
 from payments.models import Invoice, Receipt
-from payments.receipts import receipt_cancel, receipt_render_one, verify_url
+from payments.receipts import (
+    receipt_cancel,
+    receipt_render_copy,
+    receipt_render_one,
+    verify_url,
+)
 from payments.services import payment_record_cash, request_quote_fees
 from requests_app import services as rs
 from requests_app.exceptions import ServiceError
@@ -99,6 +104,10 @@ def test_the_pdf_says_what_was_paid_in_figures_and_thai_words(
     assert f"{receipt.total:,.2f}" in text and f"{receipt.vat:,.2f}" in text
     assert _flat(baht_words(receipt.total)) in text
     assert receipt.invoice.request.reference in text
+    assert not receipt.pdf_copy  # the copy follows in its own task
+    assert receipt_render_copy(receipt_id=receipt.pk)
+    assert not receipt_render_copy(receipt_id=receipt.pk)  # once
+    receipt.refresh_from_db()
     assert _flat("สำเนา") in _text(receipt.pdf_copy)
 
 
@@ -169,6 +178,7 @@ def test_thai_words_by_hand(amount, words):
 def rendered(customer, office, counter):
     receipt = _pay(_invoice(customer, office, counter), counter).receipts.get()
     receipt_render_one(receipt_id=receipt.pk)
+    receipt_render_copy(receipt_id=receipt.pk)
     receipt.refresh_from_db()
     return receipt
 
@@ -199,6 +209,21 @@ def test_the_first_download_is_the_original_later_ones_copies(
     client.force_login(counter)
     again = client.get(url)
     assert again["Content-Disposition"].endswith(f'{rendered.number}-copy.pdf"')
+
+
+@pytest.mark.django_db
+def test_a_reprint_before_its_copy_is_rendered_waits_for_it(
+    client, customer, office, counter
+):
+    receipt = _pay(_invoice(customer, office, counter), counter).receipts.get()
+    receipt_render_one(receipt_id=receipt.pk)
+    url = reverse("payments:receipt", args=[receipt.number])
+    client.force_login(customer)
+    assert client.get(url).status_code == 200  # the original
+    assert client.get(url).status_code == 202  # the copy: being prepared
+    receipt_render_copy(receipt_id=receipt.pk)
+    again = client.get(url)
+    assert again["Content-Disposition"].endswith(f'{receipt.number}-copy.pdf"')
 
 
 @pytest.mark.django_db

@@ -360,6 +360,7 @@ class Command(BaseCommand):
         r = new(n)
         n += 1  # noqa: E702
         rs.request_reject(request=r, user=counter, reason="สถานที่อยู่นอกเขตให้บริการของสาขา")
+        self._bank_file([walk(new(n + i), "fees_quoted") for i in range(2)])
         self._meter_tests(counter, tech, later)
         self._reconnections(counter, tech)
         self._deposit_refunds(counter, tech)
@@ -604,6 +605,52 @@ class Command(BaseCommand):
                 supervisor = User.objects.get(username="supervisor")
                 refund_approve(refund=Refund.objects.get(request=r), user=supervisor)
                 deposit_record_payout(request=r, user=counter, holder_id_checked=True)
+
+    def _bank_file(self, quoted):
+        """Today's settlement file from the bank: one Thai QR payment we were
+        notified of (listed twice: a duplicate to refund) and one we never
+        heard of (to post as the payment after review)."""
+        from payments import settlement
+        from payments.models import Invoice
+        from payments.provider import CallbackEvent
+        from payments.services import (
+            provider_event_apply,
+            provider_event_store,
+            settlement_reconcile,
+            settlement_upload,
+        )
+
+        notified, missed = (Invoice.objects.get(request=r) for r in quoted)
+        event, _created = provider_event_store(CallbackEvent(
+            event_id="demo-bank-1", kind="charge.succeeded", transaction_id="demo-bank-1",
+            invoice_number=notified.payment_ref, amount=notified.total, currency="THB",
+            payload={},
+        ))  # fmt: skip
+        provider_event_apply(event_pk=event.pk)
+        now = timezone.now()
+        lines = [
+            settlement.Line(
+                seq=0,
+                paid_at=now - timedelta(minutes=m),
+                name="DEMO PAYER",
+                ref1=invoice.payment_ref,
+                ref2="",
+                amount=invoice.total,
+                channel="MOB",
+            )  # fmt: skip
+            for invoice, m in ((notified, 50), (notified, 40), (missed, 30))
+        ]
+        data = settlement.write(
+            bank="014",
+            account="4071234567",
+            effective=timezone.localdate(),
+            lines=lines,
+        )
+        s = settlement_upload(
+            filename=f"BBL-{timezone.localdate():%Y%m%d}.txt", data=data,
+            user=User.objects.get(username="supervisor"), schedule=False,
+        )  # fmt: skip
+        settlement_reconcile(settlement_id=s.pk)
 
     def _reconnections(self, counter, tech):
         """Reconnections (§3.7): disconnected 3, 12 and 40 days ago; one done."""

@@ -1,0 +1,89 @@
+"""Refund vouchers: the printable document of an approved refund, rendered by
+a Celery task after the approval commits and stored beside the receipts."""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from core.thai_words import baht_words
+from payments.models import Refund
+
+logger = logging.getLogger(__name__)
+
+
+def voucher_schedule(refund: Refund) -> None:
+    transaction.on_commit(lambda: _schedule(refund.pk))
+
+
+def _schedule(pk: int) -> None:
+    from payments.tasks import refund_render
+
+    try:
+        refund_render.delay(pk)
+    except Exception:  # broker down: the beat sweep renders it later
+        logger.warning("refund %s: could not reach the broker; left for the sweep", pk)
+
+
+def render_voucher_pdf(refund: Refund) -> bytes:
+    from weasyprint import HTML
+
+    from payments.models import DepositSettlement
+
+    request = refund.request
+    deposit = (
+        DepositSettlement.objects.filter(request=request).first()
+        if refund.kind == Refund.Kind.DEPOSIT
+        else None
+    )
+    with translation.override("th"):
+        html = render_to_string(
+            "payments/refund_pdf.html",
+            {
+                "refund": refund, "request": request, "office": request.office,
+                "payee": request.applicant, "account": request.account,
+                "deposit": deposit, "words": baht_words(refund.amount),
+            },
+        )  # fmt: skip
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+
+
+def voucher_render_one(*, refund_id: int) -> bool:
+    """Render and store the voucher of an approved refund, once."""
+    refund = (
+        Refund.objects.select_related(
+            "request__office",
+            "request__applicant",
+            "request__account",
+            "request__service",
+            "approved_by",
+        )  # fmt: skip
+        .filter(pk=refund_id, pdf="")
+        .exclude(number=None)
+        .first()
+    )
+    if refund is None:
+        return False
+    data = render_voucher_pdf(refund)
+    with transaction.atomic():
+        locked = Refund.objects.select_for_update().filter(pk=refund_id, pdf="").first()
+        if locked is None:
+            return False  # another worker finished first
+        locked.pdf.save(f"{locked.number}.pdf", ContentFile(data), save=False)
+        locked.save(update_fields=["pdf"])
+    return True
+
+
+def vouchers_render_missing(*, limit: int = 200) -> int:
+    ids = list(
+        Refund.objects.filter(pdf="")
+        .exclude(number=None)
+        .order_by("approved_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    return sum(voucher_render_one(refund_id=pk) for pk in ids)
