@@ -32,6 +32,10 @@ class Office(models.Model):
     path = models.CharField(max_length=255, db_index=True, editable=False)
     phone = models.CharField(max_length=20, blank=True)
     is_active = models.BooleanField(default=True)
+    # Where the office is: a location-only outage report goes to the nearest
+    # branch (no map service is needed for that).
+    lat = models.FloatField(null=True, blank=True)
+    lon = models.FloatField(null=True, blank=True)
 
     class Meta:
         ordering = ["path"]
@@ -44,6 +48,16 @@ class Office(models.Model):
         return (
             self.name_en if (get_language() or "th").startswith("en") else self.name_th
         )
+
+
+class Department(models.TextChoices):
+    """The departments of an office that customers' complaints are routed to."""
+
+    SERVICE = "service", _("Customer service")
+    BILLING = "billing", _("Billing and finance")
+    NETWORK = "network", _("Operations and maintenance")
+    METERING = "metering", _("Metering")
+    CONSTRUCTION = "construction", _("Construction and planning")
 
 
 class User(AbstractUser):
@@ -69,6 +83,8 @@ class User(AbstractUser):
     preferred_language = models.CharField(
         max_length=2, choices=Language.choices, default=Language.TH
     )
+    # Staff: the department of their office they work in (complaints routed).
+    department = models.CharField(max_length=12, choices=Department.choices, blank=True)
 
     objects = UserManager()
 

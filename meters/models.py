@@ -84,6 +84,9 @@ class ElectricityAccount(models.Model):
     )
     premises_address = models.TextField()
     meter = models.OneToOneField(Meter, null=True, on_delete=models.PROTECT)
+    # The feeder the premises hang on: outage reports on one feeder are one
+    # incident.
+    feeder = models.CharField(max_length=40, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

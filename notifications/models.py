@@ -18,9 +18,11 @@ class OutboxMessage(models.Model):
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
 
+    # None for a visitor known only by a phone number (an outage reporter).
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="messages"
-    )
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE,
+        related_name="messages",
+    )  # fmt: skip
     channel = models.CharField(max_length=5, choices=Channel.choices)
     to = models.CharField(max_length=254)
     language = models.CharField(max_length=2)

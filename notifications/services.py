@@ -67,6 +67,22 @@ def notification_enqueue(
     return rows
 
 
+def notification_enqueue_sms(
+    *, phone: str, language: str, event: str, context: dict, recipient=None
+) -> OutboxMessage:
+    """An SMS to a phone number, for someone who may have no account (a
+    visitor reporting an outage); same outbox, same delivery and retries."""
+    language = language or "th"
+    with translation.override(language):
+        body = render_to_string(f"notifications/{event}_sms.txt", context).strip()
+    message = OutboxMessage.objects.create(
+        recipient=recipient, channel=OutboxMessage.Channel.SMS, to=phone,
+        language=language, event=event, body=body,
+    )  # fmt: skip
+    transaction.on_commit(lambda: _schedule(message.pk))
+    return message
+
+
 def _schedule(pk: int) -> None:
     from notifications.tasks import outbox_deliver
 

@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "sla",
     "fakepay",
     "notifications",
+    "outages",
+    "voc",
 ]
 
 MIDDLEWARE = [
@@ -167,6 +169,14 @@ FAKEPAY_SYNC = env_bool("FAKEPAY_SYNC", False)
 
 # Thai QR / cross-bank bill payment: PEA's biller ID (tax ID + suffix).
 PEA_BILLER_ID = env_str("PEA_BILLER_ID", "099400016551001")
+
+# Outage reports: reports of one office within this window join one incident
+# when they share a feeder or lie within this distance of it.
+OUTAGE_GROUP_MINUTES = env_int("OUTAGE_GROUP_MINUTES", 120)
+OUTAGE_GROUP_METRES = env_int("OUTAGE_GROUP_METRES", 1500)
+# Open311 GeoReport v2: keys a client must send to file (none: open, like the
+# web form for visitors).
+OPEN311_API_KEYS = env_list("OPEN311_API_KEYS", "")
 
 # The SLA sweep's period; shorter in the worker test.
 SLA_SWEEP_SECONDS = env_int("SLA_SWEEP_SECONDS", 60)

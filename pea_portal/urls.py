@@ -3,7 +3,9 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from core.views import healthz
+from outages.urls import open311_urls
 from requests_app import views as request_views
+from voc import views as voc_views
 
 urlpatterns = [
     path("", request_views.home, name="home"),
@@ -15,6 +17,9 @@ urlpatterns = [
     path("staff/dashboard/", include("sla.urls")),
     path("payments/", include("payments.urls")),
     path("fakepay/", include("fakepay.urls")),
+    path("outages/", include("outages.urls")),
+    path("voice/", voc_views.voice_new, name="voice_new"),
+    path("open311/v2/", include((open311_urls, "open311"))),
     path("staff/", include("requests_app.staff_urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),

@@ -40,6 +40,11 @@ STEP_TEXT = {
 
 # What differs from the texts above, per flow (the rest is shared).
 FLOW_STEP_TEXT = {
+    "complaint": {
+        "submitted": lambda: _("Received. The department responsible will reply."),
+        "acknowledged": lambda: _("Acknowledged: the department is looking into it."),
+        "closed": lambda: _("Done: see our answer below."),
+    },
     "meter_test": {
         "accepted": lambda: _("Accepted. We will send the test fee invoice."),
         "paid": lambda: _(
@@ -122,6 +127,10 @@ def step_text(request) -> str:
 
 
 FLOW_PROMISE_TEXT = {
+    "complaint": {
+        state: (lambda due: _("We will reply by %(due)s.") % {"due": due})
+        for state in ("submitted", "acknowledged")
+    },
     "meter_test": {
         "paid": lambda due: _("We will call you by %(due)s.") % {"due": due},
     },

@@ -161,6 +161,7 @@ class State(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted")
     RETURNED = "returned", _("Returned for documents")
     ACCEPTED = "accepted", _("Accepted")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
     SURVEY_BOOKED = "survey_booked", _("Survey booked")
     WIRING_FAILED = "wiring_failed", _("Wiring must be fixed")
     SURVEYED = "surveyed", _("Survey passed")

@@ -82,9 +82,11 @@ def request_get_for_staff(user: User, reference: str) -> ServiceRequest:
 
 
 def staff_queue(
-    user: User, *, state: str = "", service: str = "", q: str = "", include_closed=False
-) -> QuerySet:
-    """Open requests of the user's offices, oldest promise first (req_queue_idx)."""
+    user: User, *, state: str = "", service: str = "", q: str = "", department: str = "",
+    include_closed=False,
+) -> QuerySet:  # fmt: skip
+    """Open requests of the user's offices, oldest promise first (req_queue_idx).
+    `department`: only feedback routed to that department of the office."""
     qs = (
         ServiceRequest.objects.filter(office_scope_q(user, prefix="office__"))
         .select_related("service", "office", "applicant", "assigned_to", "meter_size")
@@ -96,6 +98,8 @@ def staff_queue(
         qs = qs.exclude(state__in=FINAL_STATES)
     if service:
         qs = qs.filter(service__code=service)
+    if department:
+        qs = qs.filter(voice__department=department)
     q = q.strip()
     if q:
         digits = normalize_mobile(q) if q.startswith("+") else q

@@ -1,7 +1,9 @@
 from django.urls import path
 
+from outages import views as outage_views
 from payments import staff_views as payment_views
 from requests_app import staff_views as views
+from voc import views as voc_views
 
 app_name = "staff"
 urlpatterns = [
@@ -9,6 +11,14 @@ urlpatterns = [
     path("file/", views.file_walk_in, name="file"),
     path("my-work/", views.my_work, name="my_work"),
     path("work-orders/", views.work_orders, name="work_orders"),
+    path("outages/", outage_views.board, name="outages"),
+    path("ratings/", voc_views.ratings, name="ratings"),
+    path(
+        "ratings/<int:pk>/complaint/",
+        voc_views.complaint_from_rating,
+        name="rating_complaint",
+    ),
+    path("outages/<str:number>/", outage_views.incident, name="outage"),
     path("settlements/", payment_views.settlements, name="settlements"),
     path("refunds/", payment_views.refunds, name="refunds"),
     path("cash/", payment_views.cash_summary, name="cash"),

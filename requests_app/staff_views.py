@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.forms import CustomerDetailsForm
-from accounts.models import CustomerProfile, User
+from accounts.models import CustomerProfile, Department, User
 from accounts.services import customer_create
 from accounts.validators import normalize_digits, normalize_mobile
 from meters.services import (
@@ -75,7 +75,9 @@ def staff_required(view):
 
 @staff_required
 def queue(request):
-    params = {k: request.GET.get(k, "") for k in ("state", "service", "q")}
+    params = {
+        k: request.GET.get(k, "") for k in ("state", "service", "q", "department")
+    }
     qs = selectors.staff_queue(request.user, **params)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     now = timezone.now()
@@ -91,6 +93,7 @@ def queue(request):
             "keep": keep,
             "states": State.choices,
             "services": ServiceType.objects.filter(is_active=True),
+            "departments": Department.choices,
         },
     )
 
@@ -327,8 +330,10 @@ def _perform(name, form, req, user, expected):
         delivery = dict(form.fields["delivery"].choices)[data["delivery"]]
         note = f"{delivery}. {data.get('note', '')}".strip()
         return services.request_step(**common, name=name, note=note)
-    if name == "send_second_notice":
+    if name in ("send_second_notice", "acknowledge"):
         return services.request_step(**common, name=name, note=data.get("note", ""))
+    if name == "resolve":
+        return services.request_finish(**common, name=name, note=data["reason"])
     if name == "order_disconnection":
         return adjusted_bill_order_disconnection(**common, note=data.get("note", ""))
     if name == "raise_debt":

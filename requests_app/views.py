@@ -88,6 +88,8 @@ def file_request(request, code):
     service = get_object_or_404(ServiceType, code=code, is_active=True)
     if not service.flow or service.started_by == ServiceType.StartedBy.PEA:
         raise Http404
+    if service.flow == "complaint":  # the voice of the customer has its own form
+        return redirect("voice_new")
     form_kwargs = {
         "service": service,
         "applicant_kind": request.user.profile.kind,

@@ -63,7 +63,16 @@ def main():
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM_PATH, args=CHROMIUM_ARGS)
         for lang in ("th", "en"):
-            shoot(browser, None, [("home", "/"), ("signup", "/accounts/signup/")], lang)
+            shoot(
+                browser,
+                None,
+                [
+                    ("home", "/"),
+                    ("signup", "/accounts/signup/"),
+                    ("outage-report", "/outages/"),
+                ],
+                lang,
+            )
             shoot(
                 browser,
                 "0812345671",
@@ -71,6 +80,11 @@ def main():
                     ("my-requests", "/requests/"),
                     ("file", "/requests/new/new-connection/"),
                     ("request-detail", first_link(("/requests/", "a.request-link"))),
+                    ("voice", "/voice/"),
+                    (
+                        "rate",
+                        first_link(("/requests/", "a.request-link:has(.badge-closed)")),
+                    ),
                 ],
                 lang,
             )
@@ -95,6 +109,11 @@ def main():
                         first_link(("/staff/?state=paid", "table.queue a")),
                     ),
                     ("flow", "/staff/flows/meter_test/"),
+                    ("outages", "/staff/outages/"),
+                    (
+                        "outage-incident",
+                        first_link(("/staff/outages/", "table.queue a")),
+                    ),
                 ],
                 lang,
             )
@@ -106,6 +125,11 @@ def main():
                     ("dashboard-list", "/staff/dashboard/list/open/"),
                     ("refunds", "/staff/refunds/?status=paid"),
                     ("settlements", "/staff/settlements/"),
+                    ("ratings", "/staff/ratings/"),
+                    (
+                        "complaint",
+                        first_link(("/staff/?service=complaint", "table.queue a")),
+                    ),
                     (
                         "settlement",
                         first_link(("/staff/settlements/", "table.queue a")),

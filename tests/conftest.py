@@ -86,6 +86,7 @@ REFERENCE_MIGRATIONS = [
     "meters.migrations.0008_ct_meter_classes",
     "payments.migrations.0008_ct_fees",
     "sla.migrations.0002_seed_policies",
+    "voc.migrations.0002_complaint_service",
 ]
 
 

@@ -42,3 +42,11 @@ def percent(value) -> str:
 def get_item(mapping, key):
     """A dict's value by a variable key (report counts)."""
     return (mapping or {}).get(key)
+
+
+@register.filter(name="mask_phone")
+def mask_phone_filter(value):
+    """081•••5678: phone numbers in staff lists are masked (PDPA)."""
+    from accounts.validators import mask_phone
+
+    return mask_phone(value or "")

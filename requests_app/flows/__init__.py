@@ -3,6 +3,7 @@ ServiceType.flow. `as_flow` turns a loaded request into its machine."""
 
 from requests_app.flows.adjusted_bill import AdjustedBillRequest
 from requests_app.flows.broken_meter import BrokenMeterRequest
+from requests_app.flows.complaint import ComplaintRequest
 from requests_app.flows.correction import CorrectionRequest
 from requests_app.flows.covers import CoversRequest
 from requests_app.flows.deposit_refund import DepositRefundRequest
@@ -22,6 +23,7 @@ FLOWS = {
     "meter_upgrade": MeterUpgradeRequest,
     "broken_meter": BrokenMeterRequest,
     "adjusted_bill": AdjustedBillRequest,
+    "complaint": ComplaintRequest,
 }
 
 

@@ -40,3 +40,19 @@ document.addEventListener("DOMContentLoaded", function () {
 document.addEventListener("click", function (event) {
   if (event.target.closest && event.target.closest("[data-print]")) window.print();
 });
+
+// Outage report: "Use my location" fills latitude and longitude from the
+// browser (no map service is needed or reachable).
+document.addEventListener("click", function (event) {
+  var button = event.target.closest && event.target.closest("[data-locate]");
+  if (!button) return;
+  var status = document.querySelector("[data-locate-status]");
+  var say = function (text) { if (status) status.textContent = text; };
+  if (!navigator.geolocation) { say(button.getAttribute("data-failed")); return; }
+  say(button.getAttribute("data-waiting"));
+  navigator.geolocation.getCurrentPosition(function (pos) {
+    document.querySelector("input[name=lat]").value = pos.coords.latitude.toFixed(6);
+    document.querySelector("input[name=lon]").value = pos.coords.longitude.toFixed(6);
+    say("");
+  }, function () { say(button.getAttribute("data-failed")); }, { timeout: 10000 });
+});

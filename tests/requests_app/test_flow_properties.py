@@ -91,6 +91,15 @@ def _new_request(flow: str, actors: dict) -> ServiceRequest:
         return factories.file_covers(
             customer=actors["applicant"], office=actors["office"]
         )
+    if flow == "complaint":
+        from voc.models import Category
+        from voc.services import voice_submit
+
+        return voice_submit(
+            customer=actors["applicant"], kind="complaint",
+            category=Category.objects.get(code="bill"), office=actors["office"],
+            subject="bill", body="too high",
+        )  # fmt: skip
     if flow == "deposit_refund":
         return factories.submit_account_request(
             service_code="deposit-refund", account=actors["account"]

@@ -810,6 +810,7 @@ def test_the_queue_pages_through_the_filtered_results(
         "state": "submitted",
         "service": "",
         "q": "สมชาย",
+        "department": "",
     }
     seen = [
         row["r"].reference for page in (first, second) for row in page.context["rows"]

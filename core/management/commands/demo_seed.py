@@ -204,6 +204,8 @@ class Command(BaseCommand):
         customers.append(company)
         self._history(customers, staff["counter"], offices["B30101"])
         self._requests(customers, staff, offices["B30101"])
+        self._outages(offices, staff)
+        self._voice(customers, offices["B30101"], staff["counter"])
 
     def _history(self, customers, counter, office):
         """Twelve weeks of past requests, run through the services at their own
@@ -605,6 +607,85 @@ class Command(BaseCommand):
                 supervisor = User.objects.get(username="supervisor")
                 refund_approve(refund=Refund.objects.get(request=r), user=supervisor)
                 deposit_record_payout(request=r, user=counter, holder_id_checked=True)
+
+    def _outages(self, offices, staff):
+        """Offices on the map, accounts on feeders, and incidents in each
+        state: a fallen line with two reports, one dispatched with an
+        estimate, one restored."""
+        from outages import services as o
+
+        for code, point in (("B30101", (16.4322, 102.8236)),
+                            ("B30102", (16.0619, 102.7300)),
+                            ("B30201", (17.4138, 102.7872))):  # fmt: skip
+            Office.objects.filter(code=code).update(lat=point[0], lon=point[1])
+        accounts = list(ElectricityAccount.objects.order_by("pk"))
+        for i, account in enumerate(accounts):
+            account.feeder = f"KKA-0{1 + i % 3}"
+            account.save(update_fields=["feeder"])
+        branch, counter = offices["B30101"], staff["counter"]
+        now = timezone.now()
+        o.outage_report(
+            symptom="line_down", office=branch, lat=16.4410, lon=102.8350,
+            address="หน้าตลาดบางลำภู ถ.หน้าเมือง", phone="0867770001", name="ประยุทธ",
+            now=now - timedelta(minutes=25),
+        )  # fmt: skip
+        o.outage_report(symptom="area_dark", office=branch, lat=16.4425, lon=102.8362,
+                        phone="0867770002", now=now - timedelta(minutes=20))  # fmt: skip
+        if accounts:
+            on_feeder = o.outage_report(
+                symptom="area_dark", account=accounts[0], reporter=accounts[0].customer,
+                now=now - timedelta(minutes=40),
+            )  # fmt: skip
+            o.incident_dispatch(
+                incident=on_feeder.incident, user=counter,
+                crew=User.objects.get(username="technician"),
+                eta=now + timedelta(hours=2), message="พบหม้อแปลงชำรุด กำลังเปลี่ยน",
+            )  # fmt: skip
+        old = o.outage_report(symptom="house_only", office=branch, address="12 ซ.3",
+                              phone="0867770003", now=now - timedelta(hours=5))  # fmt: skip
+        o.incident_restore(incident=old.incident, user=counter,
+                           message="เปลี่ยนฟิวส์หน้าบ้านแล้ว")  # fmt: skip
+
+    def _voice(self, customers, office, counter):
+        """Complaints in each state, a compliment, and ratings of closed
+        requests (one low, with a comment)."""
+        from requests_app.flows import as_flow
+        from voc.models import Category
+        from voc.services import rating_submit, voice_submit
+
+        def say(customer, kind, code, subject, body):
+            return voice_submit(
+                customer=customer, kind=kind, category=Category.objects.get(code=code),
+                office=office, subject=subject, body=body,
+            )  # fmt: skip
+
+        say(customers[0], "complaint", "bill", "ค่าไฟเดือนนี้สูงผิดปกติ",
+            "ค่าไฟเดือนตุลาคมสูงกว่าเดือนก่อนสามเท่า ทั้งที่ใช้ไฟเท่าเดิม")  # fmt: skip
+        ack = say(customers[1], "complaint", "trees-poles", "Tree branches on the line",
+                  "Branches touch the line in front of 88 Srichan Rd.")  # fmt: skip
+        rs.request_step(request=as_flow(ack), user=counter, name="acknowledge")
+        done = say(customers[0], "complaint", "waiting", "รอคิวนาน",
+                   "รอที่เคาน์เตอร์เกือบสองชั่วโมง")  # fmt: skip
+        rs.request_finish(request=as_flow(done), user=counter, name="resolve",
+                          note="เพิ่มช่องบริการช่วงเช้าแล้ว ขออภัยในความไม่สะดวก")  # fmt: skip
+        say(customers[1], "compliment", "staff-service", "Helpful staff",
+            "The counter clerk explained every fee clearly.")  # fmt: skip
+        idea = say(customers[0], "suggestion", "other", "อยากให้มีแจ้งเตือนทาง LINE",
+                   "ขอให้แจ้งเตือนนัดหมายทาง LINE ด้วย")  # fmt: skip
+        rs.request_step(request=as_flow(idea), user=counter, name="acknowledge")
+        thanks = say(customers[0], "compliment", "staff-service", "ขอบคุณช่างประสิทธิ์",
+                     "ช่างติดตั้งมิเตอร์เรียบร้อยและอธิบายดีมาก")  # fmt: skip
+        rs.request_finish(request=as_flow(thanks), user=counter, name="resolve",
+                          note="ส่งคำชมถึงหัวหน้างานแล้ว ขอบคุณค่ะ")  # fmt: skip
+        closed = ServiceRequest.objects.filter(
+            state="closed", applicant__in=customers[:2]
+        ).order_by("pk")
+        for r, (score, comment) in zip(
+            closed,
+            [(5, "รวดเร็วมาก"), (4, ""), (2, "ช่างมาช้ากว่านัด"), (5, "")],
+            strict=False,
+        ):
+            rating_submit(request=r, user=r.applicant, score=score, comment=comment)
 
     def _bank_file(self, quoted):
         """Today's settlement file from the bank: one Thai QR payment we were

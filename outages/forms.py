@@ -1,0 +1,100 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Office
+from meters.models import ElectricityAccount
+from outages.models import Symptom
+
+PHONE = forms.RegexField(
+    regex=r"^0\d{8,9}$", required=False, label=_("Mobile phone"),
+    error_messages={"invalid": _("Enter a Thai phone number, e.g. 0812345678.")},
+)  # fmt: skip
+
+
+class OutageReportForm(forms.Form):
+    symptom = forms.ChoiceField(
+        label=_("What do you see?"), choices=Symptom.choices, widget=forms.RadioSelect
+    )
+    ca_number = forms.RegexField(
+        regex=r"^\d{9,12}$", required=False, label=_("CA number (on your bill)"),
+        error_messages={"invalid": _("A CA number has 9 to 12 digits.")},
+    )  # fmt: skip
+    office = forms.ModelChoiceField(
+        queryset=Office.objects.filter(kind=Office.Kind.BRANCH, is_active=True),
+        required=False, label=_("PEA office of the area"),
+        help_text=_("Not needed with a CA number or your location."),
+    )  # fmt: skip
+    address = forms.CharField(
+        required=False, label=_("Where (address or landmark)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )  # fmt: skip
+    lat = forms.FloatField(
+        required=False, label=_("Latitude"), min_value=-90, max_value=90,
+        widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
+    )  # fmt: skip
+    lon = forms.FloatField(
+        required=False, label=_("Longitude"), min_value=-180, max_value=180,
+        widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
+    )  # fmt: skip
+    note = forms.CharField(
+        required=False, label=_("Anything else we should know"), max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )  # fmt: skip
+    name = forms.CharField(required=False, label=_("Your name"), max_length=120)
+    phone = PHONE
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user if user is not None and user.is_authenticated else None
+        if self.user is not None:  # we know who they are and how to reach them
+            del self.fields["name"], self.fields["phone"]
+        else:
+            self.fields["phone"].required = True
+
+    def clean_ca_number(self):
+        number = self.cleaned_data["ca_number"]
+        if not number:
+            return None
+        account = (
+            ElectricityAccount.objects.select_related("office")
+            .filter(ca_number=number)
+            .first()
+        )
+        if account is None:
+            raise forms.ValidationError(_("No account has this CA number."))
+        return account
+
+    def clean(self):
+        data = super().clean()
+        if (data.get("lat") is None) != (data.get("lon") is None):
+            self.add_error("lon", _("Give both the latitude and the longitude."))
+        if not (
+            data.get("ca_number") or data.get("address") or data.get("lat") is not None
+        ):
+            raise forms.ValidationError(
+                _("Give the CA number, or the address, or use your location.")
+            )
+        return data
+
+
+class DispatchForm(forms.Form):
+    crew = forms.ModelChoiceField(queryset=None, label=_("Crew (technician)"))
+    eta = forms.DateTimeField(
+        required=False, label=_("Estimated restoration"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )  # fmt: skip
+    message = forms.CharField(required=False, label=_("Message to reporters"),
+                              max_length=300)  # fmt: skip
+
+    def __init__(self, *args, technicians=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["crew"].queryset = technicians
+
+
+class UpdateForm(forms.Form):
+    message = forms.CharField(required=False, label=_("Message to reporters"),
+                              max_length=300)  # fmt: skip
+    eta = forms.DateTimeField(
+        required=False, label=_("Estimated restoration"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )  # fmt: skip

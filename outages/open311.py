@@ -1,0 +1,240 @@
+"""Open311 GeoReport v2 (JSON) for outage reports, so stock Open311 clients
+and city apps can file and follow them: services, the service definition,
+requests (POST and GET) and one request.
+
+    GET  /open311/v2/services.json
+    GET  /open311/v2/services/<service_code>.json
+    POST /open311/v2/requests.json      (form-encoded, as the standard says)
+    GET  /open311/v2/requests.json      (?service_request_id=a,b &status=open,closed
+                                         &start_date &end_date, at most 90 days)
+    GET  /open311/v2/requests/<id>.json
+
+Published requests carry no personal data: no name, phone, address or
+description, and the location rounded to about 100 m."""
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db.models import Max
+from django.http import JsonResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET
+
+from accounts.models import Office
+from meters.models import ElectricityAccount
+from outages import services
+from outages.models import Incident, OutageReport, Symptom
+
+SERVICE_CODE = "outage"
+MAX_DAYS = 90
+MAX_RESULTS = 1000
+
+
+def _error(status: int, description: str, code=None) -> JsonResponse:
+    return JsonResponse(
+        [{"code": code or status, "description": description}], status=status,
+        safe=False,
+    )  # fmt: skip
+
+
+def _service() -> dict:
+    return {
+        "service_code": SERVICE_CODE,
+        "service_name": "Power outage / ไฟฟ้าดับ",
+        "description": "Report a power outage, a fallen line or sparks to PEA.",
+        "metadata": True,
+        "type": "realtime",
+        "keywords": "outage,power,electricity,ไฟดับ",
+        "group": "PEA",
+    }
+
+
+@require_GET
+def service_list(request):
+    return JsonResponse([_service()], safe=False)
+
+
+@require_GET
+def service_definition(request, code):
+    if code != SERVICE_CODE:
+        return _error(404, f"no service {code}")
+    with override("en"):
+        symptoms = [{"key": k, "name": str(v)} for k, v in Symptom.choices]
+    offices = [
+        {"key": o.code, "name": o.name_en}
+        for o in Office.objects.filter(kind=Office.Kind.BRANCH, is_active=True)
+    ]
+    return JsonResponse({
+        "service_code": SERVICE_CODE,
+        "attributes": [
+            {"variable": True, "code": "symptom", "datatype": "singlevaluelist",
+             "required": True, "datatype_description": "", "order": 1,
+             "description": "What do you see?", "values": symptoms},
+            {"variable": True, "code": "ca_number", "datatype": "string",
+             "required": False, "datatype_description": "9-12 digits, on the bill",
+             "order": 2, "description": "CA number of the electricity account"},
+            {"variable": True, "code": "office", "datatype": "singlevaluelist",
+             "required": False, "datatype_description": "",
+             "order": 3, "description": "PEA office of the area (when the request "
+             "has neither a CA number nor a location, the nearest otherwise)",
+             "values": offices},
+        ],
+    })  # fmt: skip
+
+
+@csrf_exempt
+def requests_view(request):
+    if request.method == "POST":
+        return _post(request)
+    if request.method != "GET":
+        return _error(405, "GET or POST")
+    return _list(request)
+
+
+def _float(value, name):
+    if value in (None, ""):
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        raise ValidationError({name: f"{name} must be a number"}) from None
+
+
+def _post(request):
+    data = request.POST
+    keys = settings.OPEN311_API_KEYS
+    if keys and data.get("api_key") not in keys:
+        return _error(403, "api_key missing or not valid")
+    if data.get("service_code") != SERVICE_CODE:
+        return _error(400, "service_code not found")
+    symptom = data.get("attribute[symptom]", "")
+    if symptom not in Symptom.values:
+        return _error(
+            400, "attribute[symptom] is required: " + ", ".join(Symptom.values)
+        )
+    try:
+        lat, lon = _float(data.get("lat"), "lat"), _float(data.get("long"), "long")
+        account = None
+        if data.get("attribute[ca_number]"):
+            account = ElectricityAccount.objects.filter(
+                ca_number=data["attribute[ca_number]"]
+            ).first()
+            if account is None:
+                return _error(400, "attribute[ca_number] not found")
+        office = None
+        if data.get("attribute[office]"):
+            office = Office.objects.filter(
+                code=data["attribute[office]"], kind=Office.Kind.BRANCH
+            ).first()
+            if office is None:
+                return _error(400, "attribute[office] not found")
+        name = " ".join(p for p in (data.get("first_name"), data.get("last_name")) if p)
+        phone = "".join(ch for ch in data.get("phone", "") if ch.isdigit())[-10:]
+        report = services.outage_report(
+            symptom=symptom, account=account, office=office, name=name, phone=phone,
+            address=data.get("address_string", ""), lat=lat, lon=lon,
+            note=data.get("description", "")[:500], channel=OutageReport.Channel.OPEN311,
+            language="en" if "en" in request.headers.get("Accept-Language", "")[:2]
+            else "th",
+        )  # fmt: skip
+    except ValidationError as exc:
+        with override("en"):
+            text = "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
+        return _error(400, text)
+    return JsonResponse(
+        [{"service_request_id": report.token, "service_notice": "", "account_id": None}],
+        safe=False, status=201,
+    )  # fmt: skip
+
+
+def _when(text: str, name: str) -> datetime:
+    try:
+        value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise ValidationError(f"{name} must be a W3C date-time") from None
+    return value if timezone.is_aware(value) else timezone.make_aware(value)
+
+
+def _list(request):
+    qs = OutageReport.objects.select_related("incident__office")
+    ids = request.GET.get("service_request_id")
+    if ids:
+        qs = qs.filter(token__in=[i.strip() for i in ids.split(",")][:MAX_RESULTS])
+    else:
+        codes = request.GET.get("service_code")
+        if codes and SERVICE_CODE not in codes.split(","):
+            return JsonResponse([], safe=False)
+        try:
+            end = _when(request.GET["end_date"], "end_date") if request.GET.get(
+                "end_date") else timezone.now()  # fmt: skip
+            start = _when(request.GET["start_date"], "start_date") if request.GET.get(
+                "start_date") else end - timedelta(days=MAX_DAYS)  # fmt: skip
+        except ValidationError as exc:
+            return _error(400, " ".join(exc.messages))
+        if end - start > timedelta(days=MAX_DAYS):
+            return _error(400, "the range may not span more than 90 days")
+        qs = qs.filter(created_at__gte=start, created_at__lte=end)
+        wanted = set((request.GET.get("status") or "open,closed").split(","))
+        if wanted == {"open"}:
+            qs = qs.filter(incident__status__in=[*Incident.OPEN, "merged"])
+        elif wanted == {"closed"}:
+            qs = qs.filter(incident__status=Incident.Status.RESTORED)
+        qs = qs.order_by("-created_at")
+    reports = list(qs[:MAX_RESULTS])
+    last = dict(
+        OutageReport.objects.filter(pk__in=[r.pk for r in reports])
+        .values_list("pk")
+        .annotate(at=Max("incident__updates__created_at"))
+    )
+    return JsonResponse([_public(r, last.get(r.pk)) for r in reports], safe=False)
+
+
+@require_GET
+def request_detail(request, token):
+    report = (
+        OutageReport.objects.select_related("incident__office")
+        .filter(token=token)
+        .first()
+    )
+    if report is None:
+        return _error(404, f"no request {token}")
+    last = report.incident.updates.aggregate(at=Max("created_at"))["at"]
+    return JsonResponse([_public(report, last)], safe=False)
+
+
+def _iso(value):
+    return value.isoformat(timespec="seconds") if value else None
+
+
+def _public(report, last_update) -> dict:
+    incident = report.incident
+    with override("en"):
+        notes = {
+            Incident.Status.REPORTED: _("Reported; PEA is locating the fault."),
+            Incident.Status.DISPATCHED: _("A crew is on the way."),
+            Incident.Status.RESTORED: _("Power restored."),
+            Incident.Status.MERGED: _("Reported; PEA is locating the fault."),
+        }[incident.status]
+    return {
+        "service_request_id": report.token,
+        "status": "closed" if incident.status == Incident.Status.RESTORED else "open",
+        "status_notes": notes,
+        "service_name": _service()["service_name"],
+        "service_code": SERVICE_CODE,
+        "description": None,  # personal: not published
+        "agency_responsible": f"PEA {incident.office.code}",
+        "service_notice": incident.number,
+        "requested_datetime": _iso(report.created_at),
+        "updated_datetime": _iso(max(filter(None, [report.created_at, last_update]))),
+        "expected_datetime": _iso(incident.eta),
+        "address": None,
+        "address_id": None,
+        "zipcode": None,
+        "lat": round(report.lat, 3) if report.lat is not None else None,
+        "long": round(report.lon, 3) if report.lon is not None else None,
+        "media_url": None,
+    }

@@ -1,0 +1,42 @@
+"""The voice of the customer: a complaint, suggestion or compliment (voc app
+holds its kind, category and department). Staff of the office acknowledge it
+(1 working day) and resolve it with their answer (complaints: 15 working
+days); both targets are SLA policies like every other clock."""
+
+from django.utils.translation import gettext_lazy as _
+from django_fsm import transition
+
+from requests_app.flows.common import staff_step
+from requests_app.models import ServiceRequest, State
+from requests_app.permissions import ANY_STAFF, applicant_or_counter, staff_may
+
+S = State
+
+
+class ComplaintRequest(ServiceRequest):
+    class Meta:
+        proxy = True
+
+    @transition(
+        field="state", source=S.SUBMITTED, target=S.ACKNOWLEDGED,
+        permission=staff_may(ANY_STAFF), custom=staff_step(_("Acknowledge")),
+    )  # fmt: skip
+    def acknowledge(self):
+        pass
+
+    @transition(
+        field="state", source=[S.SUBMITTED, S.ACKNOWLEDGED], target=S.CLOSED,
+        permission=staff_may(ANY_STAFF),
+        custom=staff_step(_("Resolve and answer"), form="reason"),
+    )  # fmt: skip
+    def resolve(self, *, at):
+        self.closed_at = at
+
+    @transition(
+        field="state", source=S.SUBMITTED, target=S.CANCELLED,
+        permission=applicant_or_counter,
+        custom={"label": _("Withdraw"), "audience": ("customer", "staff"),
+                "form": "reason", "style": "danger"},
+    )  # fmt: skip
+    def cancel(self):
+        pass
