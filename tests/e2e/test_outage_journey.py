@@ -74,3 +74,29 @@ def test_a_visitor_reports_and_sees_the_restoration(
     expect(page.locator("[data-updates]")).to_contain_text("ทีมช่างกำลังเดินทาง")
     page.screenshot(path=os.path.join(screenshot_dir, "outage-02-restored.png"),
                     full_page=True)  # fmt: skip
+
+
+@pytest.mark.django_db(transaction=True)
+def test_use_my_location_fills_the_place_from_the_browser(browser, live_server):
+    """No map service: the browser's own geolocation fills latitude and
+    longitude, and the report goes to the nearest branch."""
+    tree = factories.office_tree()
+    branch = tree["other_branch"]
+    branch.lat, branch.lon = 16.44, 102.83
+    branch.save()
+    context = browser.new_context(
+        locale="th-TH", timezone_id="Asia/Bangkok", permissions=["geolocation"],
+        geolocation={"latitude": 16.4419, "longitude": 102.8360},
+    )  # fmt: skip
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(live_server.url + "/outages/")
+    page.locator("input[name=symptom][value=area_dark]").check()
+    page.locator("[data-locate]").click()
+    expect(page.locator("input[name=lat]")).to_have_value("16.441900")
+    expect(page.locator("input[name=lon]")).to_have_value("102.836000")
+    page.fill("#id_phone", "0812345678")
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator("[data-incident-status]")).to_be_visible()
+    assert Incident.objects.get().office == branch
+    context.close()
