@@ -17,6 +17,7 @@ urlpatterns = [
     path("staff/dashboard/", include("sla.urls")),
     path("payments/", include("payments.urls")),
     path("fakepay/", include("fakepay.urls")),
+    path("api/v1/", include("api.urls")),
     path("outages/", include("outages.urls")),
     path("voice/", voc_views.voice_new, name="voice_new"),
     path("open311/v2/", include((open311_urls, "open311"))),
@@ -24,3 +25,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
 ]
+
+handler404 = "core.views.not_found"
+handler500 = "core.views.server_error"

@@ -10,8 +10,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from meters.selectors import default_meter_size
-from meters.services import covers_file, reconnection_file
 from payments.selectors import fees_in_force
 from payments.services import estimate_decide
 from requests_app import selectors, services
@@ -23,16 +21,13 @@ from requests_app.display import (
     step_time_text,
 )
 from requests_app.exceptions import ServiceError
+from requests_app.filing import file_from_form, filing_form
 from requests_app.forms import (
-    AccountRequestForm,
-    CoversRequestForm,
     DocumentUploadForm,
-    MeterUpgradeForm,
     NoteForm,
     ReasonForm,
-    RequestForm,
 )
-from requests_app.models import ACCOUNT_FLOWS, ServiceType
+from requests_app.models import ServiceType
 
 PAGE_SIZE = 20
 
@@ -90,63 +85,17 @@ def file_request(request, code):
         raise Http404
     if service.flow == "complaint":  # the voice of the customer has its own form
         return redirect("voice_new")
-    form_kwargs = {
-        "service": service,
-        "applicant_kind": request.user.profile.kind,
-        "initial": {"contact_phone": request.user.phone},
-    }
-    if service.flow in ACCOUNT_FLOWS:
-        accounts = selectors.accounts_for_customer(request.user)
-        if service.flow == "reconnection":
-            accounts = accounts.filter(
-                disconnections__reconnected_at__isnull=True
-            ).filter(disconnections__isnull=False)
-        if not accounts.exists():
-            return render(
-                request, "requests_app/file_request.html",
-                {"service": service, "no_account": True},
-            )  # fmt: skip
-        form_cls = (
-            MeterUpgradeForm if service.flow == "meter_upgrade" else AccountRequestForm
-        )
-        form = form_cls(
-            request.POST or None,
-            request.FILES or None,
-            accounts=accounts,
-            **form_kwargs,
-        )
-        if service.flow == "reconnection":
-            del form.fields["preferred_date"]
-    elif service.flow == "covers":
-        form = CoversRequestForm(
-            request.POST or None, request.FILES or None, **form_kwargs
-        )
-    else:
-        form = RequestForm(request.POST or None, request.FILES or None, **form_kwargs)
+    form = filing_form(
+        service, request.user, request.POST or None, request.FILES or None
+    )
+    if form is None:
+        return render(
+            request, "requests_app/file_request.html",
+            {"service": service, "no_account": True},
+        )  # fmt: skip
     if request.method == "POST" and form.is_valid():
         try:
-            if service.flow == "reconnection":
-                data = form.request_data()
-                created = reconnection_file(
-                    applicant=request.user, service=service, account=data.pop("account"),
-                    data=data, created_by=request.user,
-                )  # fmt: skip
-            elif service.flow == "covers":
-                created = covers_file(
-                    applicant=request.user, service=service,
-                    data={**form.request_data(), "meter_size": default_meter_size()},
-                    covers=form.cleaned_data["covers"], days=form.cleaned_data["days"],
-                    line_length_m=form.cleaned_data.get("line_length_m"),
-                    documents=form.documents(), created_by=request.user,
-                )  # fmt: skip
-            else:
-                created = services.request_submit(
-                    applicant=request.user,
-                    service=service,
-                    data=form.request_data(),
-                    documents=form.documents(),
-                    created_by=request.user,
-                )
+            created = file_from_form(service, form, request.user)
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)

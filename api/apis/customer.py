@@ -1,0 +1,300 @@
+"""The rest of the customer side: my accounts and notifications, outage
+reports, complaints and suggestions, and the reference lists the forms use
+(offices, meter sizes, feedback categories)."""
+
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from rest_framework import permissions, serializers, status
+from rest_framework.parsers import FormParser, JSONParser
+from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle
+
+from accounts.models import Office
+from api.apis.common import (
+    Api,
+    CustomerOnly,
+    RequestOut,
+    paged,
+    paginate,
+    responses,
+    schema,
+)
+from meters.models import ElectricityAccount, MeterSize
+from notifications.models import OutboxMessage
+from outages import services as outage_services
+from outages.models import Incident, OutageReport, Symptom
+from requests_app import selectors
+from voc.models import Category, Kind
+
+# Reference lists ------------------------------------------------------------------
+
+
+class OfficeOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class OfficeListApi(Api):
+    """Branch offices (ids for filing)."""
+
+    permission_classes = [permissions.AllowAny]
+
+    @schema(operation_id="catalog_offices_list",
+            responses=responses({200: OfficeOut(many=True)}, 429))  # fmt: skip
+    def get(self, request):
+        qs = Office.objects.filter(kind=Office.Kind.BRANCH, is_active=True)
+        return Response(OfficeOut(qs, many=True).data)
+
+
+class MeterSizeOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    rating = serializers.CharField()
+    phase = serializers.CharField()
+
+
+class MeterSizeListApi(Api):
+    """Meter sizes one may ask for."""
+
+    permission_classes = [permissions.AllowAny]
+
+    @schema(operation_id="catalog_meter_sizes_list",
+            responses=responses({200: MeterSizeOut(many=True)}, 429))  # fmt: skip
+    def get(self, request):
+        qs = MeterSize.objects.filter(is_active=True).order_by("sort_order")
+        return Response(MeterSizeOut(qs, many=True).data)
+
+
+class CategoryOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+    department = serializers.CharField()
+
+
+class CategoryListApi(Api):
+    """Categories of complaints and suggestions."""
+
+    permission_classes = [permissions.AllowAny]
+
+    @schema(operation_id="catalog_feedback_categories_list",
+            responses=responses({200: CategoryOut(many=True)}, 429))  # fmt: skip
+    def get(self, request):
+        return Response(CategoryOut(Category.objects.filter(is_active=True),
+                                    many=True).data)  # fmt: skip
+
+
+# My accounts and notifications ----------------------------------------------------
+
+
+class AccountOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    ca_number = serializers.CharField()
+    office = serializers.CharField(source="office.code")
+    premises_address = serializers.CharField()
+    meter_size = serializers.CharField(source="meter.size.code", allow_null=True,
+                                       default=None)  # fmt: skip
+
+
+class AccountListApi(Api):
+    """My electricity accounts (CA numbers)."""
+
+    permission_classes = [CustomerOnly]
+
+    @schema(operation_id="me_accounts_list",
+            responses=responses({200: AccountOut(many=True)}, 401, 403, 429))  # fmt: skip
+    def get(self, request):
+        accounts = selectors.accounts_for_customer(request.user)
+        return Response(AccountOut(accounts, many=True).data)
+
+
+class NotificationOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    channel = serializers.CharField()
+    event = serializers.CharField()
+    subject = serializers.CharField()
+    body = serializers.CharField()
+    reference = serializers.CharField(source="request.reference", allow_null=True,
+                                      default=None)  # fmt: skip
+    status = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class NotificationListApi(Api):
+    """The SMS and e-mail messages sent to me, newest first."""
+
+    @schema(operation_id="me_notifications_list",
+            responses=responses({200: paged(NotificationOut)}, 401, 429))  # fmt: skip
+    def get(self, request):
+        qs = OutboxMessage.objects.filter(recipient=request.user).select_related(
+            "request"
+        )
+        return paginate(self, request, qs, NotificationOut)
+
+
+# Outage reports -------------------------------------------------------------------
+
+
+class OutageThrottle(AnonRateThrottle):
+    scope = "outage"
+
+
+class UpdateOut(serializers.Serializer):
+    kind = serializers.CharField()
+    message = serializers.CharField()
+    eta = serializers.DateTimeField(allow_null=True)
+    at = serializers.DateTimeField(source="created_at")
+
+
+class OutageOut(serializers.Serializer):
+    token = serializers.CharField()
+    symptom = serializers.CharField()
+    danger = serializers.BooleanField()
+    created_at = serializers.DateTimeField()
+    incident = serializers.CharField(source="incident.number")
+    status = serializers.SerializerMethodField()
+    eta = serializers.SerializerMethodField()
+    restored_at = serializers.SerializerMethodField()
+    updates = serializers.SerializerMethodField()
+
+    def _incident(self, report) -> Incident:
+        incident = report.incident
+        while incident.status == Incident.Status.MERGED and incident.merged_into_id:
+            incident = incident.merged_into
+        return incident
+
+    def get_status(self, report) -> str:
+        return self._incident(report).status
+
+    def get_eta(self, report) -> serializers.DateTimeField(allow_null=True):
+        eta = self._incident(report).eta
+        return eta.isoformat() if eta else None
+
+    def get_restored_at(self, report) -> serializers.DateTimeField(allow_null=True):
+        at = self._incident(report).restored_at
+        return at.isoformat() if at else None
+
+    def get_updates(self, report) -> UpdateOut(many=True):
+        updates = self._incident(report).updates.exclude(kind__in=["merged", "split"])
+        return UpdateOut(updates[:50], many=True).data
+
+
+class OutageReportApi(Api):
+    """Report an outage, logged in or as a visitor with a phone number: by CA
+    number, address or coordinates."""
+
+    permission_classes = [permissions.AllowAny]
+    throttle_classes = [OutageThrottle]
+    parser_classes = [JSONParser, FormParser]
+
+    class InputSerializer(serializers.Serializer):
+        symptom = serializers.ChoiceField(choices=Symptom.choices)
+        ca_number = serializers.CharField(required=False, max_length=12)
+        office = serializers.IntegerField(required=False)
+        address = serializers.CharField(
+            required=False, max_length=500, allow_blank=True
+        )
+        lat = serializers.FloatField(required=False, min_value=-90, max_value=90)
+        lon = serializers.FloatField(required=False, min_value=-180, max_value=180)
+        note = serializers.CharField(required=False, max_length=500, allow_blank=True)
+        name = serializers.CharField(required=False, max_length=120, allow_blank=True)
+        phone = serializers.RegexField(r"^0\d{8,9}$", required=False)
+
+    @schema(operation_id="outages_create", request=InputSerializer,
+            responses=responses({201: OutageOut}, 400, 429))  # fmt: skip
+    def post(self, request):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = data.validated_data
+        account = None
+        if d.get("ca_number"):
+            account = ElectricityAccount.objects.filter(
+                ca_number=d["ca_number"]
+            ).first()
+            if account is None:
+                raise ValidationError(
+                    {"ca_number": _("No account has this CA number.")}
+                )
+        office = None
+        if d.get("office") is not None:
+            office = Office.objects.filter(pk=d["office"], kind="branch").first()
+            if office is None:
+                raise ValidationError({"office": _("No branch has this id.")})
+        user = request.user if request.user.is_authenticated else None
+        if user is not None and user.is_office_staff:
+            user = None  # staff report as visitors, with a phone
+        report = outage_services.outage_report(
+            symptom=d["symptom"], account=account, office=office, reporter=user,
+            name=d.get("name", ""), phone=d.get("phone", ""),
+            address=d.get("address", ""), lat=d.get("lat"), lon=d.get("lon"),
+            note=d.get("note", ""), language=(request.LANGUAGE_CODE or "th")[:2],
+        )  # fmt: skip
+        return Response(OutageOut(report).data, status=status.HTTP_201_CREATED)
+
+
+class OutageStatusApi(Api):
+    """The status of a report: its incident, estimate and updates."""
+
+    permission_classes = [permissions.AllowAny]
+
+    @schema(operation_id="outages_retrieve",
+            responses=responses({200: OutageOut}, 404, 429))  # fmt: skip
+    def get(self, request, token):
+        report = get_object_or_404(
+            OutageReport.objects.select_related("incident__merged_into"), token=token
+        )
+        return Response(OutageOut(report).data)
+
+
+# Complaints, suggestions, compliments --------------------------------------------
+
+
+class VoiceCreateApi(Api):
+    """Tell us: a complaint (acknowledged in 1 working day, resolved in 15),
+    a suggestion or a compliment. It becomes one of my requests."""
+
+    permission_classes = [CustomerOnly]
+    parser_classes = [JSONParser, FormParser]
+
+    class InputSerializer(serializers.Serializer):
+        kind = serializers.ChoiceField(choices=Kind.choices)
+        category = serializers.IntegerField()
+        office = serializers.IntegerField()
+        subject = serializers.CharField(max_length=200)
+        body = serializers.CharField(max_length=3000)
+        about = serializers.CharField(required=False, help_text="A request reference")
+
+    @schema(operation_id="voice_create", request=InputSerializer,
+            responses=responses({201: RequestOut}, 400, 401, 403, 429))  # fmt: skip
+    def post(self, request):
+        from voc.services import voice_submit
+
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = data.validated_data
+        category = Category.objects.filter(pk=d["category"], is_active=True).first()
+        office = Office.objects.filter(pk=d["office"], kind="branch").first()
+        errors = {}
+        if category is None:
+            errors["category"] = [_("No such category.")]
+        if office is None:
+            errors["office"] = [_("No branch has this id.")]
+        about = None
+        if d.get("about"):
+            about = (
+                selectors.request_list_for_customer(request.user)
+                .filter(reference=d["about"])
+                .first()
+            )
+            if about is None:
+                errors["about"] = [_("Choose one of your own requests.")]
+        if errors:
+            raise ValidationError(errors)
+        filed = voice_submit(
+            customer=request.user, kind=d["kind"], category=category, office=office,
+            subject=d["subject"], body=d["body"], about=about,
+        )  # fmt: skip
+        detail = selectors.request_get_for_customer(request.user, filed.reference)
+        return Response(RequestOut(detail).data, status=status.HTTP_201_CREATED)
