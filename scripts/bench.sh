@@ -3,6 +3,8 @@
 # requests, on PostgreSQL (a database of their own, emptied and reloaded).
 #   bash scripts/bench.sh [--open 100000 1000000] [--due 0.01]   SLA sweep, dashboard
 #   bash scripts/bench.sh receipts                              receipts, callbacks
+#   bash scripts/bench.sh pages [--sizes 10000 100000 1000000]   pages vs the floor
+#   bash scripts/bench.sh all                                   all of the above
 set -euo pipefail
 source "$(dirname "$0")/bootstrap.sh"
 export DATABASE_URL=${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/pea_bench}
@@ -14,6 +16,14 @@ psql "${DATABASE_URL%/*}/postgres" -tAc "SELECT 1 FROM pg_database WHERE datname
 if [ "${1:-}" = "receipts" ]; then
   shift
   python bench/receipts_bench.py "$@"
+elif [ "${1:-}" = "pages" ]; then
+  shift
+  python bench/pages_bench.py "$@"
+elif [ "${1:-}" = "all" ]; then
+  # Every figure of bench/README.md, one after the other.
+  python bench/sla_bench.py
+  python bench/receipts_bench.py
+  python bench/pages_bench.py --sizes 10000 100000 1000000
 else
   python bench/sla_bench.py "$@"
 fi
