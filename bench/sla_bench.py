@@ -85,6 +85,17 @@ def clone(req, n, branch_ids, due_fraction):
             exprs.append("'B' || lpad(g::text, 9, '0')")
         elif col == "office_id":
             exprs.append(f"(ARRAY{branch_ids})[1 + g %% {len(branch_ids)}]")
+        elif col == "province_id":  # the branch's parent
+            exprs.append(
+                "(SELECT b.parent_id FROM accounts_office b WHERE b.id = "
+                f"(ARRAY{branch_ids})[1 + g %% {len(branch_ids)}])"
+            )
+        elif col == "region_id":  # and its parent
+            exprs.append(
+                "(SELECT p.parent_id FROM accounts_office b JOIN accounts_office p "
+                f"ON p.id = b.parent_id WHERE b.id = (ARRAY{branch_ids})"
+                f"[1 + g %% {len(branch_ids)}])"
+            )
         else:
             exprs.append(f"t.{col}")
     due_every = round(1 / due_fraction)

@@ -222,6 +222,18 @@ class ServiceRequest(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     office = models.ForeignKey(
         Office, on_delete=models.PROTECT, related_name="requests"
     )
+    # The office's province and region, copied at filing: a province or
+    # region supervisor's queue is then one range of an index
+    # (req_province_queue_idx, req_region_queue_idx) instead of a sort of
+    # every open request under the office path.
+    province = models.ForeignKey(
+        Office, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        db_index=False,
+    )  # fmt: skip
+    region = models.ForeignKey(
+        Office, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        db_index=False,
+    )  # fmt: skip
     premises_address = models.TextField()
     premises_province = models.CharField(max_length=100, blank=True)
     meter_size = models.ForeignKey(
@@ -273,6 +285,28 @@ class ServiceRequest(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
             models.Index(
                 fields=["office", "due_at", "id"],
                 name="req_queue_idx",
+                condition=~models.Q(state__in=["closed", "cancelled", "rejected"]),
+            ),
+            # A province's or a region's queue (supervisors), in promise order
+            # (web) and in filing order (API cursor pages).
+            models.Index(
+                fields=["province", "due_at", "id"],
+                name="req_province_queue_idx",
+                condition=~models.Q(state__in=["closed", "cancelled", "rejected"]),
+            ),
+            models.Index(
+                fields=["region", "due_at", "id"],
+                name="req_region_queue_idx",
+                condition=~models.Q(state__in=["closed", "cancelled", "rejected"]),
+            ),
+            models.Index(
+                fields=["province", "created_at", "id"],
+                name="req_province_filed_idx",
+                condition=~models.Q(state__in=["closed", "cancelled", "rejected"]),
+            ),
+            models.Index(
+                fields=["region", "created_at", "id"],
+                name="req_region_filed_idx",
                 condition=~models.Q(state__in=["closed", "cancelled", "rejected"]),
             ),
             # Staff queue filtered by state.

@@ -99,6 +99,20 @@ def document_attach(
     return document
 
 
+def office_ancestors(office) -> tuple[int | None, int | None]:
+    """(province id, region id) of a branch office; (None, None) otherwise."""
+    from accounts.models import Office
+
+    if office.kind != Office.Kind.BRANCH or office.parent_id is None:
+        return None, None
+    region = (
+        Office.objects.filter(pk=office.parent_id)
+        .values_list("parent_id", flat=True)
+        .first()
+    )
+    return office.parent_id, region
+
+
 @transaction.atomic
 def request_submit(
     *,
@@ -138,6 +152,7 @@ def request_submit(
     if bad:
         raise ValidationError(bad)
     now = timezone.now()
+    province, region = office_ancestors(data["office"])
     request = ServiceRequest(
         reference=_reference(service, now),
         service=service,
@@ -145,6 +160,8 @@ def request_submit(
         applicant_kind=profile.kind,
         by_representative=bool(data.get("by_representative")),
         office=data["office"],
+        province_id=province,
+        region_id=region,
         premises_address=data["premises_address"],
         premises_province=data.get("premises_province", ""),
         meter_size=data["meter_size"],
