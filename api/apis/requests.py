@@ -91,7 +91,7 @@ class RequestListApi(Api):
             OpenApiParameter("state", str, description="Only requests in this state"),
             OpenApiParameter("service", str, description="Only this service (code)"),
         ],
-        responses=responses({200: paged(RequestSummaryOut)}, 401, 403, 429),
+        responses=responses({200: paged(RequestSummaryOut)}, 400, 401, 403, 429),
     )
     def get(self, request):
         qs = selectors.request_list_for_customer(request.user)

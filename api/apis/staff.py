@@ -44,7 +44,7 @@ class QueueApi(Api):
             OpenApiParameter("state", str), OpenApiParameter("service", str),
             OpenApiParameter("department", str), OpenApiParameter("q", str),
         ],
-        responses=responses({200: paged(QueueRowOut)}, 401, 403, 429),
+        responses=responses({200: paged(QueueRowOut)}, 400, 401, 403, 429),
     )  # fmt: skip
     def get(self, request):
         params = {

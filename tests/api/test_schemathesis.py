@@ -4,6 +4,8 @@ operation from the schema, sends them with a customer's token and with a
 staff token, and checks every response: no server error, and status, content
 type and body as the schema documents them. Runs in CI with the suite."""
 
+import os
+
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
@@ -15,7 +17,11 @@ from requests_app import services as rs
 from tests import factories
 from tests.api.conftest import login
 
-EXAMPLES = 12
+# Per operation and token. CI runs a fixed, derandomised set so that a red
+# build always means a change broke something; run with more (and random
+# ones: SCHEMATHESIS_RANDOM=1) to explore.
+EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "15"))
+RANDOM = bool(os.environ.get("SCHEMATHESIS_RANDOM"))
 
 
 def _live_schema():
@@ -81,14 +87,14 @@ def _run(case, token):
 
 
 @schema.parametrize()
-@settings(max_examples=EXAMPLES, deadline=None,
+@settings(max_examples=EXAMPLES, deadline=None, derandomize=not RANDOM,
           suppress_health_check=list(HealthCheck))  # fmt: skip
 def test_the_api_keeps_its_schema_for_a_customer(case, tokens):
     _run(case, tokens["customer"])
 
 
 @schema.parametrize()
-@settings(max_examples=EXAMPLES, deadline=None,
+@settings(max_examples=EXAMPLES, deadline=None, derandomize=not RANDOM,
           suppress_health_check=list(HealthCheck))  # fmt: skip
 def test_the_api_keeps_its_schema_for_staff(case, tokens):
     _run(case, tokens["staff"])
