@@ -40,6 +40,14 @@ def _fields(detail) -> dict:
     return {}
 
 
+def form_errors(form) -> DjangoValidationError:
+    """A Django form's errors as the API's `fields` (non-field errors under
+    ""), to raise from a view that validates with the web page's form."""
+    return DjangoValidationError(
+        {k if k != "__all__" else "": v for k, v in form.errors.items()}
+    )
+
+
 def error_response(status_code: int, message: str, fields=None, code=None) -> Response:
     return Response(
         {"error": {"code": code or CODES.get(status_code, "error"), "message": message,

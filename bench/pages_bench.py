@@ -293,8 +293,8 @@ def plot(results, path):
 
     names = [name for name, *_ in results[0][1]]
     w, h, left, bottom, top = 760, 420, 70, 40, 20
-    ymax = max(r[1] for _n, rows in results for r in [(x[0], x[1]) for x in rows])
-    ymin = min(r[1] for _n, rows in results for r in [(x[0], x[1]) for x in rows])
+    p50s = [row[1] for _n, rows in results for row in rows]
+    ymax, ymin = max(p50s), min(p50s)
     lx = [math.log10(s) for s in sizes]
     ly0, ly1 = math.log10(ymin * 0.8), math.log10(ymax * 1.25)
 
@@ -323,7 +323,7 @@ def plot(results, path):
                        f'text-anchor="end">{v} ms</text>')  # fmt: skip
     for i, name in enumerate(names):
         pts = [
-            (px(n), py(dict((r[0], r[1]) for r in rows)[name])) for n, rows in results
+            (px(n), py({row[0]: row[1] for row in rows}[name])) for n, rows in results
         ]
         colour = colours[i % len(colours)]
         out.append('<polyline fill="none" stroke-width="2" stroke="{}" points="{}"/>'.format(

@@ -5,14 +5,15 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from outages import services
 from outages.forms import DispatchForm, OutageReportForm, UpdateForm
-from outages.models import Incident, OutageReport
+from outages.models import Incident
+from outages.selectors import report_status
 from requests_app.exceptions import ServiceError
 from requests_app.permissions import covers_office
 from requests_app.selectors import office_scope_q
@@ -40,16 +41,10 @@ def report(request):
 
 def status(request, token):
     """What the reporter follows: the incident, its estimate and updates."""
-    report = get_object_or_404(
-        OutageReport.objects.select_related("incident__office"), token=token
-    )
-    incident = report.incident
-    while incident.status == Incident.Status.MERGED and incident.merged_into_id:
-        incident = incident.merged_into
+    st = report_status(token)
     return render(
         request, "outages/status.html",
-        {"report": report, "incident": incident,
-         "updates": incident.updates.exclude(kind__in=["merged", "split"])[:50]},
+        {"report": st.report, "incident": st.incident, "updates": st.updates},
     )  # fmt: skip
 
 

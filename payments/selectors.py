@@ -15,3 +15,57 @@ def fees_in_force(service, *, on_date, meter_size=None) -> QuerySet:
     if meter_size is not None:
         qs = qs.filter(Q(meter_size=meter_size) | Q(meter_size__isnull=True))
     return qs.order_by("meter_size__sort_order", "kind", "code")
+
+
+def _customer_or_office(user, customer_id, office) -> bool:
+    from requests_app.permissions import covers_office
+
+    return customer_id == user.pk or (
+        user.is_office_staff and covers_office(user, office)
+    )
+
+
+def receipt_get_for_user(user, number: str):
+    """A receipt its customer or the office's staff may download; 404 else."""
+    from django.http import Http404
+
+    from payments.models import Receipt
+
+    receipt = (
+        Receipt.objects.select_related("invoice", "office")
+        .filter(number=number)
+        .first()
+    )
+    if receipt is None or not _customer_or_office(
+        user, receipt.invoice.customer_id, receipt.office
+    ):
+        raise Http404
+    return receipt
+
+
+def invoice_get_for_user(user, number: str):
+    from django.http import Http404
+
+    from payments.models import Invoice
+
+    invoice = Invoice.objects.select_related("office").filter(number=number).first()
+    if invoice is None or not _customer_or_office(
+        user, invoice.customer_id, invoice.office
+    ):
+        raise Http404
+    return invoice
+
+
+def refund_get_for_user(user, number: str):
+    from django.http import Http404
+
+    from payments.models import Refund
+
+    refund = (
+        Refund.objects.select_related("request__office").filter(number=number).first()
+    )
+    if refund is None or not _customer_or_office(
+        user, refund.request.applicant_id, refund.request.office
+    ):
+        raise Http404
+    return refund

@@ -12,25 +12,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from payments.models import Receipt
 from payments.receipts import receipt_for_download, receipt_for_verification
-from requests_app.permissions import covers_office
+from payments.selectors import (
+    invoice_get_for_user,
+    receipt_get_for_user,
+    refund_get_for_user,
+)
 
 
 @login_required
 def receipt_download(request, number):
-    receipt = (
-        Receipt.objects.select_related("invoice", "office")
-        .filter(number=number)
-        .first()
-    )
-    user = request.user
-    allowed = receipt is not None and (
-        receipt.invoice.customer_id == user.pk
-        or (user.is_office_staff and covers_office(user, receipt.office))
-    )
-    if not allowed:
-        raise Http404
+    receipt = receipt_get_for_user(request.user, number)
     if not receipt.rendered_at:
         return render(
             request, "payments/receipt_pending.html", {"r": receipt}, status=202
@@ -40,7 +32,7 @@ def receipt_download(request, number):
         return render(
             request, "payments/receipt_pending.html", {"r": receipt}, status=202
         )
-    return _pdf(file, f"{receipt.number}{'-copy' if is_copy else ''}.pdf")
+    return pdf_response(file, f"{receipt.number}{'-copy' if is_copy else ''}.pdf")
 
 
 def receipt_verify(request, number, sig):
@@ -124,37 +116,19 @@ def pay_online(request, number):
 def invoice_pdf(request, number):
     """The printable invoice with its Thai QR, for its customer and the
     office's staff."""
-    from payments.models import Invoice
-
-    invoice = Invoice.objects.select_related("office").filter(number=number).first()
-    user = request.user
-    if invoice is None or not (
-        invoice.customer_id == user.pk
-        or (user.is_office_staff and covers_office(user, invoice.office))
-    ):
-        raise Http404
+    invoice = invoice_get_for_user(request.user, number)
     if not invoice.pdf:
         return _pending(request, _("Invoice"), invoice.number)
-    return _pdf(invoice.pdf, f"{invoice.number}.pdf")
+    return pdf_response(invoice.pdf, f"{invoice.number}.pdf")
 
 
 @login_required
 def refund_voucher(request, number):
     """The refund voucher, for the customer refunded and the office's staff."""
-    from payments.models import Refund
-
-    refund = (
-        Refund.objects.select_related("request__office").filter(number=number).first()
-    )
-    user = request.user
-    if refund is None or not (
-        refund.request.applicant_id == user.pk
-        or (user.is_office_staff and covers_office(user, refund.request.office))
-    ):
-        raise Http404
+    refund = refund_get_for_user(request.user, number)
     if not refund.pdf:
         return _pending(request, _("Refund voucher"), refund.number)
-    return _pdf(refund.pdf, f"{refund.number}.pdf")
+    return pdf_response(refund.pdf, f"{refund.number}.pdf")
 
 
 def _pending(request, title, number):
@@ -164,7 +138,8 @@ def _pending(request, title, number):
     )  # fmt: skip
 
 
-def _pdf(file, name: str) -> FileResponse:
+def pdf_response(file, name: str) -> FileResponse:
+    """A stored PDF as a private, non-sniffable attachment."""
     response = FileResponse(
         file.open("rb"), as_attachment=True, filename=name,
         content_type="application/pdf",

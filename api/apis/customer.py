@@ -3,7 +3,6 @@ reports, complaints and suggestions, and the reference lists the forms use
 (offices, meter sizes, feedback categories)."""
 
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from rest_framework import permissions, serializers, status
 from rest_framework.parsers import FormParser, JSONParser
@@ -23,7 +22,8 @@ from api.apis.common import (
 from meters.models import ElectricityAccount, MeterSize
 from notifications.models import OutboxMessage
 from outages import services as outage_services
-from outages.models import Incident, OutageReport, Symptom
+from outages.models import Symptom
+from outages.selectors import report_status, status_of
 from requests_app import selectors
 from voc.models import Category, Kind
 
@@ -149,36 +149,18 @@ class UpdateOut(serializers.Serializer):
 
 
 class OutageOut(serializers.Serializer):
-    token = serializers.CharField()
-    symptom = serializers.CharField()
-    danger = serializers.BooleanField()
-    created_at = serializers.DateTimeField()
+    """Serialises outages.selectors.ReportStatus (merges already followed)."""
+
+    token = serializers.CharField(source="report.token")
+    symptom = serializers.CharField(source="report.symptom")
+    danger = serializers.BooleanField(source="report.danger")
+    created_at = serializers.DateTimeField(source="report.created_at")
     incident = serializers.CharField(source="incident.number")
-    status = serializers.SerializerMethodField()
-    eta = serializers.SerializerMethodField()
-    restored_at = serializers.SerializerMethodField()
-    updates = serializers.SerializerMethodField()
-
-    def _incident(self, report) -> Incident:
-        incident = report.incident
-        while incident.status == Incident.Status.MERGED and incident.merged_into_id:
-            incident = incident.merged_into
-        return incident
-
-    def get_status(self, report) -> str:
-        return self._incident(report).status
-
-    def get_eta(self, report) -> serializers.DateTimeField(allow_null=True):
-        eta = self._incident(report).eta
-        return eta.isoformat() if eta else None
-
-    def get_restored_at(self, report) -> serializers.DateTimeField(allow_null=True):
-        at = self._incident(report).restored_at
-        return at.isoformat() if at else None
-
-    def get_updates(self, report) -> UpdateOut(many=True):
-        updates = self._incident(report).updates.exclude(kind__in=["merged", "split"])
-        return UpdateOut(updates[:50], many=True).data
+    status = serializers.CharField(source="incident.status")
+    eta = serializers.DateTimeField(source="incident.eta", allow_null=True)
+    restored_at = serializers.DateTimeField(source="incident.restored_at",
+                                            allow_null=True)  # fmt: skip
+    updates = UpdateOut(many=True)
 
 
 class OutageReportApi(Api):
@@ -231,7 +213,9 @@ class OutageReportApi(Api):
             address=d.get("address", ""), lat=d.get("lat"), lon=d.get("lon"),
             note=d.get("note", ""), language=(request.LANGUAGE_CODE or "th")[:2],
         )  # fmt: skip
-        return Response(OutageOut(report).data, status=status.HTTP_201_CREATED)
+        return Response(
+            OutageOut(status_of(report)).data, status=status.HTTP_201_CREATED
+        )
 
 
 class OutageStatusApi(Api):
@@ -242,10 +226,7 @@ class OutageStatusApi(Api):
     @schema(operation_id="outages_retrieve",
             responses=responses({200: OutageOut}, 404, 429))  # fmt: skip
     def get(self, request, token):
-        report = get_object_or_404(
-            OutageReport.objects.select_related("incident__merged_into"), token=token
-        )
-        return Response(OutageOut(report).data)
+        return Response(OutageOut(report_status(token)).data)
 
 
 # Complaints, suggestions, compliments --------------------------------------------

@@ -2,7 +2,6 @@
 PDFs — the same rules as the web pages."""
 
 from django.db.models import Prefetch
-from django.http import FileResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -24,8 +23,9 @@ from api.apis.common import (
 from payments import thaiqr
 from payments.models import Invoice, Receipt
 from payments.receipts import receipt_for_download
+from payments.selectors import receipt_get_for_user
+from payments.views import pdf_response
 from requests_app.exceptions import ServiceError
-from requests_app.permissions import covers_office
 
 
 def _invoices(user):
@@ -162,15 +162,7 @@ class ReceiptPdfApi(Api):
                 202: OpenApiResponse(description="Being prepared; try again"),
             }, 401, 404, 429))  # fmt: skip
     def get(self, request, number):
-        receipt = Receipt.objects.select_related("invoice", "office").filter(
-            number=number
-        ).first()  # fmt: skip
-        user = request.user
-        if receipt is None or not (
-            receipt.invoice.customer_id == user.pk
-            or (user.is_office_staff and covers_office(user, receipt.office))
-        ):
-            raise NotFound
+        receipt = receipt_get_for_user(request.user, number)
         file, is_copy = (None, False)
         if receipt.rendered_at:
             file, is_copy = receipt_for_download(receipt)
@@ -180,10 +172,4 @@ class ReceiptPdfApi(Api):
                            "message": _("The receipt is being prepared; try again shortly.")}},
                 status=status.HTTP_202_ACCEPTED,
             )  # fmt: skip
-        response = FileResponse(
-            file.open("rb"), as_attachment=True, content_type="application/pdf",
-            filename=f"{receipt.number}{'-copy' if is_copy else ''}.pdf",
-        )  # fmt: skip
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return pdf_response(file, f"{receipt.number}{'-copy' if is_copy else ''}.pdf")

@@ -20,16 +20,11 @@ from api.apis.common import (
     responses,
     schema,
 )
+from api.errors import form_errors
 from requests_app import selectors, services
 from requests_app.filing import file_from_form, filing_form
 from requests_app.forms import DocumentUploadForm
 from requests_app.models import ServiceType
-
-
-def _form_errors(form) -> ValidationError:
-    return ValidationError(
-        {k if k != "__all__" else "": v for k, v in form.errors.items()}
-    )
 
 
 class RequestFileApi(Api):
@@ -74,7 +69,7 @@ class RequestFileApi(Api):
                 }
             )
         if not form.is_valid():
-            raise _form_errors(form)
+            raise form_errors(form)
         created = file_from_form(service, form, request.user)
         detail = selectors.request_get_for_customer(request.user, created.reference)
         return Response(RequestOut(detail).data, status=status.HTTP_201_CREATED)
@@ -141,7 +136,7 @@ class DocumentUploadApi(Api):
             document_types=[d.document_type for d in req.service.documents.all()],
         )  # fmt: skip
         if not form.is_valid():
-            raise _form_errors(form)
+            raise form_errors(form)
         services.document_attach(
             request=req, document_type=form.types[form.cleaned_data["document_type"]],
             uploaded=form.cleaned_data["file"], user=request.user,

@@ -3,7 +3,6 @@
 and services as the staff pages."""
 
 from django import forms as dj_forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
@@ -20,6 +19,7 @@ from api.apis.common import (
     responses,
     schema,
 )
+from api.errors import form_errors
 from requests_app import selectors
 from requests_app.exceptions import ServiceError
 from requests_app.forms import ACTION_FORMS
@@ -147,9 +147,7 @@ class TransitionPerformApi(Api):
             request.data, request.FILES, **_form_kwargs(req, form_name)
         )
         if not form.is_valid():
-            raise ValidationError(
-                {k if k != "__all__" else "": v for k, v in form.errors.items()}
-            )
+            raise form_errors(form)
         _perform(name, form, req, request.user, request.data.get("expected_state"))
         req = selectors.request_get_for_staff(request.user, reference)
         return Response(RequestOut(req).data)
