@@ -263,12 +263,14 @@ def incident_merge(*, target, other, user) -> Incident:
         raise ValidationError({"other": _("Choose another incident.")})
     with transaction.atomic():
         first, second = sorted([target, other], key=lambda i: i.pk)  # lock order
-        _staff_lock(first, user), _staff_lock(second, user)
+        _staff_lock(first, user)
+        _staff_lock(second, user)
         target = Incident.objects.get(pk=target.pk)
         other = Incident.objects.get(pk=other.pk)
         if target.office_id != other.office_id:
             raise ValidationError({"other": _("Only incidents of one office merge.")})
-        _open_only(target), _open_only(other)
+        _open_only(target)
+        _open_only(other)
         other.reports.update(incident=target)
         other.status, other.merged_into = Incident.Status.MERGED, target
         other.reports_count = 0
@@ -301,7 +303,8 @@ def incident_split(*, incident, report_ids, user) -> Incident:
             area=incident.area, first_reported_at=now, last_reported_at=now,
         )  # fmt: skip
         OutageReport.objects.filter(pk__in=[r.pk for r in moving]).update(incident=new)
-        _recount(new), _recount(incident)
+        _recount(new)
+        _recount(incident)
         IncidentUpdate.objects.create(
             incident=new, kind=IncidentUpdate.Kind.SPLIT, author=user,
             message=_("Split from %(number)s") % {"number": incident.number},
