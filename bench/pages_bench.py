@@ -26,7 +26,7 @@ import statistics
 import subprocess
 import sys
 import time
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
@@ -45,6 +45,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from accounts.models import CustomerProfile, Office, User  # noqa: E402
 from requests_app.models import ServiceRequest  # noqa: E402
+from requests_app.selectors import staff_queue  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(__file__))
 from sla_bench import clone, reset, template  # noqa: E402
@@ -147,11 +148,18 @@ def token_for(user) -> str:
 def cursor_at(qs, position: int, field: str) -> str:
     """A DRF cursor pointing `position` rows deep (what following `next`
     that many times would give), for the keyset page."""
-    from urllib.parse import urlencode
-
     value = qs.values_list(field, flat=True)[position]
     raw = urlencode({"p": str(value)})  # as DRF's CursorPagination encodes it
     return quote(base64.b64encode(raw.encode()).decode())
+
+
+def keyset_cursor(due_at, pk) -> str:
+    """core.keyset's cursor for a row of the web queue."""
+    from types import SimpleNamespace
+
+    from core.keyset import encode
+
+    return encode(SimpleNamespace(due_at=due_at, pk=pk), "due_at")
 
 
 def fetch(path, headers) -> float:
@@ -206,6 +214,16 @@ def pages(regions, branches):
     ).exclude(state__in=["closed", "cancelled", "rejected"])
     total = in_scope.count()
     deep = max(1, min(10_000, (total + 24) // 25))
+    # The web queue's keyset cursor at the last row of page deep - 1, which is
+    # what following "Next" deep - 1 times gives.
+    last_before = (
+        staff_queue(sup).values_list("due_at", "pk")[(deep - 1) * 25 - 1]
+        if deep > 1 else None
+    )  # fmt: skip
+    web_deep = "/staff/" + (
+        "?" + urlencode({"after": keyset_cursor(*last_before), "p": deep})
+        if last_before else ""
+    )  # fmt: skip
     deep_cursor = cursor_at(in_scope.order_by("created_at", "id"), min(total - 1,
                             (deep - 1) * 20), "created_at")  # fmt: skip
 
@@ -220,7 +238,7 @@ def pages(regions, branches):
     return info, [
         ("framework floor", "/bench/floor/", {}, None, None),
         ("staff queue, page 1", "/staff/", web(sup), sup, None),
-        ("staff queue, deep page", f"/staff/?page={deep}", web(sup), sup, None),
+        ("staff queue, deep page", web_deep, web(sup), sup, None),
         (
             "API staff queue, first page",
             "/api/v1/staff/queue/",

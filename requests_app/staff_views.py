@@ -20,6 +20,7 @@ from accounts.forms import CustomerDetailsForm
 from accounts.models import CustomerProfile, Department, User
 from accounts.services import customer_create
 from accounts.validators import normalize_digits, normalize_mobile
+from core.keyset import keyset_page
 from meters.services import (
     adjusted_bill_open,
     adjusted_bill_order_disconnection,
@@ -79,7 +80,7 @@ def queue(request):
         k: request.GET.get(k, "") for k in ("state", "service", "q", "department")
     }
     qs = selectors.staff_queue(request.user, **params)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = keyset_page(qs, "due_at", request.GET, PAGE_SIZE)
     now = timezone.now()
     rows = [{"r": r, "sla": sla_status(r, now)} for r in page.object_list]
     keep = urlencode({k: v for k, v in params.items() if v})

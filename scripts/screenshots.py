@@ -94,6 +94,12 @@ def main():
                 [
                     ("queue", "/staff/"),
                     (
+                        "queue-next",
+                        lambda page: (
+                            "/staff/" + first_link(("/staff/", "nav.pager a"))(page)
+                        ),
+                    ),
+                    (
                         "staff-detail",
                         first_link(("/staff/?state=fees_quoted", "table.queue a")),
                     ),
