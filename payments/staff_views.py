@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import User
 from payments.models import Settlement, SettlementRow
 from payments.services import settlement_upload
+from requests_app.documents import content_disposition
 from requests_app.staff_views import staff_required
 
 MAX_FILE = 20 * 1024 * 1024
@@ -67,9 +68,8 @@ def settlement(request, pk):
         rows = rows.filter(result=result)
     if request.GET.get("format") == "csv":
         response = HttpResponse(content_type="text/csv")
-        response["Content-Disposition"] = (
-            f'attachment; filename="settlement-{s.pk}.csv"'
-        )
+        response["Content-Disposition"] = content_disposition(f"settlement-{s.pk}.csv")
+        response["Cache-Control"] = "private, no-store"
         response.write("\ufeff")
         writer = csv.writer(response)
         writer.writerow(["result", "line", "ref1", "ref2", "file_amount", "our_amount",
@@ -270,9 +270,10 @@ def finance_daily_csv(request):
         .order_by("office__code", "kind", "payment__method")
     )
     response = HttpResponse(content_type="text/csv")
-    response["Content-Disposition"] = (
-        f'attachment; filename="pea-takings-{day.isoformat()}.csv"'
+    response["Content-Disposition"] = content_disposition(
+        f"pea-takings-{day.isoformat()}.csv"
     )
+    response["Cache-Control"] = "private, no-store"
     writer = csv.writer(response)
     writer.writerow(["posting_date", "office", "document", "method", "count", "net",
                      "vat", "total"])  # fmt: skip

@@ -18,6 +18,7 @@ from payments.selectors import (
     receipt_get_for_user,
     refund_get_for_user,
 )
+from requests_app.documents import file_response
 
 
 @login_required
@@ -139,11 +140,6 @@ def _pending(request, title, number):
 
 
 def pdf_response(file, name: str) -> FileResponse:
-    """A stored PDF as a private, non-sniffable attachment."""
-    response = FileResponse(
-        file.open("rb"), as_attachment=True, filename=name,
-        content_type="application/pdf",
-    )  # fmt: skip
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    """A stored PDF of ours as a private, non-sniffable attachment (an
+    attachment like the customers' documents: one rule for every file)."""
+    return file_response(file, filename=name, content_type="application/pdf")

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +20,7 @@ from requests_app.display import (
     step_text,
     step_time_text,
 )
+from requests_app.documents import file_response
 from requests_app.exceptions import ServiceError
 from requests_app.filing import file_from_form, filing_form
 from requests_app.forms import (
@@ -216,16 +217,14 @@ def document_upload(request, reference):
 
 @login_required
 def document_download(request, token):
+    """A customer's document, as the type its content was validated as, under
+    a name of ours (the customer's file name is never sent back)."""
     document = selectors.document_get_for_user(request.user, token)
-    response = FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
+    return file_response(
+        document.file,
         filename=f"{document.request.reference}-{document.document_type.code}.{document.extension}",
         content_type=document.content_type,
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @login_required

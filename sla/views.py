@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from requests_app.documents import content_disposition
 from requests_app.models import ServiceType, State
 from sla import selectors
 
@@ -102,7 +103,8 @@ def drill_down(request, kind):
             (chunk for chunk in ("\ufeff", *rows)), content_type="text/csv"
         )
         name = f"{kind}-{office.code if office else 'all'}-{timezone.localdate()}.csv"
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        response["Content-Disposition"] = content_disposition(name)
+        response["Cache-Control"] = "private, no-store"
         return response
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     keep = "&".join(
