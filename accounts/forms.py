@@ -1,11 +1,12 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import CustomerProfile, User
 from accounts.validators import (
     normalize_digits,
+    normalize_login_name,
     normalize_mobile,
     validate_juristic_registration,
     validate_national_id,
@@ -20,9 +21,7 @@ class LoginForm(AuthenticationForm):
     )
 
     def clean_username(self):
-        value = self.cleaned_data["username"].strip()
-        mobile = normalize_mobile(value)
-        return mobile if mobile.isdigit() and len(mobile) == 10 else value
+        return normalize_login_name(self.cleaned_data["username"])
 
 
 class CustomerDetailsForm(forms.Form):
@@ -128,3 +127,50 @@ class SignupForm(CustomerDetailsForm):
             except ValidationError as exc:
                 self.add_error("password1", exc)
         return data
+
+
+class PasswordResetRequestForm(forms.Form):
+    phone = forms.CharField(
+        label=_("Mobile number"),
+        max_length=16,
+        validators=[validate_thai_mobile],
+        widget=forms.TextInput(
+            attrs={"inputmode": "tel", "autocomplete": "tel", "autofocus": True}
+        ),
+        help_text=_("The number you log in with, e.g. 0812345678."),
+    )
+
+    def clean_phone(self):
+        return normalize_mobile(self.cleaned_data["phone"])
+
+
+class PasswordResetCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code from the SMS"),
+        max_length=12,
+        widget=forms.TextInput(
+            attrs={
+                "inputmode": "numeric",
+                "autocomplete": "one-time-code",
+                "autofocus": True,
+            }
+        ),
+        help_text=_("6 digits."),
+    )
+
+    def clean_code(self):
+        code = normalize_digits(self.cleaned_data["code"])
+        if not (len(code) == 6 and code.isdigit()):
+            raise ValidationError(_("The code has 6 digits."), code="code_format")
+        return code
+
+
+class NewPasswordForm(SetPasswordForm):
+    """Django's form (its validators, its checks), with the portal's help."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].help_text = _(
+            "At least 8 characters, not only digits."
+        )
+        self.fields["new_password2"].help_text = ""

@@ -1,11 +1,13 @@
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.validators import (
     mask_national_id,
     mask_phone,
+    mask_username,
     validate_juristic_registration,
     validate_national_id,
     validate_thai_mobile,
@@ -117,6 +119,11 @@ class User(AbstractUser):
     def phone_masked(self) -> str:
         return mask_phone(self.phone)
 
+    @property
+    def username_masked(self) -> str:
+        """A customer's username is their mobile number: masked in lists."""
+        return mask_username(self.username)
+
 
 STAFF_ROLES = frozenset(
     {
@@ -178,3 +185,41 @@ class CustomerProfile(models.Model):
     @property
     def national_id_masked(self) -> str:
         return mask_national_id(self.national_id)
+
+    @property
+    def juristic_registration_masked(self) -> str:
+        return mask_national_id(self.juristic_registration_no)
+
+
+class PasswordResetCode(models.Model):
+    """A one-time code sent by SMS to reset a customer's password.
+
+    A row is written for every request, also when no account has the number
+    (`user` is then empty and nothing is sent): the hourly limits count rows,
+    so they answer the same whether or not the number is known. Only an HMAC
+    of the code is kept."""
+
+    user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.CASCADE,
+        related_name="password_reset_codes",
+    )  # fmt: skip
+    phone = models.CharField(max_length=10)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    salt = models.CharField(max_length=32)
+    code_hash = models.CharField(max_length=64)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    verified_at = models.DateTimeField(null=True, blank=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            # Throttle: codes asked for this number in the last hour.
+            models.Index(fields=["phone", "created_at"], name="reset_code_phone_idx"),
+            # Throttle: codes asked from this address in the last hour.
+            models.Index(fields=["ip_address", "created_at"], name="reset_code_ip_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{mask_phone(self.phone)} {self.created_at:%Y-%m-%d %H:%M}"

@@ -42,6 +42,16 @@ def normalize_mobile(value: str) -> str:
     return value
 
 
+def normalize_login_name(value: str) -> str:
+    """What a customer types to log in, as stored: a mobile number however
+    written (081-234-5678, +66812345678) becomes 0812345678; a staff username
+    stays as typed. Used by the login form, the API and django-axes, so every
+    spelling of one number counts towards the same lockout."""
+    value = (value or "").strip()
+    mobile = normalize_mobile(value)
+    return mobile if mobile.isdigit() and len(mobile) == 10 else value
+
+
 def validate_thai_mobile(value: str) -> None:
     if not _MOBILE_RE.match(normalize_mobile(value)):
         raise ValidationError(
@@ -75,3 +85,12 @@ def mask_phone(value: str) -> str:
     if len(digits) < 7:
         return "X" * len(digits)
     return f"{digits[:3]}-XXX-{digits[-4:]}"
+
+
+def mask_username(value: str) -> str:
+    """Customers log in with their mobile number (accounts.services): a
+    username that is a phone number is masked like one; others are shown."""
+    digits = normalize_mobile(value)
+    if _MOBILE_RE.match(digits):
+        return mask_phone(digits)
+    return value

@@ -1,12 +1,36 @@
+import logging
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.views import LoginView, LogoutView
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 
-from accounts.forms import LoginForm, SignupForm
-from accounts.services import customer_create
+from accounts.forms import (
+    LoginForm,
+    NewPasswordForm,
+    PasswordResetCodeForm,
+    PasswordResetRequestForm,
+    SignupForm,
+)
+from accounts.services import (
+    ResetCodeExpired,
+    ResetCodeWrong,
+    ResetThrottled,
+    customer_create,
+    password_reset_complete,
+    password_reset_request,
+    password_reset_verified,
+    password_reset_verify,
+)
+from accounts.validators import mask_phone
+from core.security_log import client_ip, security_event
+
+RESET_SESSION_KEY = "password_reset"
 
 
 class PortalLoginView(LoginView):
@@ -38,3 +62,109 @@ def signup(request):
             next_url = "home"
         return redirect(next_url)
     return render(request, "accounts/signup.html", {"form": form})
+
+
+# Forgotten password: mobile number → code by SMS → new password ------------------
+
+
+@never_cache
+def password_reset_start(request):
+    """Step 1. The same answer whether or not an account has the number."""
+    form = PasswordResetRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        phone = form.cleaned_data["phone"]
+        try:
+            row = password_reset_request(phone=phone, ip_address=client_ip(request))
+        except ResetThrottled as exc:
+            security_event("password_reset_throttled", request, username=phone)
+            return render(
+                request,
+                "accounts/password_reset_throttled.html",
+                {
+                    "retry_at": exc.retry_at,
+                    "has_code": RESET_SESSION_KEY in request.session,
+                },
+                status=429,
+            )
+        security_event(
+            "password_reset_requested", request, username=phone, user=row.user,
+            level=logging.INFO,
+        )  # fmt: skip
+        request.session[RESET_SESSION_KEY] = {
+            "id": row.pk,
+            "phone": mask_phone(phone),
+        }
+        return redirect("accounts:password_reset_code")
+    return render(request, "accounts/password_reset_start.html", {"form": form})
+
+
+@never_cache
+@sensitive_post_parameters("code")
+def password_reset_code(request):
+    """Step 2. Each try spends one of the code's tries."""
+    state = request.session.get(RESET_SESSION_KEY)
+    if not state:
+        return redirect("accounts:password_reset")
+    form = PasswordResetCodeForm(request.POST or None)
+    expired = False
+    if request.method == "POST" and form.is_valid():
+        try:
+            password_reset_verify(reset_id=state["id"], code=form.cleaned_data["code"])
+        except ResetCodeWrong as exc:
+            security_event(
+                "password_reset_code_wrong", request, username=state["phone"]
+            )
+            form.add_error(
+                "code",
+                _("This code is not right. You can try %(n)s more times.")
+                % {"n": exc.tries_left}
+                if exc.tries_left
+                else _("This code is not right, and it cannot be tried again."),
+            )
+            expired = not exc.tries_left
+        except ResetCodeExpired:
+            security_event(
+                "password_reset_code_expired", request, username=state["phone"]
+            )
+            expired = True
+        else:
+            return redirect("accounts:password_reset_new")
+    return render(
+        request,
+        "accounts/password_reset_code.html",
+        {
+            "form": form,
+            "phone": state["phone"],
+            "expired": expired,
+            "minutes": settings.PASSWORD_RESET_CODE_MINUTES,
+        },
+    )
+
+
+@never_cache
+@sensitive_post_parameters("new_password1", "new_password2")
+def password_reset_new(request):
+    """Step 3. A new password, within PASSWORD_RESET_CODE_MINUTES of the code."""
+    state = request.session.get(RESET_SESSION_KEY) or {}
+    row = password_reset_verified(reset_id=state["id"]) if state.get("id") else None
+    if row is None:  # not verified (yet), or verified too long ago
+        return redirect(
+            "accounts:password_reset_code" if state else "accounts:password_reset"
+        )
+    form = NewPasswordForm(row.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = password_reset_complete(
+                reset_id=row.pk, password=form.cleaned_data["new_password1"]
+            )
+        except ResetCodeExpired:
+            messages.error(request, _("That took too long: please ask for a new code."))
+            return redirect("accounts:password_reset")
+        request.session.pop(RESET_SESSION_KEY, None)
+        security_event("password_reset_done", request, user=user, level=logging.INFO)
+        messages.success(
+            request,
+            _("Your password has been changed. Log in with your new password."),
+        )
+        return redirect("accounts:login")
+    return render(request, "accounts/password_reset_new.html", {"form": form})

@@ -1,17 +1,14 @@
 from django.urls import path
-from drf_spectacular.views import (
-    SpectacularAPIView,
-    SpectacularRedocView,
-    SpectacularSwaggerView,
-)
+from drf_spectacular.views import SpectacularAPIView
 
 from api.apis import auth, catalog, customer, payments, requests, staff
+from api.docs import RedocView, SwaggerView
 
 app_name = "api"
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    path("docs/", SwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", RedocView.as_view(url_name="api:schema"), name="redoc"),
     path("auth/tokens/", auth.TokenCreateApi.as_view(), name="token_create"),
     path("auth/tokens/current/", auth.TokenRevokeApi.as_view(), name="token_revoke"),
     path("catalog/services/", catalog.ServiceListApi.as_view(), name="services"),

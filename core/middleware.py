@@ -1,13 +1,62 @@
-"""Refuse NUL characters in the address: PostgreSQL cannot store or compare
-them, so a filter such as ?q=%00 failed with a server error (found by
-Schemathesis). A query parameter with one is a 400, a path with one a 404.
-Forms already refuse them in bodies."""
+"""The portal's own middleware: security headers Django does not send, and
+the refusal of NUL characters in addresses."""
 
+from django.conf import settings
 from django.http import HttpResponseBadRequest
 from django.utils.translation import gettext as _
 
+from core import csp
+
+# Only the outage report asks for the browser's position ("Use my location");
+# nothing uses the camera (the photo of form มต.75 is a file input), the
+# microphone, motion sensors, USB or the Payment Request API (payment is the
+# provider's hosted page).
+PERMISSIONS_POLICY = ", ".join(
+    [
+        "geolocation=(self)",
+        "camera=()",
+        "microphone=()",
+        "payment=()",
+        "usb=()",
+        "accelerometer=()",
+        "gyroscope=()",
+        "magnetometer=()",
+    ]
+)
+
+
+class SecurityHeadersMiddleware:
+    """Content-Security-Policy (core/csp.py) and Permissions-Policy on every
+    response that passes through Django. Django's SecurityMiddleware sends
+    nosniff, Referrer-Policy, Cross-Origin-Opener-Policy and HSTS;
+    XFrameOptionsMiddleware sends X-Frame-Options. Static files are served by
+    WhiteNoise before this runs: they are our own files, not documents."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.csp_nonce = csp.Nonce()
+        response = self.get_response(request)
+        if csp.HEADER not in response and not _debug_error_page(response):
+            response[csp.HEADER] = csp.policy(response, request.csp_nonce)
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        return response
+
+
+def _debug_error_page(response) -> bool:
+    """Django's technical 404/500 pages (DEBUG only, never in production) are
+    built on inline styles and scripts; under the policy they would be
+    unreadable to the developer who needs them."""
+    return settings.DEBUG and response.status_code in (404, 500)
+
 
 class RejectNulMiddleware:
+    """Refuse NUL characters in the address: PostgreSQL cannot store or
+    compare them, so a filter such as ?q=%00 failed with a server error (found
+    by Schemathesis). A query parameter with one is a 400, a path with one a
+    404. Forms already refuse them in bodies."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 

@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
+from accounts.validators import mask_phone
 from notifications.models import OutboxMessage
 
 
@@ -15,4 +17,15 @@ class OutboxMessageAdmin(admin.ModelAdmin):
         "sent_at",
     )
     list_filter = ("status", "channel", "event")
-    readonly_fields = [f.name for f in OutboxMessage._meta.fields]
+    # The SMS number is shown masked (PDPA); the message's own fields are
+    # read-only (the outbox changes only by delivery).
+    exclude = ("to",)
+    readonly_fields = ["to_shown"] + [
+        f.name for f in OutboxMessage._meta.fields if f.name != "to"
+    ]
+
+    @admin.display(description=_("to"))
+    def to_shown(self, message) -> str:
+        if message.channel == OutboxMessage.Channel.SMS:
+            return mask_phone(message.to)
+        return message.to

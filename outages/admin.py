@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
+from accounts.validators import mask_phone
 from outages.models import Incident, IncidentUpdate, OutageReport
 
 
@@ -16,7 +18,16 @@ class IncidentAdmin(admin.ModelAdmin):
 class OutageReportAdmin(admin.ModelAdmin):
     list_display = ["token", "incident", "symptom", "channel", "created_at"]
     list_filter = ["symptom", "channel"]
-    readonly_fields = [f.name for f in OutageReport._meta.fields]
+    # The reporter's phone is shown masked (PDPA); staff reach reporters by the
+    # incident's SMS updates, not by dialling from the admin.
+    exclude = ["phone"]
+    readonly_fields = ["phone_shown"] + [
+        f.name for f in OutageReport._meta.fields if f.name != "phone"
+    ]
+
+    @admin.display(description=_("phone"))
+    def phone_shown(self, report) -> str:
+        return mask_phone(report.phone)
 
 
 @admin.register(IncidentUpdate)

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "axes",
     "django_htmx",
     "rest_framework",
     "drf_spectacular",
@@ -56,8 +57,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "core.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Before CSRF and auth: logs their refusals too (core/security_log.py).
+    "core.security_log.DeniedAccessLogMiddleware",
     "core.middleware.RejectNulMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -65,6 +69,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last: turns a locked-out login into the lockout page (accounts/security.py).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "pea_portal.urls"
@@ -102,6 +108,43 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Login lockout (django-axes, accounts/security.py): AXES_FAILURE_LIMIT wrong
+# passwords for one username from one address lock that pair out for
+# AXES_COOLOFF_MINUTES, counted from the failure that locked it (tries while
+# locked out neither count nor extend it). Username AND address, not either:
+# someone guessing cannot lock a customer out everywhere, and one address
+# cannot try more than 5 passwords per account per half hour (the API's login
+# throttle caps the accounts per minute). Web form and API token endpoint
+# alike. Staff unlock: `manage.py axes_reset_username <username>`.
+AUTHENTICATION_BACKENDS = [
+    "accounts.security.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "accounts.security.lockout_response"
+AXES_USERNAME_CALLABLE = "accounts.security.axes_username"
+AXES_CLIENT_IP_CALLABLE = "core.security_log.client_ip"
+# Successes go to the security log (pea.security); no second table of them.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+# Proxies of ours in front of the portal that append to X-Forwarded-For
+# (0: none, REMOTE_ADDR is the client). Lockouts, the reset throttle and the
+# security log use the address this gives.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+# Refused CSRF checks are written to the security log.
+CSRF_FAILURE_VIEW = "core.security_log.csrf_failure"
+
+# Password reset by a code sent by SMS (accounts/services.py).
+PASSWORD_RESET_CODE_MINUTES = env_int("PASSWORD_RESET_CODE_MINUTES", 10)
+PASSWORD_RESET_CODE_TRIES = env_int("PASSWORD_RESET_CODE_TRIES", 5)
+PASSWORD_RESET_PER_PHONE_HOUR = env_int("PASSWORD_RESET_PER_PHONE_HOUR", 3)
+PASSWORD_RESET_PER_IP_HOUR = env_int("PASSWORD_RESET_PER_IP_HOUR", 10)
 
 # Thai first, English second. Times are stored in UTC, shown in Bangkok time.
 LANGUAGE_CODE = "th"
@@ -161,6 +204,18 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         # Broadcast (control) messages too, instead of ./control in the checkout.
         "control_folder": str(_broker_dir / "control"),
     }
+elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    # acks_late on Redis: a task whose worker died before acknowledging it is
+    # given to another worker once this many seconds have passed since it was
+    # taken. Longer than any task runs (else a slow task runs twice); the
+    # fault drills (scripts/drills.sh) shorten it and look for such tasks often.
+    _visibility = env_int("CELERY_VISIBILITY_TIMEOUT", 3600)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": _visibility}
+    if _visibility < 300:
+        CELERY_BROKER_TRANSPORT_OPTIONS |= {
+            "unacked_restore_interval": 2,
+            "unacked_restore_throttle": 1,
+        }
 # The hosted-payment provider (adapter) and the secrets its callbacks are signed
 # with: two during a rotation, the new one first. fakepay is the development,
 # demo and test stand-in that behaves like a real provider.
@@ -225,6 +280,14 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True  # no script of ours reads it: forms carry the token
+LANGUAGE_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
+LANGUAGE_COOKIE_HTTPONLY = True
+# Lax, not Strict: the customer comes back from the payment provider's page by
+# a top-level GET and must still be logged in.
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
@@ -232,7 +295,12 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", Fals
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (core/csp.py): origins a form may be redirected to
+# besides our own, i.e. the payment provider's hosted page (the pay button's
+# POST is redirected there). fakepay needs none.
+CSP_FORM_ACTION = env_list("CSP_FORM_ACTION", "")
 
 # The REST API (/api/v1/) for the Smart Plus app: tokens (API_TOKEN_DAYS) or the
 # session, one error shape, cursor pages, throttles per user and per address.
@@ -274,12 +342,58 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
+# pea.security (core/security_log.py): every login attempt and refused access,
+# stamped in UTC, at INFO whatever LOG_LEVEL says; to SECURITY_LOG_FILE too
+# when set (a WatchedFileHandler: logrotate-friendly).
+_SECURITY_LOG_FILE = env_str("SECURITY_LOG_FILE", "")
+_SECURITY_HANDLERS = {
+    "security": {
+        "class": "logging.StreamHandler",
+        "formatter": "utc",
+        "filters": ["redact_personal_data"],
+    },
+}
+if _SECURITY_LOG_FILE:
+    _SECURITY_HANDLERS["security_file"] = {
+        "class": "logging.handlers.WatchedFileHandler",
+        "filename": _SECURITY_LOG_FILE,
+        "formatter": "utc",
+        "filters": ["redact_personal_data"],
+    }
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "utc": {
+            "()": "core.security_log.UTCFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+        },
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # The last line of defence for personal data (core/redaction.py): the code
+    # logs none (tests/security/test_pdpa.py scans every record), and every
+    # handler that writes text blanks national IDs and phone numbers anyway.
+    "filters": {
+        "redact_personal_data": {"()": "core.redaction.RedactPersonalDataFilter"}
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redact_personal_data"],
+        },
+        **_SECURITY_HANDLERS,
+    },
+    "loggers": {
+        "pea.security": {
+            "handlers": list(_SECURITY_HANDLERS),
+            "level": "INFO",
+            "propagate": False,
+        },
+        # Axes' own lines repeat ours (with the username masked); keep errors.
+        "axes": {"level": "ERROR"},
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+# The 500 e-mail and the DEBUG page print POST data and frame variables.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "core.redaction.PersonalDataExceptionReporterFilter"

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from core.admin import ImmutableAdmin, ImmutableInline
 from requests_app.models import (
     DocumentType,
     RequestEvent,
@@ -25,19 +26,17 @@ class DocumentTypeAdmin(admin.ModelAdmin):
     list_display = ("code", "name_th", "name_en")
 
 
-class EventInline(admin.TabularInline):
+class EventInline(ImmutableInline):
     model = RequestEvent
-    extra = 0
-    can_delete = False
-    readonly_fields = [f.name for f in RequestEvent._meta.fields]
 
-    def has_add_permission(self, request, obj=None):
-        return False
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
 
 
 @admin.register(ServiceRequest)
-class ServiceRequestAdmin(admin.ModelAdmin):
-    """Read-only: requests change only through their state machine's services."""
+class ServiceRequestAdmin(ImmutableAdmin):
+    """Read-only: requests change only through their state machine's services,
+    and their timeline (the transition log) is never edited."""
 
     list_display = ("reference", "service", "state", "office", "due_at", "created_at")
     list_filter = ("state", "service")
@@ -45,11 +44,14 @@ class ServiceRequestAdmin(admin.ModelAdmin):
     search_fields = ("reference",)
     inlines = [EventInline]
 
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in ServiceRequest._meta.fields]
 
-    def has_add_permission(self, request):
-        return False
+@admin.register(RequestEvent)
+class RequestEventAdmin(ImmutableAdmin):
+    """The transition log across requests (who did what, when)."""
 
-    def has_delete_permission(self, request, obj=None):
-        return False
+    list_display = ("created_at", "request", "kind", "action", "from_state",
+                    "to_state", "actor")  # fmt: skip
+    list_filter = ("kind", "action")
+    list_select_related = ("request", "actor")
+    search_fields = ("request__reference",)
+    date_hierarchy = "created_at"

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from core import audit_views
 from outages import views as outage_views
 from payments import staff_views as payment_views
 from requests_app import staff_views as views
@@ -49,5 +50,15 @@ urlpatterns = [
     path("flows/<slug:flow>/", views.flow_graph, name="flow"),
     path("requests/<str:reference>/", views.detail, name="detail"),
     path("requests/<str:reference>/assign/", views.assign, name="assign"),
+    path(
+        "requests/<str:reference>/identity/",
+        audit_views.identity_reveal,
+        name="identity",
+    ),
+    path(
+        "audit/personal-data/",
+        audit_views.personal_data_audit,
+        name="personal_data_audit",
+    ),
     path("requests/<str:reference>/act/<slug:action>/", views.act, name="act"),
 ]

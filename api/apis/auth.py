@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import authenticate
+from django.contrib.auth.signals import user_logged_in
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import permissions, serializers, status
@@ -12,6 +13,8 @@ from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 
+from accounts.security import lockout_response
+from accounts.validators import normalize_login_name
 from api.apis.common import Api, responses, schema
 from api.models import ApiToken, token_hash
 
@@ -21,7 +24,11 @@ class LoginThrottle(AnonRateThrottle):
 
 
 class TokenCreateApi(Api):
-    """Log in: a new token for this device (valid API_TOKEN_DAYS days)."""
+    """Log in: a new token for this device (valid API_TOKEN_DAYS days).
+
+    As on the web: after 5 wrong passwords for one username from one address,
+    that pair is refused for 30 minutes (429, code `locked_out`, Retry-After);
+    the customer can reset the password by SMS on the portal."""
 
     permission_classes = [permissions.AllowAny]
     authentication_classes = []
@@ -49,12 +56,21 @@ class TokenCreateApi(Api):
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        # Django's request, as the web login passes it: django-axes counts
+        # failures and refuses a locked-out username and address on it.
+        http_request = request._request
         user = authenticate(
-            request, username=data.validated_data["username"],
+            http_request,
+            username=normalize_login_name(data.validated_data["username"]),
             password=data.validated_data["password"],
-        )  # fmt: skip
+        )
+        if getattr(http_request, "axes_locked_out", False):
+            return lockout_response(http_request)
         if user is None:
             raise AuthenticationFailed(_("The username or password is not right."))
+        # A token login is a login: last_login, axes' reset of the failures,
+        # and the security log's line, as for the web form.
+        user_logged_in.send(sender=type(user), request=http_request, user=user)
         key = secrets.token_urlsafe(32)
         token = ApiToken.objects.create(
             user=user, key_hash=token_hash(key), prefix=key[:8],

@@ -46,7 +46,39 @@ def get_item(mapping, key):
 
 @register.filter(name="mask_phone")
 def mask_phone_filter(value):
-    """081•••5678: phone numbers in staff lists are masked (PDPA)."""
+    """081-XXX-5678: phone numbers in staff lists are masked (PDPA)."""
     from accounts.validators import mask_phone
 
     return mask_phone(value or "")
+
+
+@register.filter
+def format_thai_id(value):
+    """1234567890123 → 1-2345-67890-12-3, as printed on the ID card."""
+    digits = "".join(ch for ch in str(value or "") if ch.isdigit())
+    if len(digits) != 13:
+        return value
+    return f"{digits[0]}-{digits[1:5]}-{digits[5:10]}-{digits[10:12]}-{digits[12]}"
+
+
+@register.filter
+def may_reveal_identity(user) -> bool:
+    """Whether the page offers "show full ID" (core.audit.REVEAL_ROLES)."""
+    from core.audit import may_reveal_identity as may
+
+    return may(user)
+
+
+@register.filter
+def may_read_audit(user) -> bool:
+    from core.audit import may_read_audit as may
+
+    return may(user)
+
+
+@register.simple_tag
+def identity_reasons():
+    """Why staff may need a customer's full ID (core.models.PersonalDataAccess)."""
+    from core.models import PersonalDataAccess
+
+    return PersonalDataAccess.Reason.choices

@@ -1,7 +1,60 @@
-"""What every browser journey shares: a Thai visitor's browser, and no broker
-(committed steps queue SMS and e-mail for a worker; none runs here)."""
+"""What every browser journey shares: a Thai visitor's browser, no broker
+(committed steps queue SMS and e-mail for a worker; none runs here), and a
+watch on the Content Security Policy: a journey whose pages break the policy
+(an inline script or style, an on* attribute, a resource from elsewhere) errors
+at teardown, even if the page still seemed to work."""
 
 import pytest
+
+# Chromium reports each violation on the console ("Refused to ... because it
+# violates the following Content Security Policy directive"); the event makes
+# sure one that is not logged is counted too.
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", function (e) {
+  console.error("Content Security Policy violation: " + e.effectiveDirective +
+    " blocked " + (e.blockedURI || "inline") + " at " + e.sourceFile + ":" +
+    e.lineNumber);
+});
+"""
+
+
+# Blocked on purpose and harmless: Redoc always shows its vendor's logo from a
+# CDN (no setting turns it off); the image hides itself when blocked.
+EXPECTED = ("https://cdn.redoc.ly/redoc/logo-mini.svg",)
+
+
+def watch_csp(context, violations: list) -> None:
+    """Collect the policy violations of every page of this browser context."""
+    context.add_init_script(CSP_LISTENER)
+
+    def on_console(message):
+        text = message.text
+        if "Content Security Policy" in text and not any(u in text for u in EXPECTED):
+            where = message.page.url if message.page else "?"
+            violations.append(f"{where}: {text}")
+
+    context.on("console", on_console)
+
+
+@pytest.fixture(autouse=True)
+def csp_violations(monkeypatch):
+    """Every browser context a journey opens (pytest-playwright's `page` or
+    its own `browser.new_context()`) is watched; any violation fails it."""
+    from playwright.sync_api import Browser
+
+    violations = []
+    original = Browser.new_context
+
+    def new_context(self, *args, **kwargs):
+        context = original(self, *args, **kwargs)
+        watch_csp(context, violations)
+        return context
+
+    monkeypatch.setattr(Browser, "new_context", new_context)
+    yield violations
+    assert not violations, "Content Security Policy violations:\n" + "\n".join(
+        violations
+    )
 
 
 @pytest.fixture

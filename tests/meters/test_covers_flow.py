@@ -77,6 +77,9 @@ def test_the_customer_files_covers_and_days_on_the_web(client, customer, office)
 
     service = ServiceType.objects.get(code="insulation-covers")
     client.force_login(customer)
+    page = client.get(reverse("requests:file", args=["insulation-covers"]))
+    for name in ("covers", "days", "line_length_m"):  # the page asks for them
+        assert f'name="{name}"' in page.content.decode()
     data = {
         "office": office.pk, "premises_address": "ซอย 9", "premises_province": "ขอนแก่น",
         "contact_phone": "0812345678", "covers": "3", "days": "2",
