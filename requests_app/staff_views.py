@@ -413,8 +413,9 @@ def act(request, reference, action):
     allowed = {a["name"]: a for a in selectors.actions_for(req, request.user, "staff")}
     if action not in allowed:
         if not selectors.may_ever(req, request.user, action):
-            messages.error(request, _("You may not do this on this request."))
-            return redirect(req.staff_url())
+            # Never offered to this role, so a crafted request: refused at the
+            # door, like the API (403), whatever the form holds.
+            raise PermissionDenied(_("You may not do this on this request."))
         current = State(req.state).label
         messages.error(
             request,
