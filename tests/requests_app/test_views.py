@@ -659,7 +659,7 @@ def test_a_surveyor_cannot_take_a_counter_action(client, surveyor, submitted_req
 
     response = act(client, submitted_request, "accept", follow=True)
 
-    assert len(page_messages(response)) == 1
+    assert response.status_code == 403  # never offered to the role
     assert _state(submitted_request) == State.SUBMITTED
 
 
@@ -668,8 +668,7 @@ def test_an_unknown_action_changes_nothing(client, counter, submitted_request):
 
     response = act(client, submitted_request, "explode", follow=True)
 
-    assert response.status_code == 200
-    assert len(page_messages(response)) == 1
+    assert response.status_code == 403
     assert _state(submitted_request) == State.SUBMITTED
 
 
