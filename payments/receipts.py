@@ -18,10 +18,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.dates import be_year
-from core.qr import qr_svg
 from core.services import sequence_next
 from core.thai_words import baht_words
 from payments.models import Receipt
+from payments.pdf import html_to_pdf, qr_png_uri
 
 logger = logging.getLogger(__name__)
 
@@ -116,10 +116,9 @@ def receipt_for_verification(number: str, sig: str) -> Receipt | None:
 
 
 def render_pdf(receipt: Receipt, *, copy: bool) -> bytes:
-    from weasyprint import HTML
-
     invoice = receipt.invoice
     request = invoice.request
+    verify = verify_url(receipt)
     with translation.override("th"):
         html = render_to_string(
             "payments/receipt_pdf.html",
@@ -130,11 +129,10 @@ def render_pdf(receipt: Receipt, *, copy: bool) -> bytes:
                 "payer": invoice.customer,
                 "account": request.account,
                 "words": baht_words(abs(receipt.total)),
-                "qr": qr_svg(verify_url(receipt), box_size=6),
-                "verify": verify_url(receipt),
+                "qr": qr_png_uri(verify), "verify": verify,
             },
         )  # fmt: skip
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    return html_to_pdf(html, stylesheets=("base", "receipt"))
 
 
 def _for_render(receipt_id: int):
@@ -147,6 +145,18 @@ def _for_render(receipt_id: int):
     ).filter(pk=receipt_id)
 
 
+def store_pdf(file, filename: str, data: bytes) -> None:
+    """Store a rendered PDF under its document's own name. Call holding the
+    row's lock, before the row records it. A render killed after writing the
+    file and before its commit (fault drill 1) left the file behind with no
+    row pointing to it: replace it, rather than save a second copy beside it
+    under a random suffix."""
+    name = file.field.generate_filename(file.instance, filename)
+    if file.storage.exists(name):
+        file.storage.delete(name)
+    file.save(filename, ContentFile(data), save=False)
+
+
 def receipt_render_one(*, receipt_id: int) -> bool:
     """Render and store the original, once per receipt. The copy is rendered
     only when a reprint is first asked for (most receipts never are), so the
@@ -156,14 +166,16 @@ def receipt_render_one(*, receipt_id: int) -> bool:
         return False
     original = render_pdf(receipt, copy=False)
     with transaction.atomic():
+        # of=self: the default ordering joins the office, whose row would be
+        # locked too and hold up every write of the office (fault drill 1).
         locked = (
-            Receipt.objects.select_for_update()
+            Receipt.objects.select_for_update(of=("self",))
             .filter(pk=receipt_id, rendered_at__isnull=True)
             .first()
         )
         if locked is None:
             return False  # another worker finished first
-        locked.pdf.save(f"{locked.number}.pdf", ContentFile(original), save=False)
+        store_pdf(locked.pdf, f"{locked.number}.pdf", original)
         locked.rendered_at = timezone.now()
         locked.save(update_fields=["pdf", "rendered_at"])
     return True
@@ -179,13 +191,13 @@ def receipt_render_copy(*, receipt_id: int) -> bool:
     copy = render_pdf(receipt, copy=True)
     with transaction.atomic():
         locked = (
-            Receipt.objects.select_for_update()
+            Receipt.objects.select_for_update(of=("self",))
             .filter(pk=receipt_id, pdf_copy="")
             .first()
         )
         if locked is None:
             return False
-        locked.pdf_copy.save(f"{locked.number}-copy.pdf", ContentFile(copy), save=False)
+        store_pdf(locked.pdf_copy, f"{locked.number}-copy.pdf", copy)
         locked.save(update_fields=["pdf_copy"])
     return True
 
@@ -256,8 +268,6 @@ def _schedule_invoice(pk: int) -> None:
 
 
 def render_invoice_pdf(invoice) -> bytes:
-    from weasyprint import HTML
-
     from payments import thaiqr
 
     qr = thaiqr.for_invoice(invoice)
@@ -267,12 +277,12 @@ def render_invoice_pdf(invoice) -> bytes:
             {
                 "invoice": invoice, "request": invoice.request, "office": invoice.office,
                 "lines": list(invoice.lines.all()), "payer": invoice.customer,
-                "qr": qr, "qr_svg": qr_svg(qr["payload"], box_size=6),
+                "qr": qr, "qr_png": qr_png_uri(qr["payload"]),
                 "barcode_text": qr["barcode"].replace("\r", " "),
                 "words": baht_words(invoice.total),
             },
         )  # fmt: skip
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    return html_to_pdf(html, stylesheets=("base", "invoice"))
 
 
 def invoice_render_one(*, invoice_id: int) -> bool:
@@ -292,6 +302,6 @@ def invoice_render_one(*, invoice_id: int) -> bool:
         )
         if locked is None:
             return False
-        locked.pdf.save(f"{locked.number}.pdf", ContentFile(data), save=False)
+        store_pdf(locked.pdf, f"{locked.number}.pdf", data)
         locked.save(update_fields=["pdf"])
     return True

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -13,6 +12,7 @@ from django.utils import translation
 
 from core.thai_words import baht_words
 from payments.models import Refund
+from payments.pdf import html_to_pdf
 
 logger = logging.getLogger(__name__)
 
@@ -31,8 +31,6 @@ def _schedule(pk: int) -> None:
 
 
 def render_voucher_pdf(refund: Refund) -> bytes:
-    from weasyprint import HTML
-
     from payments.models import DepositSettlement
 
     request = refund.request
@@ -50,7 +48,7 @@ def render_voucher_pdf(refund: Refund) -> bytes:
                 "deposit": deposit, "words": baht_words(refund.amount),
             },
         )  # fmt: skip
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    return html_to_pdf(html, stylesheets=("base", "refund"))
 
 
 def voucher_render_one(*, refund_id: int) -> bool:

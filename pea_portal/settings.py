@@ -392,6 +392,8 @@ LOGGING = {
         },
         # Axes' own lines repeat ours (with the username masked); keep errors.
         "axes": {"level": "ERROR"},
+        # WeasyPrint says "Step 1 - Fetching…" at INFO seven times a page.
+        "weasyprint.progress": {"level": "WARNING"},
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
