@@ -4,6 +4,7 @@
 #   bash scripts/bench.sh [--open 100000 1000000] [--due 0.01]   SLA sweep, dashboard
 #   bash scripts/bench.sh receipts                              receipts, callbacks
 #   bash scripts/bench.sh pages [--sizes 10000 100000 1000000]   pages vs the floor
+#   bash scripts/bench.sh load [--users 10 50] [--time 60]       filing under load (locust)
 #   bash scripts/bench.sh all                                   all of the above
 set -euo pipefail
 source "$(dirname "$0")/bootstrap.sh"
@@ -13,17 +14,33 @@ export DEBUG=false STATIC_MANIFEST=false SECRET_KEY=bench-not-a-secret ALLOWED_H
 db=${DATABASE_URL##*/}
 psql "${DATABASE_URL%/*}/postgres" -tAc "SELECT 1 FROM pg_database WHERE datname='$db'" | grep -q 1 \
   || psql "${DATABASE_URL%/*}/postgres" -c "CREATE DATABASE $db"
+# The load generator (locust) only the load benchmark needs, installed into
+# .venv when requirements-bench.txt changes.
+bench_requirements() {
+  local want
+  want=$(sha256sum requirements-bench.txt | cut -d' ' -f1)
+  if [ "$(cat .venv/.requirements-bench.sha 2>/dev/null)" != "$want" ]; then
+    .venv/bin/pip install -q --disable-pip-version-check -r requirements-bench.txt
+    echo "$want" > .venv/.requirements-bench.sha
+  fi
+}
 if [ "${1:-}" = "receipts" ]; then
   shift
   python bench/receipts_bench.py "$@"
 elif [ "${1:-}" = "pages" ]; then
   shift
   python bench/pages_bench.py "$@"
+elif [ "${1:-}" = "load" ]; then
+  shift
+  bench_requirements
+  python bench/load_bench.py "$@"
 elif [ "${1:-}" = "all" ]; then
   # Every figure of bench/README.md, one after the other.
   python bench/sla_bench.py
   python bench/receipts_bench.py
   python bench/pages_bench.py --sizes 10000 100000 1000000
+  bench_requirements
+  python bench/load_bench.py
 else
   python bench/sla_bench.py "$@"
 fi
