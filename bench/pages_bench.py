@@ -5,9 +5,10 @@ floor measured in the same run, on PostgreSQL.
     bash scripts/bench.sh pages --sizes 10000 100000 1000000
 
 For each size: 900 offices (4 regions > 76 provinces > 820 branches), staff,
-a customer pool, and N service requests with their running clocks cloned in
-SQL from requests made through the services (sla_bench's loader), spread over
-the branches and customers. gunicorn (2 sync workers, DEBUG off) serves
+a customer pool, and N service requests over every service and state, with
+their timelines, clocks, invoices and receipts (bench/datagen.py: templates
+made through the services, cloned in SQL), spread over the branches and
+customers. gunicorn (2 sync workers, DEBUG off) serves
 bench.settings: the portal plus /bench/floor/, a bare Django view rendering a
 tiny template. Each page is fetched by one client over a fresh connection,
 5 warm-ups then BENCH_N (default 40) timed requests; p50 and p95 are reported
@@ -43,83 +44,22 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from accounts.models import CustomerProfile, Office, User  # noqa: E402
+from accounts.models import User  # noqa: E402
 from requests_app.models import ServiceRequest  # noqa: E402
 from requests_app.selectors import staff_queue  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(__file__))
-from sla_bench import clone, reset, template  # noqa: E402
+from datagen import load as datagen_load  # noqa: E402
+from datagen import offices_900, people  # noqa: E402, F401  (moved to datagen)
 
 PORT = 8099
 N = int(os.environ.get("BENCH_N", "40"))
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
-def offices_900():
-    """4 regions, 76 provinces, 820 branches: 900 offices."""
-    rows, branches = [], []
-    for r in range(4):
-        rows.append(Office(code=f"R{r}", name_th="ภาค", name_en="Region",
-                           kind="region", path=f"R{r}/"))  # fmt: skip
-    Office.objects.bulk_create(rows)
-    regions = list(Office.objects.filter(kind="region").order_by("code"))
-    provinces = []
-    for p in range(76):
-        region = regions[p % 4]
-        provinces.append(Office(code=f"P{p:02d}", name_th="จ", name_en="Province",
-                                kind="province", parent=region,
-                                path=f"{region.path}P{p:02d}/"))  # fmt: skip
-    Office.objects.bulk_create(provinces)
-    provinces = list(Office.objects.filter(kind="province").order_by("code"))
-    for b in range(820):
-        prov = provinces[b % 76]
-        branches.append(Office(code=f"B{b:03d}", name_th="สาขา", name_en="Branch",
-                               kind="branch", parent=prov,
-                               path=f"{prov.path}B{b:03d}/"))  # fmt: skip
-    Office.objects.bulk_create(branches)
-    assert Office.objects.count() == 900
-    return regions, list(Office.objects.filter(kind="branch").order_by("code"))
-
-
-def people(regions, branches, customers):
-    """A counter in every branch, a supervisor per region, a customer pool."""
-    staff = [User(username=f"c-{b.code}", role="counter", office=b, first_name="C")
-             for b in branches]  # fmt: skip
-    staff += [
-        User(username=f"s-{r.code}", role="supervisor", office=r) for r in regions
-    ]
-    User.objects.bulk_create(staff, batch_size=1000)
-    pool = [User(username=f"cust{i:07d}", role="customer", first_name="ลูกค้า",
-                 last_name=str(i)) for i in range(customers)]  # fmt: skip
-    User.objects.bulk_create(pool, batch_size=5000)
-    ids = list(
-        User.objects.filter(username__startswith="cust").values_list("id", flat=True)
-    )
-    from tests.factories import national_id
-
-    CustomerProfile.objects.bulk_create(
-        [CustomerProfile(user_id=i, kind="individual", national_id=national_id(i + 10**6))
-         for i in ids],
-        batch_size=5000,
-    )  # fmt: skip
-    return ids
-
-
 def load(n):
-    reset()
-    regions, branches = offices_900()
-    customer_ids = people(regions, branches, max(100, n // 20))
-    req = template(branches[0])
-    t0 = time.perf_counter()
-    clone(req, n, [b.pk for b in branches], 0.01)
-    with connection.cursor() as c:
-        c.execute(
-            f"UPDATE requests_app_servicerequest SET applicant_id = "
-            f"(ARRAY{customer_ids})[1 + id %% {len(customer_ids)}] WHERE id <> %s",
-            [req.pk],
-        )
-        c.execute("ANALYZE")
-    return time.perf_counter() - t0, regions, branches
+    """The portal's data at n requests (bench/datagen.py, issue 8)."""
+    return datagen_load(n)
 
 
 def session_for(user) -> str:
@@ -162,8 +102,8 @@ def keyset_cursor(due_at, pk) -> str:
     return encode(SimpleNamespace(due_at=due_at, pk=pk), "due_at")
 
 
-def fetch(path, headers) -> float:
-    conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
+def fetch(path, headers, port=PORT) -> float:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     t0 = time.perf_counter()
     conn.request("GET", path, headers=headers)
     response = conn.getresponse()
@@ -175,10 +115,10 @@ def fetch(path, headers) -> float:
     return elapsed
 
 
-def measure(path, headers):
+def measure(path, headers, port=PORT):
     for _ in range(5):
-        fetch(path, headers)
-    runs = sorted(fetch(path, headers) for _ in range(N))
+        fetch(path, headers, port)
+    runs = sorted(fetch(path, headers, port) for _ in range(N))
     return statistics.median(runs), runs[int(0.95 * (len(runs) - 1))]
 
 
@@ -325,7 +265,7 @@ def plot(results, path):
         return top + (1 - (math.log10(v) - ly0) / (ly1 - ly0)) * (h - top - bottom)
 
     colours = ["#888", "#74045f", "#c0392b", "#2e86c1", "#17a589", "#b9770e",
-               "#6c3483", "#1e8449", "#34495e", "#d35400"]  # fmt: skip
+               "#6c3483", "#1e8449", "#34495e", "#d35400", "#7b7d00", "#000000"]  # fmt: skip
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" '
            'font-family="sans-serif" font-size="11">',
            f'<rect width="{w}" height="{h}" fill="#fff"/>']  # fmt: skip
@@ -354,7 +294,7 @@ def plot(results, path):
         f.write("\n".join(out))
 
 
-def run(n):
+def run(n, peer=True):
     load_s, regions, branches = load(n)
     proc = serve()
     rows = []
@@ -369,6 +309,28 @@ def run(n):
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=20)
+    if peer:
+        # django-helpdesk with as many tickets, timed once ours is stopped.
+        import helpdesk_peer
+
+        hd = helpdesk_peer.prepare(n)
+        with hd.serve():
+            timed = [(name, *measure(path, headers, helpdesk_peer.PORT))
+                     for name, path, headers in hd.pages()]  # fmt: skip
+        q = hd.queries()
+        rows += [(name, p50, p95, p50 / floor_p50, q[name]) for name, p50, p95 in timed]
+        ours = {name: p50 for name, p50, *_ in rows}
+        theirs = sum(p50 for _name, p50, _p95 in timed)
+        info += (
+            f"\ndjango-helpdesk {helpdesk_peer.VERSION}: {n:,} tickets "
+            f"({hd.open_tickets:,} open, {hd.followups:,} follow-ups) loaded in "
+            f"{hd.load_s:.1f} s. Its ticket list is the page (no ticket in it) and "
+            f"then its JSON for the first 25 rows: {theirs * 1000:.1f} ms (p50s added)."
+        )
+        for name in ("staff queue, page 1", "my requests"):
+            if name in ours:
+                info += (f"\nour {name} p50 ÷ helpdesk ticket list p50 (page + JSON):"
+                         f" {ours[name] / theirs:.2f} (target ≤ 0.20, 5× faster)")  # fmt: skip
     print(f"\n### {n:,} requests (loaded in {load_s:.0f} s)\n")
     print("| page | p50 | p95 | p50 ÷ floor | queries |")
     print("|---|---|---|---|---|")
@@ -384,11 +346,12 @@ def run(n):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--no-peer", action="store_true", help="skip django-helpdesk")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("run against PostgreSQL (DATABASE_URL)")
     call_command("migrate", verbosity=0)
-    results = [(n, run(n)) for n in args.sizes]
+    results = [(n, run(n, peer=not args.no_peer)) for n in args.sizes]
     plot(results, os.path.join(HERE, "pages.svg"))
     with open(os.path.join(HERE, "pages.json"), "w") as f:
         json.dump([{"size": n, "rows": rows} for n, rows in results], f, indent=1)
