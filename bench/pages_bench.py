@@ -164,21 +164,42 @@ def pages(regions, branches):
         "?" + urlencode({"after": keyset_cursor(*last_before), "p": deep})
         if last_before else ""
     )  # fmt: skip
+    # The national list of closed requests (an administrator's queue filtered
+    # to "closed"): the one scope with 10,000 pages and more at 1M.
+    admin, _ = User.objects.get_or_create(username="bench-admin",
+                                          defaults={"role": "admin"})  # fmt: skip
+    closed = staff_queue(admin, state="closed").order_by("pk")
+    closed_deep = max(1, min(10_000, (closed.count() + 24) // 25))
+    closed_cursor = (
+        closed.values_list("pk", flat=True)[(closed_deep - 1) * 25 - 1]
+        if closed_deep > 1 else None
+    )  # fmt: skip
+    closed_url = "/staff/?" + urlencode({"state": "closed"})
+    closed_deep_url = closed_url + (
+        "&" + urlencode({"after": keyset_cursor(None, closed_cursor), "p": closed_deep})
+        if closed_cursor else ""
+    )  # fmt: skip
     deep_cursor = cursor_at(in_scope.order_by("created_at", "id"), min(total - 1,
                             (deep - 1) * 20), "created_at")  # fmt: skip
 
     def web(user):
+        if user.pk not in sessions:
+            sessions[user.pk] = session_for(user)
         return {"Cookie": f"{settings.SESSION_COOKIE_NAME}={sessions[user.pk]}"}
 
     def api(key):
         return {"Authorization": f"Token {tokens[key]}"}
 
     info = (f"Deep page: web page {deep:,} (25 rows a page); API cursor "
-            f"{(deep - 1) * 20:,} rows deep; {total:,} open requests in the region.")  # fmt: skip
+            f"{(deep - 1) * 20:,} rows deep; {total:,} open requests in the region. "
+            f"Closed requests (national): deep page {closed_deep:,}.")  # fmt: skip
     return info, [
         ("framework floor", "/bench/floor/", {}, None, None),
         ("staff queue, page 1", "/staff/", web(sup), sup, None),
         ("staff queue, deep page", web_deep, web(sup), sup, None),
+        ("closed requests (national), page 1", closed_url, web(admin), admin, None),
+        ("closed requests (national), deep page", closed_deep_url, web(admin), admin,
+         None),  # fmt: skip
         (
             "API staff queue, first page",
             "/api/v1/staff/queue/",
@@ -265,7 +286,8 @@ def plot(results, path):
         return top + (1 - (math.log10(v) - ly0) / (ly1 - ly0)) * (h - top - bottom)
 
     colours = ["#888", "#74045f", "#c0392b", "#2e86c1", "#17a589", "#b9770e",
-               "#6c3483", "#1e8449", "#34495e", "#d35400", "#7b7d00", "#000000"]  # fmt: skip
+               "#6c3483", "#1e8449", "#34495e", "#d35400", "#7b7d00", "#000000",
+               "#e67e22", "#5d6d7e"]  # fmt: skip
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" '
            'font-family="sans-serif" font-size="11">',
            f'<rect width="{w}" height="{h}" fill="#fff"/>']  # fmt: skip

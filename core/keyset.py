@@ -60,8 +60,8 @@ class KeysetPage:
         return urlencode({"before": self.previous_cursor, "p": max(1, self.number - 1)})
 
 
-def encode(row, field: str) -> str:
-    value = getattr(row, field)
+def encode(row, field: str | None) -> str:
+    value = getattr(row, field) if field else None
     raw = f"{value.isoformat() if value is not None else '-'}|{row.pk}"
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
@@ -84,18 +84,29 @@ def _page_number(raw) -> int:
 
 
 def keyset_page(
-    qs: QuerySet, field: str, params, size: int, cap: int | None = None
+    qs: QuerySet, field: str | None, params, size: int, cap: int | None = None
 ) -> KeysetPage:
     """The page of `qs` (ordered by `field` NULLS LAST, then id) that `params`
-    (request.GET: after / before / p) points to."""
+    (request.GET: after / before / p) points to. With no field, by id alone:
+    for rows that have no time to order by (closed requests have no due
+    time), one range of the primary key instead of a search for timed rows
+    that no index of theirs can answer."""
     after = decode(params.get("after", "")) if params.get("after") else None
     before = decode(params.get("before", "")) if params.get("before") else None
     cap = COUNT_CAP if cap is None else cap
     number = _page_number(params.get("p")) if (after or before) else 1
-    timed = qs.filter(**{f"{field}__isnull": False})
-    untimed = qs.filter(**{f"{field}__isnull": True})
-    asc = (F(field).asc(nulls_last=True), "pk")
-    desc = (F(field).desc(), "-pk")
+    if field is None:
+        timed, untimed = qs.none(), qs
+        if after is not None:
+            after = (None, after[1])
+        if before is not None:
+            before = (None, before[1])
+        asc = desc = ()
+    else:
+        timed = qs.filter(**{f"{field}__isnull": False})
+        untimed = qs.filter(**{f"{field}__isnull": True})
+        asc = (F(field).asc(nulls_last=True), "pk")
+        desc = (F(field).desc(), "-pk")
 
     if before is not None:
         value, pk = before

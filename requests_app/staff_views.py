@@ -56,7 +56,7 @@ from requests_app.forms import (
     DisconnectionForm,
     RequestForm,
 )
-from requests_app.models import Appointment, ServiceType, State
+from requests_app.models import FINAL_STATES, Appointment, ServiceType, State
 from requests_app.permissions import COUNTER_ROLES
 from requests_app.work_orders import work_order_assign
 
@@ -80,7 +80,9 @@ def queue(request):
         k: request.GET.get(k, "") for k in ("state", "service", "q", "department")
     }
     qs = selectors.staff_queue(request.user, **params)
-    page = keyset_page(qs, "due_at", request.GET, PAGE_SIZE)
+    # Closed, cancelled and rejected requests have no due time: by id alone.
+    by = None if params["state"] in FINAL_STATES else "due_at"
+    page = keyset_page(qs, by, request.GET, PAGE_SIZE)
     now = timezone.now()
     rows = [{"r": r, "sla": sla_status(r, now)} for r in page.object_list]
     keep = urlencode({k: v for k, v in params.items() if v})
