@@ -271,7 +271,7 @@ def plot(results, path):
     import math
 
     names = [name for name, *_ in results[0][1]]
-    w, h, left, bottom, top = 760, 420, 70, 40, 20
+    w, h, left, bottom, top, legend = 980, 440, 70, 40, 20, 290
     p50s = [row[1] for _n, rows in results for row in rows]
     ymax, ymin = max(p50s), min(p50s)
     lx = [math.log10(s) for s in sizes]
@@ -279,7 +279,7 @@ def plot(results, path):
 
     def px(n):
         return left + (math.log10(n) - lx[0]) / ((lx[-1] - lx[0]) or 1) * (
-            w - left - 200
+            w - left - legend
         )
 
     def py(v):
@@ -295,9 +295,9 @@ def plot(results, path):
         out.append(
             f'<text x="{px(s):.0f}" y="{h - 15}" text-anchor="middle">{s:,}</text>'
         )
-    for v in (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000):
+    for v in (0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000):
         if ymin * 0.8 <= v / 1000 <= ymax * 1.25:
-            out.append(f'<line x1="{left}" x2="{w - 200}" y1="{py(v / 1000):.0f}" '
+            out.append(f'<line x1="{left}" x2="{w - legend}" y1="{py(v / 1000):.0f}" '
                        f'y2="{py(v / 1000):.0f}" stroke="#eee"/>'
                        f'<text x="{left - 6}" y="{py(v / 1000) + 4:.0f}" '
                        f'text-anchor="end">{v} ms</text>')  # fmt: skip
@@ -308,7 +308,7 @@ def plot(results, path):
         colour = colours[i % len(colours)]
         out.append('<polyline fill="none" stroke-width="2" stroke="{}" points="{}"/>'.format(
             colour, " ".join(f"{x:.0f},{y:.0f}" for x, y in pts)))  # fmt: skip
-        out.append(f'<text x="{w - 195}" y="{top + 14 * i + 10}" fill="{colour}">'
+        out.append(f'<text x="{w - legend + 5}" y="{top + 14 * i + 10}" fill="{colour}">'
                    f"{name}</text>")  # fmt: skip
     out.append(f'<text x="{left}" y="{top - 5}">p50 latency (log) against requests '
                "in the database (log)</text></svg>")  # fmt: skip

@@ -5,8 +5,10 @@
 #   bash scripts/bench.sh receipts                              receipts, callbacks
 #   bash scripts/bench.sh pages [--sizes 10000 100000 1000000]   pages vs the floor
 #   bash scripts/bench.sh load [--users 10 50] [--time 60]       filing under load (locust)
-#   bash scripts/bench.sh all                                   all of the above
+#   bash scripts/bench.sh all                                   every figure of bench/README.md
 set -euo pipefail
+# A fresh machine: its packages and services first, as CI does.
+bash "$(dirname "$0")/machine.sh" >/dev/null
 source "$(dirname "$0")/bootstrap.sh"
 export DATABASE_URL=${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/pea_bench}
 export CELERY_BROKER_URL=${BENCH_BROKER_URL:-redis://127.0.0.1:6379/14}
