@@ -3,12 +3,8 @@ from django.contrib import admin
 from core.models import PersonalDataAccess
 
 
-class ImmutableAdmin(admin.ModelAdmin):
-    """An audit-trail record (transition log, money record, access record):
-    the admin shows it (every field read-only) and never adds, changes or deletes it — not even for a
-    superuser. A mistake is corrected by a new record through a service (a
-    credit note, a refund, a new transition); PostgreSQL triggers refuse the
-    same edits from anywhere else (core/migrations/0003_immutable_records.py)."""
+class NoWrites:
+    """No add, change or delete in the admin, whoever asks."""
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -18,6 +14,14 @@ class ImmutableAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ImmutableAdmin(NoWrites, admin.ModelAdmin):
+    """An audit-trail record (transition log, money record, access record):
+    the admin shows it (every field read-only) and never adds, changes or deletes it — not even for a
+    superuser. A mistake is corrected by a new record through a service (a
+    credit note, a refund, a new transition); PostgreSQL triggers refuse the
+    same edits from anywhere else (core/migrations/0003_immutable_records.py)."""
 
     def get_actions(self, request):
         actions = super().get_actions(request)
@@ -25,22 +29,13 @@ class ImmutableAdmin(admin.ModelAdmin):
         return actions
 
 
-class ImmutableInline(admin.TabularInline):
+class ImmutableInline(NoWrites, admin.TabularInline):
     extra = 0
     can_delete = False
     show_change_link = False
 
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in self.model._meta.fields]
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(PersonalDataAccess)

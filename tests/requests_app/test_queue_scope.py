@@ -7,6 +7,7 @@ import pytest
 from requests_app.models import ServiceRequest
 from requests_app.selectors import office_scope_q, staff_queue
 from tests import factories
+from tests.plans import plan_without_scans_or_sorts
 
 pytestmark = pytest.mark.django_db
 
@@ -43,16 +44,6 @@ def test_the_region_queue_is_an_index_range_on_postgresql(offices, customer):
     region_sup = factories.StaffFactory(username="rex", role="supervisor",
                                         office=offices["region"])  # fmt: skip
     sql, params = staff_queue(region_sup)[:25].query.sql_with_params()
-    # A test table is tiny, so the planner would scan and sort it whatever the
-    # indexes; with scans and sorts priced out, it must find an index that
-    # both selects the region and yields promise order, or still sort.
-    off = ("enable_seqscan", "enable_sort", "enable_bitmapscan")
-    with connection.cursor() as c:
-        for name in off:
-            c.execute(f"SET LOCAL {name} = off")
-        c.execute("EXPLAIN " + sql, params)
-        plan = "\n".join(row[0] for row in c.fetchall())
-        for name in off:
-            c.execute(f"SET LOCAL {name} = on")
+    plan = plan_without_scans_or_sorts(sql, params)
     assert "req_region_queue_idx" in plan, plan
     assert "Sort" not in plan.split("req_region_queue_idx")[0], plan
