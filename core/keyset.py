@@ -71,7 +71,10 @@ def decode(token: str) -> tuple[datetime | None, int] | None:
     try:
         raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
         value, pk = raw.rsplit("|", 1)
-        return (None if value == "-" else datetime.fromisoformat(value)), int(pk)
+        when = None if value == "-" else datetime.fromisoformat(value)
+        if when is not None and when.tzinfo is None or not 0 < int(pk) < 2**63:
+            return None  # a naive time or an id no bigint holds: not ours
+        return when, int(pk)
     except (ValueError, binascii.Error, UnicodeDecodeError):
         return None
 

@@ -90,7 +90,15 @@ def test_the_pager_counts_up_to_its_cap(client, counter, queue, monkeypatch):
     assert "Page 1 of 4 · 1–3 of 11" in response.content.decode()
 
 
-@pytest.mark.parametrize("cursor", ["garbage", "LXw=", "", "MjAyNnw5OQ", "%00"])
+def _token(raw: str) -> str:
+    import base64
+
+    return base64.urlsafe_b64encode(raw.encode()).decode()
+
+
+@pytest.mark.parametrize("cursor", ["garbage", "LXw=", "", "MjAyNnw5OQ", "%00",
+                                    _token("-|99999999999999999999999"), _token("-|-5"),
+                                    _token("2026-11-23T10:00:00|5")])  # fmt: skip
 def test_a_cursor_that_is_not_ours_shows_the_first_page(client, counter, queue, cursor):
     client.force_login(counter)
     for name in ("after", "before"):
