@@ -35,6 +35,9 @@ count, and every notification delivered by the worker (Redis queue empty,
 no pending outbox row, an SMS row per SMS). Prints a Markdown table per run
 (median and p95 from every request's own time) and writes bench/load.json.
 Exits 1 if anything failed.
+
+The soak (bench/soak.py, `bash scripts/soak.sh`) reuses these functions with
+counter staff beside the customers, for minutes, with memory sampled.
 """
 
 import argparse
@@ -60,7 +63,7 @@ from collections import Counter
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, ROOT)
-RUN_DIR = tempfile.mkdtemp(prefix="pea-load-")
+RUN_DIR = tempfile.mkdtemp(prefix=os.environ.get("BENCH_RUN_PREFIX", "pea-load-"))
 os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
 # Documents go to a folder of the run, read here by the checks, then removed.
 os.environ["PRIVATE_STORAGE_ROOT"] = os.path.join(RUN_DIR, "private")
@@ -73,7 +76,7 @@ from django.conf import settings  # noqa: E402
 from django.contrib.auth.hashers import make_password  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
-from django.db.models import Count, Q, Sum  # noqa: E402
+from django.db.models import Count, Min, Q  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from accounts.models import CustomerProfile, Office, User  # noqa: E402
@@ -81,10 +84,12 @@ from meters.models import Contract, ElectricityAccount, Meter, MeterSize  # noqa
 from notifications.models import OutboxMessage, SentSMS  # noqa: E402
 from pea_portal.celery import app as celery_app  # noqa: E402
 from requests_app.models import (  # noqa: E402
+    FINAL_STATES,
     Document,
     DocumentType,
     ServiceRequest,
 )
+from sla.clocks import PAYMENT_SMS  # noqa: E402
 from sla.models import Clock, OpenTally  # noqa: E402
 
 PASSWORD = "bench-load-1!"
@@ -111,18 +116,19 @@ def reset():
         )
 
 
-def offices():
-    """1 region, 4 provinces, 5 branches each; staff who would work them."""
+def offices(provinces=4, per_province=5):
+    """1 region, 4 provinces, 5 branches each (by default); staff who would
+    work them."""
     region = Office.objects.create(code="LR", name_th="ภาค", name_en="Region",
                                    kind="region", path="LR/", phone="1129")  # fmt: skip
     branches = []
-    for p in range(4):
+    for p in range(provinces):
         prov = Office.objects.create(code=f"LP{p}", name_th="กฟจ.", name_en="Province",
                                      kind="province", parent=region,
                                      path=f"LR/LP{p}/", phone="1129")  # fmt: skip
         User.objects.create(username=f"load-sup-{p}", role="supervisor", office=prov,
                             email=f"sup{p}@bench.test")  # fmt: skip
-        for b in range(5):
+        for b in range(per_province):
             branch = Office.objects.create(
                 code=f"LB{p}{b}", name_th=f"กฟส.สาขา {p}{b}", name_en=f"Branch {p}{b}",
                 kind="branch", parent=prov, path=f"LR/LP{p}/LB{p}{b}/", phone="1129",
@@ -227,6 +233,11 @@ def files(folder):
 # --- processes --------------------------------------------------------------
 
 
+# E-mails are "sent" into the worker's memory (bench/soak.py counts them in a
+# file instead); SMS go to SentSMS rows.
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
 def child_env(port):
     return dict(
         os.environ,
@@ -236,8 +247,7 @@ def child_env(port):
         SECURE_COOKIES="false",  # plain HTTP on the loopback
         SITE_URL=f"http://127.0.0.1:{port}",
         LOG_LEVEL="WARNING",
-        # E-mails are "sent" into the worker's memory; SMS go to SentSMS rows.
-        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+        EMAIL_BACKEND=EMAIL_BACKEND,
         PEA_VAR_DIR=RUN_DIR,
     )
 
@@ -479,8 +489,18 @@ def log_problems(name) -> list[str]:
     return [line for line in lines if pattern.search(line)]
 
 
-def check_database(filed, locust_ok) -> tuple[list[str], dict]:
-    """The database against what locust saw: problems found, and counts."""
+def server_log_problems() -> list[str]:
+    portal_log, worker_log = log_problems("portal"), log_problems("worker")
+    return [f"portal log: {line}" for line in portal_log[:20]] + [
+        f"worker log: {line}" for line in worker_log[:20]
+    ]
+
+
+def check_database(filed, locust_ok, moved=frozenset()) -> tuple[list[str], dict]:
+    """The database against what locust saw: problems found, and counts.
+    `moved`: references staff took a step on (bench/soak.py), no longer
+    "submitted" and not always with a running clock; their steps are checked
+    by the caller."""
     problems = []
     refs = [f["reference"] for f in filed]
     doubled = [r for r, n in Counter(refs).items() if n > 1]
@@ -511,12 +531,27 @@ def check_database(filed, locust_ok) -> tuple[list[str], dict]:
         submits=Count("events", filter=Q(events__action="submit"), distinct=True),
         running=Count("clocks", filter=Q(clocks__status="running"), distinct=True),
     )
+    # The promise shown (due_at) is the earliest running clock of staff work.
+    promised = dict(
+        Clock.objects.filter(status="running")
+        .exclude(step_code=PAYMENT_SMS)
+        .values("request_id")
+        .annotate(due=Min("due_at"))
+        .values_list("request_id", "due")
+    )
     bad_docs, bad_events, no_clock, no_due, wrong_state = [], [], [], [], []
-    for r in qs.values("reference", "docs", "submits", "running", "due_at", "state"):
+    wrong_due = []
+    for r in qs.values(
+        "pk", "reference", "docs", "submits", "running", "due_at", "state"
+    ):
         if r["docs"] != expected_docs.get(r["reference"], r["docs"]):
             bad_docs.append(r["reference"])
         if r["submits"] != 1:
             bad_events.append(r["reference"])
+        if r["due_at"] != promised.get(r["pk"]):
+            wrong_due.append(r["reference"])
+        if r["reference"] in moved:
+            continue
         if r["running"] < 1:
             no_clock.append(r["reference"])
         if r["due_at"] is None:
@@ -528,6 +563,7 @@ def check_database(filed, locust_ok) -> tuple[list[str], dict]:
         ("without exactly one submit event", bad_events),
         ("without a running SLA clock", no_clock),
         ("without a due time", no_due),
+        ("whose due time is not their earliest running clock's", wrong_due),
         ("not in state submitted", wrong_state),
     ):
         if refs_:
@@ -545,10 +581,21 @@ def check_database(filed, locust_ok) -> tuple[list[str], dict]:
     if n_docs != sum(expected_docs.values()):
         problems.append(f"{n_docs} documents stored, "
                         f"{sum(expected_docs.values())} posted")  # fmt: skip
-    tally = OpenTally.objects.filter(state="submitted").aggregate(n=Sum("n"))["n"] or 0
-    if tally != len(in_db):
-        problems.append(f"dashboard tally says {tally} submitted, database has "
-                        f"{len(in_db)}")  # fmt: skip
+    # The dashboard's running tallies: open requests per office, service, state.
+    keys = ("office_id", "service_id", "state")
+    tallied = {t[:3]: t[3] for t in OpenTally.objects.values_list(*keys, "n") if t[3]}
+    counted = {
+        t[:3]: t[3]
+        for t in ServiceRequest.objects.exclude(state__in=FINAL_STATES)
+        .values(*keys)
+        .annotate(n=Count("id"))
+        .values_list(*keys, "n")
+    }
+    if tallied != counted:
+        off = {k for k in tallied.keys() | counted.keys()
+               if tallied.get(k) != counted.get(k)}  # fmt: skip
+        problems.append(f"dashboard tallies differ from the requests for {len(off)} "
+                        f"office/service/state: e.g. {sorted(off)[:3]}")  # fmt: skip
     # Notifications: an SMS and an e-mail per filing, all delivered by the worker.
     outbox = OutboxMessage.objects.filter(event="request_submitted")
     per_status = dict(
@@ -576,31 +623,105 @@ def check_database(filed, locust_ok) -> tuple[list[str], dict]:
     return problems, counts
 
 
-def run(users, args, sizes):
+def prepare(users, *, provinces=4, per_province=5, people=None) -> list:
+    """An emptied database with the office tree and `users` customers, their
+    list for locust (customers.json, with `people`: more accounts for other
+    user classes), no documents and empty logs. Returns the branches."""
     reset()
-    branches = offices()
+    branches = offices(provinces, per_province)
     names = customers(users, branches)
+    extra = people(branches) if people else {}
     codes = {
         f"doc_{pk}": code for pk, code in DocumentType.objects.values_list("pk", "code")
     }
     with open(os.path.join(RUN_DIR, "customers.json"), "w") as f:
         json.dump({"password": PASSWORD, "customers": names, "document_codes": codes,
-                   "session_cookie": settings.SESSION_COOKIE_NAME}, f)  # fmt: skip
+                   "session_cookie": settings.SESSION_COOKIE_NAME, **extra}, f)  # fmt: skip
     shutil.rmtree(os.path.join(RUN_DIR, "private"), ignore_errors=True)
     for name in ("portal", "worker"):
         open(os.path.join(RUN_DIR, f"{name}.log"), "w").close()
+    return branches
+
+
+def locust_env(args, out, **extra) -> dict:
+    """The environment of the locust process (bench/locustfile.py's settings)."""
+    return dict(
+        child_env(args.port),
+        BENCH_LOAD_CUSTOMERS=os.path.join(RUN_DIR, "customers.json"),
+        BENCH_LOAD_FILES=RUN_DIR, BENCH_LOAD_MIX=args.mix, BENCH_LOAD_WAIT=args.wait,
+        BENCH_LOAD_OUT=out, **extra,
+    )  # fmt: skip
+
+
+def run_locust(*, locustfile, users, spawn, seconds, port, env, log):
+    """locust headless for `seconds`; a journey under way at the end may finish
+    (--stop-timeout), so every submission the server took is counted."""
+    locust = subprocess.run(
+        [sys.executable, "-m", "locust", "-f", os.path.join(HERE, locustfile),
+         "--headless", "-u", str(users), "-r", f"{spawn:g}",
+         "-t", f"{seconds}s", "--stop-timeout", "120",
+         "--host", f"http://127.0.0.1:{port}", "--only-summary",
+         "--loglevel", "WARNING"],
+        env=env, cwd=ROOT, capture_output=True, text=True,
+    )  # fmt: skip
+    with open(log, "w") as f:
+        f.write(locust.stdout + locust.stderr)
+    return locust
+
+
+def drain(timeout, busy=None) -> tuple[float, int, int]:
+    """Let the worker finish what the load queued: no pending message, an
+    empty queue (and `busy()` false). Returns the seconds it took, then what
+    was still pending and queued."""
+    t1 = time.perf_counter()
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        pending = OutboxMessage.objects.filter(status="pending").count()
+        if pending == 0 and queue_length() == 0 and not (busy and busy()):
+            break
+        time.sleep(0.5)
+    drained_s = time.perf_counter() - t1
+    return (
+        drained_s,
+        OutboxMessage.objects.filter(status="pending").count(),
+        queue_length(),
+    )
+
+
+def locust_results(out, locust, endpoints) -> tuple[dict, list[str]]:
+    """What locust wrote (bench/locustfile.py) and the problems it shows: every
+    failure, and locust's own counts against the samples recorded."""
+    if not os.path.exists(out):
+        sys.exit(f"locust wrote no results (exit {locust.returncode}):\n"
+                 f"{locust.stdout[-3000:]}\n{locust.stderr[-3000:]}")  # fmt: skip
+    with open(out) as f:
+        result = json.load(f)
+    problems = [
+        f"{f['name']} ({f['user']}): {f['message']}" for f in result["failures"]
+    ]
+    stats = result["stats"]
+    for name in endpoints:
+        n = sum(1 for sample in result["samples"] if sample[0] == name)
+        s = stats.get(name)
+        if n and (s is None or s["requests"] != n):
+            problems.append(f"{name}: locust's counts and the samples disagree")
+    if locust.returncode != 0 and not problems:
+        problems.append(f"locust exited {locust.returncode}: {locust.stderr[-800:]}")
+    server_errors = {k: v for k, v in result["statuses"].items() if k[0] in "05"}
+    if server_errors:
+        problems.append(f"answers with a 5xx status or none: {server_errors}")
+    return result, problems
+
+
+def run(users, args, sizes):
+    prepare(users)
     portal = celery = None
     out = os.path.join(RUN_DIR, f"locust-{users}.json")
     prefix = os.path.join(RUN_DIR, f"locust-{users}")
     try:
         portal = serve(args.port, args.workers)
         celery = worker(args.port, args.celery_concurrency)
-        env = dict(
-            child_env(args.port),
-            BENCH_LOAD_CUSTOMERS=os.path.join(RUN_DIR, "customers.json"),
-            BENCH_LOAD_FILES=RUN_DIR, BENCH_LOAD_MIX=args.mix, BENCH_LOAD_WAIT=args.wait,
-            BENCH_LOAD_OUT=out,
-        )  # fmt: skip
+        env = locust_env(args, out)
         spawn = args.spawn_rate or max(1.0, users / 10)
         before = wait_for_quiet(args.quiet_wait)
         settle(portal, celery)
@@ -611,13 +732,9 @@ def run(users, args, sizes):
         sampler = Sampler()
         sampler.start()
         t0 = time.perf_counter()
-        locust = subprocess.run(
-            [sys.executable, "-m", "locust", "-f", os.path.join(HERE, "locustfile.py"),
-             "--headless", "-u", str(users), "-r", f"{spawn:g}",
-             "-t", f"{args.time}s", "--stop-timeout", "120",
-             "--host", f"http://127.0.0.1:{args.port}", "--only-summary",
-             "--loglevel", "WARNING"],
-            env=env, cwd=ROOT, capture_output=True, text=True,
+        locust = run_locust(
+            locustfile="locustfile.py", users=users, spawn=spawn, seconds=args.time,
+            port=args.port, env=env, log=prefix + ".log",
         )  # fmt: skip
         wall = time.perf_counter() - t0
         locks = sampler.stop()
@@ -627,27 +744,11 @@ def run(users, args, sizes):
         locust_cpu = (rusage1.ru_utime - rusage0.ru_utime) + (
             rusage1.ru_stime - rusage0.ru_stime
         )
-        with open(prefix + ".log", "w") as f:
-            f.write(locust.stdout + locust.stderr)
-        # Let the worker finish what filing queued.
-        t1 = time.perf_counter()
-        drain_deadline = time.monotonic() + args.drain_timeout
-        while time.monotonic() < drain_deadline:
-            pending = OutboxMessage.objects.filter(status="pending").count()
-            if pending == 0 and queue_length() == 0:
-                break
-            time.sleep(0.5)
-        drained_s = time.perf_counter() - t1
-        pending = OutboxMessage.objects.filter(status="pending").count()
-        queued = queue_length()
+        drained_s, pending, queued = drain(args.drain_timeout)
     finally:
         stop(portal)
         stop(celery)
-    if not os.path.exists(out):
-        sys.exit(f"locust wrote no results (exit {locust.returncode}):\n"
-                 f"{locust.stdout[-3000:]}\n{locust.stderr[-3000:]}")  # fmt: skip
-    with open(out) as f:
-        result = json.load(f)
+    result, problems = locust_results(out, locust, ENDPOINTS)
     samples = result["samples"]
     stats = result["stats"]
     rows = summarize(samples, ENDPOINTS)
@@ -666,23 +767,11 @@ def run(users, args, sizes):
          "max_ms": max(ms), "per_s": len(ms) / span}
         for code, ms in sorted(by_service.items())
     ]  # fmt: skip
-    problems = [
-        f"{f['name']} ({f['user']}): {f['message']}" for f in result["failures"]
-    ]
-    # Locust's own counts must agree with the samples the file recorded.
-    for row in rows:
-        s = stats.get(row["name"])
-        if s is None or s["requests"] != row["requests"]:
-            problems.append(f"{row['name']}: locust's counts and the samples disagree")
-    if locust.returncode != 0 and not problems:
-        problems.append(f"locust exited {locust.returncode}: {locust.stderr[-800:]}")
     submit = stats.get("submit POST", {"requests": 0, "failures": 0})
     locust_ok = submit["requests"] - submit["failures"]
     db_problems, counts = check_database(result["filed"], locust_ok)
     problems += db_problems
-    portal_log, worker_log = log_problems("portal"), log_problems("worker")
-    problems += [f"portal log: {line}" for line in portal_log[:20]]
-    problems += [f"worker log: {line}" for line in worker_log[:20]]
+    problems += server_log_problems()
     if pending or queued:
         problems.append(f"worker not drained after {args.drain_timeout} s: "
                         f"{pending} pending messages, {queued} queued tasks")  # fmt: skip

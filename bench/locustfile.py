@@ -13,6 +13,9 @@ re-shown with its errors, a page without the new reference. The references
 filed, the failures and every request's time are written to BENCH_LOAD_OUT
 when locust quits, for load_bench.py to check against the database.
 
+bench/soak_locustfile.py adds counter staff to these customers for the soak
+(bench/soak.py); both log in through PortalUser here.
+
 Settings come from the environment (load_bench.py sets them):
 BENCH_LOAD_CUSTOMERS  JSON file: {"password": ..., "customers": [username, ...],
                       "document_codes": {"doc_<id>": document type code},
@@ -29,6 +32,7 @@ import os
 import random
 import re
 import time
+from collections import Counter
 from html.parser import HTMLParser
 
 from locust import HttpUser, between, events, task
@@ -67,11 +71,15 @@ _next_customer = itertools.count()
 FILED: list[dict] = []  # one row per submission answered with a redirect
 FAILURES: list[dict] = []
 SAMPLES: list[tuple] = []  # (name, ms, ok, start time)
+STATUSES: Counter = Counter()  # HTTP status of every answer ("0": none)
+# More results for BENCH_LOAD_OUT, by key (other locustfiles add theirs).
+EXTRA: dict = {}
 
 
 @events.request.add_listener
-def _sample(name, response_time, exception, start_time, **_kw):
+def _sample(name, response_time, exception, start_time, response=None, **_kw):
     SAMPLES.append((name, response_time, exception is None, start_time))
+    STATUSES[str(getattr(response, "status_code", None) or 0)] += 1
 
 
 @events.quitting.add_listener
@@ -83,7 +91,7 @@ def _write(environment, **_kw):
     }
     with open(os.environ["BENCH_LOAD_OUT"], "w") as f:
         json.dump({"filed": FILED, "failures": FAILURES, "samples": SAMPLES,
-                   "stats": stats}, f)  # fmt: skip
+                   "stats": stats, "statuses": STATUSES, **EXTRA}, f)  # fmt: skip
 
 
 class FormParser(HTMLParser):
@@ -102,6 +110,8 @@ class FormParser(HTMLParser):
         self.errors = []
         self.in_error = False
         self.in_summary = 0
+        self.messages = []  # the page's flash messages: [level, text]
+        self.in_message = False
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
@@ -113,6 +123,10 @@ class FormParser(HTMLParser):
         if (tag == "p" and "error" in cls.split()) or (tag == "li" and self.in_summary):
             self.in_error = True
             self.errors.append("")
+        if tag == "p" and "msg" in cls.split():
+            level = next((c[4:] for c in cls.split() if c.startswith("msg-")), "")
+            self.messages.append([level, ""])
+            self.in_message = True
         if tag == "div" and "error-summary" in cls.split():
             self.in_summary = self.depth
         if tag == "form" and (a.get("method") or "").lower() == "post":
@@ -129,6 +143,9 @@ class FormParser(HTMLParser):
             else:
                 value = a.get("value", "")
             self.fields.append([kind, a["name"], value, rep])
+        elif tag == "button" and a.get("name"):
+            # Sent only by the button clicked: left to the user to pick.
+            self.fields.append(["button", a["name"], a.get("value", ""), rep])
         elif tag == "select":
             self.select = [tag, a["name"], [], rep]
         elif tag == "option" and self.select is not None:
@@ -145,6 +162,7 @@ class FormParser(HTMLParser):
             self.depth -= 1
         elif tag in ("p", "li"):
             self.in_error = False
+            self.in_message = False
         elif tag == "form":
             self.in_form = False
         elif tag == "select" and self.select is not None:
@@ -159,6 +177,8 @@ class FormParser(HTMLParser):
             self.textarea[2] += data
         if self.in_error:
             self.errors[-1] += data.strip()
+        if self.in_message:
+            self.messages[-1][1] += data.strip()
 
     def form(self, having: str) -> list:
         """The fields of the page's form that has a field of this kind or
@@ -170,6 +190,14 @@ class FormParser(HTMLParser):
                 return fields
         return []
 
+    def form_to(self, action: str) -> list | None:
+        """The fields of the POST form sent to this address (None: no such
+        form on the page)."""
+        for attrs, fields in self.forms:
+            if attrs.get("action") == action:
+                return fields
+        return None
+
 
 def parse(html: str) -> FormParser:
     parser = FormParser()
@@ -177,30 +205,34 @@ def parse(html: str) -> FormParser:
     return parser
 
 
-class Customer(HttpUser):
-    wait_time = between(*WAIT)
+class PortalUser(HttpUser):
+    """A person with an account: logs in once through the real login form (no
+    pre-made session); anything but the expected answer is a failure."""
 
-    def on_start(self):
-        names = CUSTOMERS["customers"]
-        self.username = names[next(_next_customer) % len(names)]
+    abstract = True
+    prefix = ""  # of the request names in locust's statistics
+
+    def login(self, username, password):
+        self.username = username
         self.origin = self.host.rstrip("/")
+        name = f"{self.prefix}login form GET"
         with self.client.get(
-            "/accounts/login/", name="login form GET", catch_response=True,
-            timeout=TIMEOUT,
-        ) as r:  # fmt: skip
-            if not self._page_ok(r, "login form GET"):
+            "/accounts/login/", name=name, catch_response=True, timeout=TIMEOUT
+        ) as r:
+            if not self._page_ok(r, name):
                 return
             fields = parse(r.text).form(having="password")
-        data = {name: value for _k, name, value, _r in fields if value is not None}
-        data.update(username=self.username, password=CUSTOMERS["password"])
+        data = {field: value for _k, field, value, _r in fields if value is not None}
+        data.update(username=username, password=password)
+        name = f"{self.prefix}login POST"
         with self.client.post(
-            "/accounts/login/", data=data, name="login POST", catch_response=True,
+            "/accounts/login/", data=data, name=name, catch_response=True,
             allow_redirects=False, headers=self._browser_post("/accounts/login/"),
             timeout=TIMEOUT,
         ) as r:  # fmt: skip
             cookie = CUSTOMERS.get("session_cookie", "sessionid")
             if r.status_code != 302 or cookie not in self.client.cookies:
-                self._fail(r, "login POST", "login refused", parse(r.text).errors)
+                self._fail(r, name, "login refused", parse(r.text).errors)
                 return
             r.success()
         self.logged_in = True
@@ -228,13 +260,21 @@ class Customer(HttpUser):
         r.success()
         return True
 
+
+class Customer(PortalUser):
+    wait_time = between(*WAIT)
+
+    def on_start(self):
+        names = CUSTOMERS["customers"]
+        self.login(names[next(_next_customer) % len(names)], CUSTOMERS["password"])
+
     @task
     def file_and_follow(self):
         """One customer journey: form, submit, the request's page, my requests.
         A single task, so a run that ends lets it finish (--stop-timeout):
         every submission the server took is counted."""
         if not getattr(self, "logged_in", False):
-            self.on_start()
+            self.login(self.username, CUSTOMERS["password"])
             return
         code = random.choices([c for c, _w in MIX], [w for _c, w in MIX])[0]
         path = f"/requests/new/{code}/"
@@ -303,6 +343,8 @@ class Customer(HttpUser):
                 # A branch near the customer's premises; the first of the rest.
                 pick = random.choice(options) if name == "office" else options[0]
                 data.append((name, pick))
+            elif kind == "button":
+                continue
             elif name in TYPED:
                 data.append((name, TYPED[name]))
             elif value is not None:

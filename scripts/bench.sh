@@ -13,19 +13,7 @@ source "$(dirname "$0")/bootstrap.sh"
 export DATABASE_URL=${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/pea_bench}
 export CELERY_BROKER_URL=${BENCH_BROKER_URL:-redis://127.0.0.1:6379/14}
 export DEBUG=false STATIC_MANIFEST=false SECRET_KEY=bench-not-a-secret ALLOWED_HOSTS=testserver
-db=${DATABASE_URL##*/}
-psql "${DATABASE_URL%/*}/postgres" -tAc "SELECT 1 FROM pg_database WHERE datname='$db'" | grep -q 1 \
-  || psql "${DATABASE_URL%/*}/postgres" -c "CREATE DATABASE $db"
-# The load generator (locust) only the load benchmark needs, installed into
-# .venv when requirements-bench.txt changes.
-bench_requirements() {
-  local want
-  want=$(sha256sum requirements-bench.txt | cut -d' ' -f1)
-  if [ "$(cat .venv/.requirements-bench.sha 2>/dev/null)" != "$want" ]; then
-    .venv/bin/pip install -q --disable-pip-version-check -r requirements-bench.txt
-    echo "$want" > .venv/.requirements-bench.sha
-  fi
-}
+database_exists_or_create "$DATABASE_URL"
 if [ "${1:-}" = "receipts" ]; then
   shift
   python bench/receipts_bench.py "$@"

@@ -13,3 +13,23 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   echo "$want" > "$stamp"
 fi
 export PATH="$PWD/.venv/bin:$PATH"
+
+# The load generator (locust) only the load benchmark and the soak need
+# (scripts/bench.sh load, scripts/soak.sh), installed into .venv when
+# requirements-bench.txt changes.
+bench_requirements() {
+  local want
+  want=$(sha256sum requirements-bench.txt | cut -d' ' -f1)
+  if [ "$(cat .venv/.requirements-bench.sha 2>/dev/null)" != "$want" ]; then
+    .venv/bin/pip install -q --disable-pip-version-check -r requirements-bench.txt
+    echo "$want" > .venv/.requirements-bench.sha
+  fi
+}
+
+# A PostgreSQL database of the benchmarks' or the soak's own (postgres://…/name),
+# created when missing.
+database_exists_or_create() {
+  local url=$1 db=${1##*/}
+  psql "${url%/*}/postgres" -tAc "SELECT 1 FROM pg_database WHERE datname='$db'" | grep -q 1 \
+    || psql "${url%/*}/postgres" -qc "CREATE DATABASE $db"
+}
