@@ -127,7 +127,7 @@ class TransitionPerformApi(Api):
     @schema(operation_id="staff_transitions_create", request=InputSerializer,
             responses=responses({200: RequestOut}, 400, 401, 403, 404, 409, 429))  # fmt: skip
     def post(self, request, reference, name):
-        from requests_app.staff_views import _perform
+        from requests_app.staff_actions import staff_action_perform
 
         req = selectors.request_get_for_staff(request.user, reference)
         allowed = {
@@ -148,6 +148,8 @@ class TransitionPerformApi(Api):
         )
         if not form.is_valid():
             raise form_errors(form)
-        _perform(name, form, req, request.user, request.data.get("expected_state"))
+        staff_action_perform(
+            name, form, req, request.user, request.data.get("expected_state")
+        )
         req = selectors.request_get_for_staff(request.user, reference)
         return Response(RequestOut(req).data)
