@@ -2,8 +2,9 @@
 the refusal of NUL characters in addresses."""
 
 from django.conf import settings
-from django.http import HttpResponseBadRequest
+from django.http import HttpResponseBadRequest, JsonResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 
 from core import csp
 
@@ -61,12 +62,24 @@ class RejectNulMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        open311 = request.path.startswith("/open311/")
         if "\x00" in request.path:  # no page has such an address
             from core.views import not_found
 
+            if open311:  # GeoReport v2's own error shape
+                return JsonResponse(
+                    [{"code": 404, "description": "no such address"}], status=404,
+                    safe=False,
+                )  # fmt: skip
             return not_found(request)
         if any("\x00" in v for values in request.GET.lists() for v in values[1]):
             message = _("The address contains a character that is not allowed.")
+            if open311:
+                with override("en"):
+                    message = _("The address contains a character that is not allowed.")
+                return JsonResponse(
+                    [{"code": 400, "description": message}], status=400, safe=False
+                )
             if request.path.startswith("/api/"):
                 from core.views import _api_error
 

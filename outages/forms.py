@@ -2,13 +2,18 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Office
-from meters.models import ElectricityAccount
+from accounts.validators import normalize_mobile, validate_thai_mobile
 from outages.models import Symptom
 
-PHONE = forms.RegexField(
-    regex=r"^0\d{8,9}$", required=False, label=_("Mobile phone"),
-    error_messages={"invalid": _("Enter a Thai phone number, e.g. 0812345678.")},
-)  # fmt: skip
+
+class ThaiMobileField(forms.CharField):
+    """0812345678 however written (+66 81 234 5678, 081-234-5678)."""
+
+    default_validators = [validate_thai_mobile]
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return normalize_mobile(value) if value else value
 
 
 class OutageReportForm(forms.Form):
@@ -22,10 +27,10 @@ class OutageReportForm(forms.Form):
     office = forms.ModelChoiceField(
         queryset=Office.objects.filter(kind=Office.Kind.BRANCH, is_active=True),
         required=False, label=_("PEA office of the area"),
-        help_text=_("Not needed with a CA number or your location."),
+        help_text=_("Not needed when you use your location."),
     )  # fmt: skip
     address = forms.CharField(
-        required=False, label=_("Where (address or landmark)"),
+        required=False, label=_("Where (address or landmark)"), max_length=500,
         widget=forms.Textarea(attrs={"rows": 2}),
     )  # fmt: skip
     lat = forms.FloatField(
@@ -41,7 +46,7 @@ class OutageReportForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )  # fmt: skip
     name = forms.CharField(required=False, label=_("Your name"), max_length=120)
-    phone = PHONE
+    phone = ThaiMobileField(required=False, label=_("Mobile phone"), max_length=20)
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -50,19 +55,6 @@ class OutageReportForm(forms.Form):
             del self.fields["name"], self.fields["phone"]
         else:
             self.fields["phone"].required = True
-
-    def clean_ca_number(self):
-        number = self.cleaned_data["ca_number"]
-        if not number:
-            return None
-        account = (
-            ElectricityAccount.objects.select_related("office")
-            .filter(ca_number=number)
-            .first()
-        )
-        if account is None:
-            raise forms.ValidationError(_("No account has this CA number."))
-        return account
 
     def clean(self):
         data = super().clean()

@@ -96,6 +96,10 @@ class OutageReport(models.Model):
         "meters.ElectricityAccount", null=True, blank=True, on_delete=models.PROTECT,
         related_name="+",
     )  # fmt: skip
+    # The CA number as the reporter typed it. Never checked against the
+    # accounts while they wait (that would tell a stranger which numbers
+    # exist); matched within the office afterwards, `account` when it was.
+    ca_number = models.CharField(max_length=12, blank=True)
     address = models.TextField(blank=True)
     lat = models.FloatField(null=True, blank=True)
     lon = models.FloatField(null=True, blank=True)
@@ -103,6 +107,11 @@ class OutageReport(models.Model):
     danger = models.BooleanField(default=False)
     note = models.TextField(blank=True)
     channel = models.CharField(max_length=8, choices=Channel.choices, default="web")
+    # Where an anonymous report came from (core.security_log.client_ip) and
+    # whether it was acknowledged by SMS: the hourly limits on acknowledgements
+    # and on Open311 filing count these rows, so they hold across processes.
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    acknowledged = models.BooleanField(default=False)
     created_at = models.DateTimeField()
 
     class Meta:
@@ -110,6 +119,10 @@ class OutageReport(models.Model):
         indexes = [
             models.Index(fields=["incident", "created_at"], name="report_incident_idx"),
             models.Index(fields=["created_at"], name="report_created_idx"),
+            # Acknowledgements sent to this phone in the last hour.
+            models.Index(fields=["phone", "created_at"], name="report_phone_idx"),
+            # Reports (and acknowledgements) from this address in the last hour.
+            models.Index(fields=["ip_address", "created_at"], name="report_ip_idx"),
         ]
 
     def __str__(self) -> str:

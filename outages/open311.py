@@ -10,8 +10,13 @@ requests (POST and GET) and one request.
     GET  /open311/v2/requests/<id>.json
 
 Published requests carry no personal data: no name, phone, address or
-description, and the location rounded to about 100 m."""
+description, and the location rounded to about 100 m; the request id is the
+report's number, never the reporter's private status token. Bad parameters
+answer 400 in GeoReport's error shape ([{code, description}]); POST is limited
+to OPEN311_POSTS_PER_IP_HOUR requests per client address (429)."""
 
+import math
+import re
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -25,13 +30,14 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 
 from accounts.models import Office
-from meters.models import ElectricityAccount
+from core.security_log import client_ip
 from outages import services
 from outages.models import Incident, OutageReport, Symptom
 
 SERVICE_CODE = "outage"
 MAX_DAYS = 90
 MAX_RESULTS = 1000
+ID = re.compile(r"[0-9]{1,18}")  # a report's id (bigint)
 
 
 def _error(status: int, description: str, code=None) -> JsonResponse:
@@ -99,9 +105,19 @@ def _float(value, name):
     if value in (None, ""):
         return None
     try:
-        return float(value)
+        number = float(value)
     except ValueError:
         raise ValidationError({name: f"{name} must be a number"}) from None
+    if not math.isfinite(number):
+        raise ValidationError({name: f"{name} must be a number"})
+    return number
+
+
+def _field_errors(exc: ValidationError) -> str:
+    with override("en"):
+        if not hasattr(exc, "error_dict"):
+            return " ".join(exc.messages)
+        return "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
 
 
 def _post(request):
@@ -109,6 +125,11 @@ def _post(request):
     keys = settings.OPEN311_API_KEYS
     if keys and data.get("api_key") not in keys:
         return _error(403, "api_key missing or not valid")
+    ip_address = client_ip(request)
+    if services.open311_posts_exceeded(ip_address=ip_address):
+        response = _error(429, "too many requests from this address; retry later")
+        response["Retry-After"] = "3600"
+        return response
     if data.get("service_code") != SERVICE_CODE:
         return _error(400, "service_code not found")
     symptom = data.get("attribute[symptom]", "")
@@ -118,37 +139,36 @@ def _post(request):
         )
     try:
         lat, lon = _float(data.get("lat"), "lat"), _float(data.get("long"), "long")
-        account = None
-        if data.get("attribute[ca_number]"):
-            account = ElectricityAccount.objects.filter(
-                ca_number=data["attribute[ca_number]"]
-            ).first()
-            if account is None:
-                return _error(400, "attribute[ca_number] not found")
         office = None
-        if data.get("attribute[office]"):
-            office = Office.objects.filter(
-                code=data["attribute[office]"], kind=Office.Kind.BRANCH
-            ).first()
+        code = data.get("attribute[office]", "")
+        if code:
+            if "\x00" in code or len(code) > 16:
+                return _error(400, "attribute[office] not found")
+            office = Office.objects.filter(code=code, kind=Office.Kind.BRANCH).first()
             if office is None:
                 return _error(400, "attribute[office] not found")
         name = " ".join(p for p in (data.get("first_name"), data.get("last_name")) if p)
-        phone = "".join(ch for ch in data.get("phone", "") if ch.isdigit())[-10:]
+        # The service validates every field (a Thai mobile number, lengths,
+        # NUL) and matches the CA number, as it does for the web form.
         report = services.outage_report(
-            symptom=symptom, account=account, office=office, name=name, phone=phone,
+            symptom=symptom, office=office, name=name, phone=data.get("phone", ""),
+            ca_number=data.get("attribute[ca_number]", ""),
             address=data.get("address_string", ""), lat=lat, lon=lon,
-            note=data.get("description", "")[:500], channel=OutageReport.Channel.OPEN311,
+            note=data.get("description", ""), channel=OutageReport.Channel.OPEN311,
             language="en" if "en" in request.headers.get("Accept-Language", "")[:2]
-            else "th",
+            else "th", ip_address=ip_address,
         )  # fmt: skip
     except ValidationError as exc:
-        with override("en"):
-            text = "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
-        return _error(400, text)
+        return _error(400, _field_errors(exc))
     return JsonResponse(
-        [{"service_request_id": report.token, "service_notice": "", "account_id": None}],
+        [{"service_request_id": str(report.pk), "service_notice": "",
+          "account_id": None}],
         safe=False, status=201,
     )  # fmt: skip
+
+
+# Dates a W3C date-time may give that the database and the 90-day window hold.
+EARLIEST, LATEST = datetime(2000, 1, 1), datetime(9000, 1, 1)
 
 
 def _when(text: str, name: str) -> datetime:
@@ -156,34 +176,55 @@ def _when(text: str, name: str) -> datetime:
         value = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         raise ValidationError(f"{name} must be a W3C date-time") from None
+    if not EARLIEST <= value.replace(tzinfo=None) <= LATEST:
+        raise ValidationError(f"{name} must lie between 2000 and 9000")
     return value if timezone.is_aware(value) else timezone.make_aware(value)
+
+
+def _ids(text: str) -> list[int]:
+    ids = [i.strip() for i in text.split(",")]
+    if len(ids) > MAX_RESULTS or not all(ID.fullmatch(i) for i in ids):
+        raise ValidationError(
+            "service_request_id must be a comma-separated list of numbers"
+        )
+    return [int(i) for i in ids]
 
 
 def _list(request):
     qs = OutageReport.objects.select_related("incident__office")
     ids = request.GET.get("service_request_id")
-    if ids:
-        qs = qs.filter(token__in=[i.strip() for i in ids.split(",")][:MAX_RESULTS])
-    else:
-        codes = request.GET.get("service_code")
-        if codes and SERVICE_CODE not in codes.split(","):
-            return JsonResponse([], safe=False)
-        try:
-            end = _when(request.GET["end_date"], "end_date") if request.GET.get(
-                "end_date") else timezone.now()  # fmt: skip
-            start = _when(request.GET["start_date"], "start_date") if request.GET.get(
-                "start_date") else end - timedelta(days=MAX_DAYS)  # fmt: skip
-        except ValidationError as exc:
-            return _error(400, " ".join(exc.messages))
-        if end - start > timedelta(days=MAX_DAYS):
-            return _error(400, "the range may not span more than 90 days")
-        qs = qs.filter(created_at__gte=start, created_at__lte=end)
-        wanted = set((request.GET.get("status") or "open,closed").split(","))
-        if wanted == {"open"}:
-            qs = qs.filter(incident__status__in=[*Incident.OPEN, "merged"])
-        elif wanted == {"closed"}:
-            qs = qs.filter(incident__status=Incident.Status.RESTORED)
-        qs = qs.order_by("-created_at")
+    try:
+        if ids:
+            qs = qs.filter(pk__in=_ids(ids))
+        else:
+            codes = request.GET.get("service_code")
+            if codes and SERVICE_CODE not in codes.split(","):
+                return JsonResponse([], safe=False)
+            end = (
+                _when(request.GET["end_date"], "end_date")
+                if request.GET.get("end_date")
+                else timezone.now()
+            )
+            start = (
+                _when(request.GET["start_date"], "start_date")
+                if request.GET.get("start_date")
+                else end - timedelta(days=MAX_DAYS)
+            )
+            if start > end:
+                raise ValidationError("start_date must come before end_date")
+            if end - start > timedelta(days=MAX_DAYS):
+                raise ValidationError("the range may not span more than 90 days")
+            wanted = set((request.GET.get("status") or "open,closed").split(","))
+            if not wanted <= {"open", "closed"}:
+                raise ValidationError("status must be open, closed or both")
+            qs = qs.filter(created_at__gte=start, created_at__lte=end)
+            if wanted == {"open"}:
+                qs = qs.filter(incident__status__in=[*Incident.OPEN, "merged"])
+            elif wanted == {"closed"}:
+                qs = qs.filter(incident__status=Incident.Status.RESTORED)
+            qs = qs.order_by("-created_at")
+    except ValidationError as exc:
+        return _error(400, " ".join(exc.messages))
     reports = list(qs[:MAX_RESULTS])
     last = dict(
         OutageReport.objects.filter(pk__in=[r.pk for r in reports])
@@ -194,14 +235,16 @@ def _list(request):
 
 
 @require_GET
-def request_detail(request, token):
+def request_detail(request, request_id):
+    if not ID.fullmatch(request_id):
+        return _error(400, "service_request_id must be a number")
     report = (
         OutageReport.objects.select_related("incident__office")
-        .filter(token=token)
+        .filter(pk=int(request_id))
         .first()
     )
     if report is None:
-        return _error(404, f"no request {token}")
+        return _error(404, f"no request {request_id}")
     last = report.incident.updates.aggregate(at=Max("created_at"))["at"]
     return JsonResponse([_public(report, last)], safe=False)
 
@@ -220,7 +263,9 @@ def _public(report, last_update) -> dict:
             Incident.Status.MERGED: _("Reported; PEA is locating the fault."),
         }[incident.status]
     return {
-        "service_request_id": report.token,
+        # The report's id, never its token: the token is the reporter's own
+        # link to their status page (sent to them by SMS), not published.
+        "service_request_id": str(report.pk),
         "status": "closed" if incident.status == Incident.Status.RESTORED else "open",
         "status_notes": notes,
         "service_name": _service()["service_name"],

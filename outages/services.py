@@ -5,7 +5,9 @@ told of each update and of the restoration."""
 
 from __future__ import annotations
 
+import ipaddress
 import math
+import re
 import secrets
 from datetime import timedelta
 
@@ -17,8 +19,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Office, User
+from accounts.validators import normalize_digits, normalize_mobile, validate_thai_mobile
 from core.dates import be_year
 from core.services import sequence_next
+from meters.models import ElectricityAccount
 from notifications.services import notification_enqueue_sms
 from outages.models import DANGER, Incident, IncidentUpdate, OutageReport
 from requests_app.exceptions import ServiceError
@@ -51,19 +55,83 @@ def _check_point(lat, lon) -> None:
         raise ValidationError({"lat": _("This is not a place on Earth.")})
 
 
+# What the columns hold (name: its CharField; the others: what the forms say).
+TEXT_LIMITS = {"name": 120, "phone": 20, "ca_number": 20, "address": 500, "note": 500}
+
+
+def _check_text(**fields: str) -> None:
+    """Every channel (web, API, Open311) passes through here: a NUL or a text
+    longer than its column is refused, never stored or cut."""
+    errors = {}
+    for field, value in fields.items():
+        if "\x00" in value:
+            errors[field] = _("This text contains a character that is not allowed.")
+        elif len(value) > TEXT_LIMITS[field]:
+            errors[field] = _(
+                "Keep this to at most %(limit)d characters (it has %(length)d)."
+            ) % {"limit": TEXT_LIMITS[field], "length": len(value)}
+    if errors:
+        raise ValidationError(errors)
+
+
+def _clean_phone(phone: str) -> str:
+    """A Thai mobile number however written (+66 87 777 7777, 087-777-7777)
+    as stored (0877777777); anything else is refused."""
+    if not phone:
+        return ""
+    try:
+        validate_thai_mobile(phone)
+    except ValidationError as exc:
+        raise ValidationError({"phone": exc.messages}) from None
+    return normalize_mobile(phone)
+
+
+def _clean_ca_number(ca_number: str) -> str:
+    ca_number = normalize_digits(ca_number)
+    if ca_number and not re.fullmatch(r"[0-9]{9,12}", ca_number):
+        raise ValidationError({"ca_number": _("A CA number has 9 to 12 digits.")})
+    return ca_number
+
+
+def _clean_ip(ip_address: str | None) -> str | None:
+    try:
+        return str(ipaddress.ip_address(ip_address)) if ip_address else None
+    except ValueError:
+        return None
+
+
 def outage_report(
     *, symptom: str, office=None, account=None, reporter=None, name: str = "",
-    phone: str = "", address: str = "", lat=None, lon=None, note: str = "",
-    channel: str = OutageReport.Channel.WEB, language: str = "th", now=None,
+    phone: str = "", ca_number: str = "", address: str = "", lat=None, lon=None,
+    note: str = "", channel: str = OutageReport.Channel.WEB, language: str = "th",
+    ip_address: str | None = None, now=None,
 ) -> OutageReport:  # fmt: skip
     """File a report and put it into an incident: an open incident of the
     same office with a report in the last OUTAGE_GROUP_MINUTES that is on the
     same feeder, or failing that within OUTAGE_GROUP_METRES; otherwise a new
     one. Grouping is serialised per office, so two reports at the same moment
-    never open two incidents."""
+    never open two incidents.
+
+    `account` is one the caller has resolved (a customer's own); `ca_number`
+    is what someone typed. A typed number places the report only when it is
+    one of the reporter's own accounts; otherwise the report needs the office
+    or a location, like any other, and the number is matched within that
+    office (for the feeder) or kept for staff — the same answer either way, so
+    the form tells no one whether a CA number exists.
+
+    A report is always filed (a real outage must not be lost); an anonymous
+    one is acknowledged by SMS only while its phone and its client address
+    are under OUTAGE_ACK_SMS_PER_PHONE_HOUR and OUTAGE_ACK_SMS_PER_IP_HOUR."""
     now = now or timezone.now()
+    _check_text(name=name, phone=phone, ca_number=ca_number, address=address,
+                note=note)  # fmt: skip
     _check_point(lat, lon)
-    if account is None and not address.strip() and lat is None:
+    phone, ca_number = _clean_phone(phone), _clean_ca_number(ca_number)
+    if account is None and ca_number and reporter is not None:
+        account = reporter.accounts.select_related("office").filter(
+            ca_number=ca_number
+        ).first()  # fmt: skip
+    if account is None and not ca_number and not address.strip() and lat is None:
         raise ValidationError(
             {"address": _("Give the CA number, or the address, or use your location.")}
         )
@@ -73,10 +141,17 @@ def outage_report(
         )
     if account is not None:
         office = account.office
+        ca_number = account.ca_number
     if office is None and lat is not None:
         office = nearest_branch(lat, lon)
     if office is None:
-        raise ValidationError({"office": _("Choose the PEA office of the area.")})
+        raise ValidationError(
+            {"office": _("Choose the PEA office of the area, or use your location.")}
+        )
+    if account is None and ca_number:
+        account = ElectricityAccount.objects.filter(
+            ca_number=ca_number, office=office
+        ).first()  # matched later by staff when it is not of this office
     area = account.feeder if account is not None else ""
     with transaction.atomic():
         Office.objects.select_for_update().filter(pk=office.pk).first()
@@ -91,13 +166,51 @@ def outage_report(
             name=name or (reporter.get_full_name() if reporter else ""),
             phone=phone or (reporter.phone if reporter else ""),
             language=(reporter.preferred_language if reporter else language) or "th",
-            account=account, address=address.strip(), lat=lat, lon=lon,
-            symptom=symptom, danger=symptom in DANGER, note=note.strip(),
-            channel=channel, created_at=now,
+            account=account, ca_number=ca_number, address=address.strip(), lat=lat,
+            lon=lon, symptom=symptom, danger=symptom in DANGER, note=note.strip(),
+            channel=channel, ip_address=_clean_ip(ip_address), created_at=now,
         )  # fmt: skip
         _absorb(incident, report)
-        _tell([report], incident, "outage_received")
+        if reporter is not None or _may_acknowledge(report, now):
+            report.acknowledged = _tell([report], incident, "outage_received") > 0
+            OutageReport.objects.filter(pk=report.pk).update(
+                acknowledged=report.acknowledged
+            )
     return report
+
+
+def _may_acknowledge(report: OutageReport, now) -> bool:
+    """Under the hourly limits of acknowledgements to this phone and from this
+    client address (counted in the database: every process sees them)."""
+    sent = OutageReport.objects.filter(
+        acknowledged=True, created_at__gt=now - timedelta(hours=1)
+    )
+    if sent.filter(phone=report.phone).count() >= (
+        settings.OUTAGE_ACK_SMS_PER_PHONE_HOUR
+    ):
+        return False
+    return (
+        not report.ip_address
+        or sent.filter(ip_address=report.ip_address).count()
+        < settings.OUTAGE_ACK_SMS_PER_IP_HOUR
+    )
+
+
+def open311_posts_exceeded(*, ip_address: str | None, now=None) -> bool:
+    """Whether this client address has filed OPEN311_POSTS_PER_IP_HOUR
+    Open311 requests in the last hour (counted in the database)."""
+    ip_address = _clean_ip(ip_address)
+    if ip_address is None:
+        return False
+    now = now or timezone.now()
+    return (
+        OutageReport.objects.filter(
+            channel=OutageReport.Channel.OPEN311,
+            ip_address=ip_address,
+            created_at__gt=now - timedelta(hours=1),
+        ).count()  # fmt: skip
+        >= settings.OPEN311_POSTS_PER_IP_HOUR
+    )
 
 
 def _number(office, now) -> str:
@@ -194,7 +307,22 @@ def _staff_lock(incident, user) -> Incident:
     return Incident.objects.select_for_update().get(pk=incident.pk)
 
 
+MESSAGE_MAX = 300
+
+
+def _check_message(message: str) -> None:
+    if "\x00" in message:
+        raise ValidationError(
+            {"message": _("This text contains a character that is not allowed.")}
+        )
+    if len(message) > MESSAGE_MAX:
+        raise ValidationError({"message": _(
+            "Keep this to at most %(limit)d characters (it has %(length)d)."
+        ) % {"limit": MESSAGE_MAX, "length": len(message)}})  # fmt: skip
+
+
 def _post(incident, user, kind, message="", eta=None, event="outage_update"):
+    _check_message(message)
     update = IncidentUpdate.objects.create(
         incident=incident, kind=kind, message=message.strip(), eta=eta, author=user
     )
@@ -289,6 +417,10 @@ def incident_merge(*, target, other, user) -> Incident:
 
 def incident_split(*, incident, report_ids, user) -> Incident:
     """Some reports are another fault: they leave for a new incident."""
+    ids = [str(i) for i in report_ids]
+    if not all(re.fullmatch(r"[0-9]{1,18}", i) for i in ids):
+        raise ValidationError({"reports": _("Tick the reports to move.")})
+    report_ids = [int(i) for i in ids]
     with transaction.atomic():
         incident = _staff_lock(incident, user)
         _open_only(incident)

@@ -14,5 +14,7 @@ open311_urls = [
         "services/<str:code>.json", open311.service_definition, name="open311_service"
     ),  # fmt: skip
     path("requests.json", open311.requests_view, name="open311_requests"),
-    path("requests/<str:token>.json", open311.request_detail, name="open311_request"),
+    path(
+        "requests/<str:request_id>.json", open311.request_detail, name="open311_request"
+    ),
 ]

@@ -10,6 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core.security_log import client_ip
 from outages import services
 from outages.forms import DispatchForm, OutageReportForm, UpdateForm
 from outages.models import Incident
@@ -26,10 +27,10 @@ def report(request):
         d = form.cleaned_data
         try:
             r = services.outage_report(
-                symptom=d["symptom"], account=d["ca_number"], office=d["office"],
+                symptom=d["symptom"], ca_number=d["ca_number"], office=d["office"],
                 reporter=form.user, name=d.get("name", ""), phone=d.get("phone", ""),
                 address=d["address"], lat=d["lat"], lon=d["lon"], note=d["note"],
-                language=(get_language() or "th")[:2],
+                language=(get_language() or "th")[:2], ip_address=client_ip(request),
             )  # fmt: skip
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
@@ -73,6 +74,8 @@ def board(request):
 
 
 def _incident_for(user, number) -> Incident:
+    if "\x00" in number or len(number) > 32:
+        raise Http404
     incident = (
         Incident.objects.select_related("office", "crew", "merged_into")
         .filter(number=number)
@@ -91,7 +94,9 @@ def incident(request, number):
     )
     dispatch = DispatchForm(technicians=technicians)
     update = UpdateForm()
+    status = 200
     if request.method == "POST":
+        status = 400  # until a step is done (it redirects)
         action = request.POST.get("action")
         try:
             if action == "dispatch":
@@ -138,6 +143,7 @@ def incident(request, number):
         {"inc": inc, "reports": inc.reports.select_related("account")[:200],
          "updates": inc.updates.select_related("author")[:50],
          "dispatch": dispatch, "update": update, "others": others},
+        status=status,
     )  # fmt: skip
 
 

@@ -234,6 +234,12 @@ PEA_BILLER_ID = env_str("PEA_BILLER_ID", "099400016551001")
 # when they share a feeder or lie within this distance of it.
 OUTAGE_GROUP_MINUTES = env_int("OUTAGE_GROUP_MINUTES", 120)
 OUTAGE_GROUP_METRES = env_int("OUTAGE_GROUP_METRES", 1500)
+# Anonymous reports (web, API, Open311) are always filed, but acknowledged by
+# SMS at most this often per phone and per client address in an hour.
+OUTAGE_ACK_SMS_PER_PHONE_HOUR = env_int("OUTAGE_ACK_SMS_PER_PHONE_HOUR", 3)
+OUTAGE_ACK_SMS_PER_IP_HOUR = env_int("OUTAGE_ACK_SMS_PER_IP_HOUR", 10)
+# Open311 requests filed from one client address in an hour (then 429).
+OPEN311_POSTS_PER_IP_HOUR = env_int("OPEN311_POSTS_PER_IP_HOUR", 30)
 # Open311 GeoReport v2: keys a client must send to file (none: open, like the
 # web form for visitors).
 OPEN311_API_KEYS = env_list("OPEN311_API_KEYS", "")

@@ -1,5 +1,6 @@
 """Counter, field and supervisor screens: the office queue and request handling."""
 
+import re
 from functools import wraps
 from urllib.parse import urlencode
 
@@ -210,8 +211,11 @@ def work_orders(request):
 def work_order_assign_view(request, pk):
     order = selectors.work_order_get_for_staff(request.user, pk)
     assignee = None
-    if request.POST.get("assignee"):
-        assignee = User.objects.filter(pk=request.POST["assignee"]).first()
+    wanted = request.POST.get("assignee", "")
+    if wanted:
+        # A user id, or it names no one (never a 500 on "abc").
+        if re.fullmatch(r"[0-9]{1,18}", wanted):
+            assignee = User.objects.filter(pk=int(wanted)).first()
         if assignee is None:
             messages.error(request, _("Choose field staff of this request's office."))
             return redirect(_back(request))

@@ -4,6 +4,7 @@ reports, complaints and suggestions, and the reference lists the forms use
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import permissions, serializers, status
 from rest_framework.parsers import FormParser, JSONParser
 from rest_framework.response import Response
@@ -19,7 +20,8 @@ from api.apis.common import (
     responses,
     schema,
 )
-from meters.models import ElectricityAccount, MeterSize
+from core.security_log import client_ip
+from meters.models import MeterSize
 from notifications.models import OutboxMessage
 from outages import services as outage_services
 from outages.models import Symptom
@@ -173,7 +175,10 @@ class OutageReportApi(Api):
 
     class InputSerializer(serializers.Serializer):
         symptom = serializers.ChoiceField(choices=Symptom.choices)
-        ca_number = serializers.CharField(required=False, max_length=12)
+        ca_number = serializers.RegexField(
+            r"^[0-9]{9,12}$", required=False, max_length=12,
+            error_messages={"invalid": gettext_lazy("A CA number has 9 to 12 digits.")},
+        )  # fmt: skip
         office = serializers.IntegerField(required=False)
         address = serializers.CharField(
             required=False, max_length=500, allow_blank=True
@@ -182,7 +187,7 @@ class OutageReportApi(Api):
         lon = serializers.FloatField(required=False, min_value=-180, max_value=180)
         note = serializers.CharField(required=False, max_length=500, allow_blank=True)
         name = serializers.CharField(required=False, max_length=120, allow_blank=True)
-        phone = serializers.RegexField(r"^0\d{8,9}$", required=False)
+        phone = serializers.CharField(required=False, max_length=20)
 
     @schema(operation_id="outages_create", request=InputSerializer,
             responses=responses({201: OutageOut}, 400, 429))  # fmt: skip
@@ -190,15 +195,6 @@ class OutageReportApi(Api):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         d = data.validated_data
-        account = None
-        if d.get("ca_number"):
-            account = ElectricityAccount.objects.filter(
-                ca_number=d["ca_number"]
-            ).first()
-            if account is None:
-                raise ValidationError(
-                    {"ca_number": _("No account has this CA number.")}
-                )
         office = None
         if d.get("office") is not None:
             office = Office.objects.filter(pk=d["office"], kind="branch").first()
@@ -207,11 +203,15 @@ class OutageReportApi(Api):
         user = request.user if request.user.is_authenticated else None
         if user is not None and user.is_office_staff:
             user = None  # staff report as visitors, with a phone
+        # The phone is checked (Thai mobile, normalised) and the CA number
+        # matched by the service, as for the web form and Open311: an unknown
+        # CA number gets the same answer as a known one.
         report = outage_services.outage_report(
-            symptom=d["symptom"], account=account, office=office, reporter=user,
-            name=d.get("name", ""), phone=d.get("phone", ""),
+            symptom=d["symptom"], ca_number=d.get("ca_number", ""), office=office,
+            reporter=user, name=d.get("name", ""), phone=d.get("phone", ""),
             address=d.get("address", ""), lat=d.get("lat"), lon=d.get("lon"),
             note=d.get("note", ""), language=(request.LANGUAGE_CODE or "th")[:2],
+            ip_address=client_ip(request),
         )  # fmt: skip
         return Response(
             OutageOut(status_of(report)).data, status=status.HTTP_201_CREATED
