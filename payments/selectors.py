@@ -17,6 +17,14 @@ def fees_in_force(service, *, on_date, meter_size=None) -> QuerySet:
     return qs.order_by("meter_size__sort_order", "kind", "code")
 
 
+def may_handle_money(user) -> bool:
+    """Counter staff, supervisors and admins see the office's cash and refunds;
+    field staff (surveyors, technicians) do not."""
+    from accounts.models import FIELD_ROLES
+
+    return user.is_authenticated and user.role not in FIELD_ROLES
+
+
 def _customer_or_office(user, customer_id, office) -> bool:
     from requests_app.permissions import covers_office
 
@@ -68,4 +76,9 @@ def refund_get_for_user(user, number: str):
         user, refund.request.applicant_id, refund.request.office
     ):
         raise Http404
+    if refund.request.applicant_id != user.pk and not may_handle_money(user):
+        from django.core.exceptions import PermissionDenied
+        from django.utils.translation import gettext as _
+
+        raise PermissionDenied(_("Your role does not handle the office's money."))
     return refund
