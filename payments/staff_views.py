@@ -1,7 +1,5 @@
 """Back-office: settlement files (upload, progress, report, CSV)."""
 
-import csv
-
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
+from core import csv_export
 from payments.models import Settlement, SettlementRow
 from payments.services import settlement_upload
 from requests_app.documents import content_disposition
@@ -31,6 +30,15 @@ class SettlementForm(forms.Form):
 def _finance(user) -> None:
     if user.role not in (User.Role.SUPERVISOR, User.Role.ADMIN):
         raise Http404
+
+
+def _money_roles(user) -> None:
+    """The office's cash and refunds are counter work: field staff (surveyors,
+    technicians) are refused, as other roles are refused other pages."""
+    from payments.selectors import may_handle_money
+
+    if not may_handle_money(user):
+        raise PermissionDenied(_("Your role does not handle the office's money."))
 
 
 @staff_required
@@ -71,7 +79,7 @@ def settlement(request, pk):
         response["Content-Disposition"] = content_disposition(f"settlement-{s.pk}.csv")
         response["Cache-Control"] = "private, no-store"
         response.write("\ufeff")
-        writer = csv.writer(response)
+        writer = csv_export.writer(response)
         writer.writerow(["result", "line", "ref1", "ref2", "file_amount", "our_amount",
                          "paid_at"])  # fmt: skip
         for r in rows.iterator():
@@ -116,6 +124,7 @@ def refunds(request):
     from payments.models import Refund
     from requests_app.selectors import office_scope_q
 
+    _money_roles(request.user)
     status = request.GET.get("status", Refund.Status.DUE)
     if status not in Refund.Status.values:
         status = Refund.Status.DUE
@@ -227,6 +236,7 @@ def cash_summary(request):
     from payments.models import Payment
     from requests_app.selectors import office_scope_q
 
+    _money_roles(request.user)
     day = _day(request)
     qs = Payment.objects.filter(
         office_scope_q(request.user, prefix="office__"),
@@ -274,7 +284,7 @@ def finance_daily_csv(request):
         f"pea-takings-{day.isoformat()}.csv"
     )
     response["Cache-Control"] = "private, no-store"
-    writer = csv.writer(response)
+    writer = csv_export.writer(response)
     writer.writerow(["posting_date", "office", "document", "method", "count", "net",
                      "vat", "total"])  # fmt: skip
     for r in rows:
