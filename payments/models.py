@@ -430,11 +430,15 @@ class ProviderEvent(models.Model):
     kind = models.CharField(max_length=40)
     transaction_id = models.CharField(max_length=64, db_index=True)
     invoice_number = models.CharField(max_length=32)
-    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    # Empty when the callback's amount was no amount (NaN, 1e400, -5, 1.234):
+    # the event is then rejected and `outcome` says why (the payload keeps
+    # what was sent).
+    amount = models.DecimalField(max_digits=12, decimal_places=2, null=True)
     currency = models.CharField(max_length=3)
     payload = models.JSONField()
     received_at = models.DateTimeField(auto_now_add=True)
     status = models.CharField(max_length=10, choices=Status.choices, default="received")
+    # Why it was ignored or rejected, or the payment it made.
     outcome = models.CharField(max_length=200, blank=True)
     processed_at = models.DateTimeField(null=True, blank=True)
 

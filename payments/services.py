@@ -4,7 +4,7 @@ refunds and deposits, and the bank's settlement files."""
 import logging
 from collections import Counter
 from datetime import timedelta
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -22,6 +22,7 @@ from payments.models import (
     Payment,
     Refund,
 )
+from payments.provider import BadAmount, parse_amount
 from payments.receipts import invoice_schedule, receipt_issue
 from payments.selectors import fees_in_force
 from payments.vat import split_vat
@@ -422,15 +423,24 @@ def online_payments_user():
 
 
 def provider_event_store(event) -> tuple:
-    """Store a verified callback once (its event id); True when it is new."""
+    """Store a verified callback once (its event id); True when it is new. An
+    event whose amount is no amount (`event.problem`) is stored rejected, with
+    the reason, and never applied."""
     from payments.models import ProviderEvent
 
+    problem = getattr(event, "problem", "")
+    rejected = (
+        {"status": ProviderEvent.Status.REJECTED, "outcome": problem[:200],
+         "processed_at": timezone.now()}
+        if problem else {}
+    )  # fmt: skip
     stored, created = ProviderEvent.objects.get_or_create(
         event_id=event.event_id,
         defaults=dict(
             kind=event.kind, transaction_id=event.transaction_id,
-            invoice_number=event.invoice_number, amount=event.amount,
-            currency=event.currency, payload=event.payload,
+            invoice_number=event.invoice_number,
+            amount=None if problem else event.amount,
+            currency=event.currency, payload=event.payload, **rejected,
         ),
     )  # fmt: skip
     return stored, created
@@ -443,7 +453,18 @@ def provider_event_apply(*, event_pk: int) -> str:
     from payments.models import ProviderEvent
 
     with transaction.atomic():
-        event = ProviderEvent.objects.select_for_update().get(pk=event_pk)
+        try:
+            event = ProviderEvent.objects.select_for_update().get(pk=event_pk)
+        except InvalidOperation:
+            # An amount stored before amounts were checked on arrival that
+            # the database cannot give back (SQLite keeps 1e400 as infinity).
+            ProviderEvent.objects.filter(
+                pk=event_pk, status=ProviderEvent.Status.RECEIVED
+            ).update(
+                status=ProviderEvent.Status.REJECTED, amount=None,
+                outcome="amount is not a finite number", processed_at=timezone.now(),
+            )  # fmt: skip
+            return ProviderEvent.Status.REJECTED
         if event.status != ProviderEvent.Status.RECEIVED:
             return event.status
 
@@ -455,6 +476,12 @@ def provider_event_apply(*, event_pk: int) -> str:
 
         if event.kind != "charge.succeeded":
             return done(ProviderEvent.Status.IGNORED, f"{event.kind}: nothing to apply")
+        # Stored before amounts were checked on arrival, or by hand: checked
+        # again, so such an event is rejected, not retried every minute.
+        try:
+            parse_amount(event.amount)
+        except BadAmount as exc:
+            return done(ProviderEvent.Status.REJECTED, str(exc))
         # A card payment names the invoice; a Thai QR payment notified by the
         # bank carries its reference 1.
         numbers = {event.invoice_number, Invoice.number_from_ref(event.invoice_number)}
