@@ -13,7 +13,12 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from core import csv_export
-from payments.models import Settlement, SettlementRow
+from payments.models import SettlementRow
+from payments.selectors import (
+    settlement_get_for_user,
+    settlement_row_get_for_user,
+    settlements_for_user,
+)
 from payments.services import settlement_upload
 from requests_app.documents import content_disposition
 from requests_app.staff_views import staff_required
@@ -60,18 +65,18 @@ def settlements(request):
             else:
                 messages.success(request, _("File received; matching has started."))
                 return redirect("staff:settlement", pk=s.pk)
-    page = Paginator(
-        Settlement.objects.defer("content").select_related("uploaded_by"), 25
-    ).get_page(request.GET.get("page"))
+    page = Paginator(settlements_for_user(request.user), 25).get_page(
+        request.GET.get("page")
+    )
     return render(request, "payments/settlements.html", {"form": form, "page": page})
 
 
 @staff_required
 def settlement(request, pk):
     _finance(request.user)
-    s = get_object_or_404(Settlement.objects.defer("content"), pk=pk)
+    s = settlement_get_for_user(request.user, pk)
     result = request.GET.get("result", "")
-    rows = s.rows.select_related("payment__invoice", "refund")
+    rows = s.rows.select_related("payment__invoice", "refund", "resolved_by")
     if result in SettlementRow.Result.values:
         rows = rows.filter(result=result)
     if request.GET.get("format") == "csv":
@@ -91,16 +96,19 @@ def settlement(request, pk):
     return render(
         request, "payments/settlement.html",
         {"s": s, "page": page, "result": result, "results": SettlementRow.Result.choices,
-         "keep": f"result={result}" if result else "", "line_actions": _line_actions(page)},
+         "keep": f"result={result}" if result else "",
+         "line_actions": _line_actions(page, request.user),
+         "uploader": s.uploaded_by_id == request.user.pk},
     )  # fmt: skip
 
 
-def _line_actions(page) -> dict[str, str]:
+def _line_actions(page, user) -> dict[str, str]:
     """For the page's unresolved bank lines with no payment of ours, by
     reference: "post" when the invoice is unpaid, "refund" when it is paid or
-    cancelled, "" when no invoice has it (the bank returns that money). One
-    query for the page."""
+    cancelled, "" when no invoice of the user's offices has it (the bank
+    returns that money). One query for the page."""
     from payments.models import Invoice
+    from requests_app.selectors import office_scope_q
 
     refs = {
         r.ref1: Invoice.number_from_ref(r.ref1)
@@ -108,10 +116,9 @@ def _line_actions(page) -> dict[str, str]:
         if r.result == SettlementRow.Result.MISSING_HERE and not r.resolution
     }
     status = dict(
-        Invoice.objects.filter(number__in=set(refs.values()) - {""}).values_list(
-            "number", "status"
-        )
-    )
+        Invoice.objects.filter(office_scope_q(user), number__in=set(refs.values()) - {""})
+        .values_list("number", "status")
+    )  # fmt: skip
     return {
         ref: {None: "", Invoice.Status.UNPAID: "post"}.get(status.get(n), "refund")
         for ref, n in refs.items()
@@ -194,7 +201,7 @@ def settlement_row_action(request, pk, action):
     from payments.services import settlement_row_post, settlement_row_refund
 
     _finance(request.user)
-    row = get_object_or_404(SettlementRow.objects.select_related("settlement"), pk=pk)
+    row = settlement_row_get_for_user(request.user, pk)
     if action == "post":
         _act(
             request, lambda: settlement_row_post(row=row, user=request.user),
