@@ -101,8 +101,8 @@ class ProviderEventAdmin(ImmutableAdmin):
 
 @admin.register(Settlement)
 class SettlementAdmin(ImmutableAdmin):
-    list_display = ("filename", "bank", "effective", "status", "total_lines",
-                    "uploaded_at")  # fmt: skip
+    list_display = ("filename", "office", "bank", "effective", "status",
+                    "total_lines", "other_lines", "uploaded_by", "uploaded_at")  # fmt: skip
     list_filter = ("status", "bank")
     # The file itself is binary; staff download the report from the finance page.
     exclude = ("content",)

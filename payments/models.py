@@ -118,6 +118,12 @@ class Invoice(models.Model):
             return ""
         return f"INV{ref[:-10]}-{ref[-10:-6]}-{ref[-6:]}"
 
+    @staticmethod
+    def office_code_from_ref(ref: str) -> str:
+        """The code of the office a reference 1 names ("" if none)."""
+        number = Invoice.number_from_ref(ref)
+        return number[3:-12] if number else ""
+
     @property
     def payment_ref(self) -> str:
         """Reference 1 of the bill payment: the number without its prefix and
@@ -219,6 +225,12 @@ class Refund(models.Model):
         related_name="+",
     )  # fmt: skip
     approved_at = models.DateTimeField(null=True, blank=True)
+    # Who raised it, when a person did (an over-payment refund from a
+    # settlement report): they may not approve it themselves (four eyes).
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )  # fmt: skip
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.FEE)
     amount = models.DecimalField(max_digits=12, decimal_places=2)
     reason = models.CharField(max_length=200)
@@ -430,11 +442,15 @@ class ProviderEvent(models.Model):
     kind = models.CharField(max_length=40)
     transaction_id = models.CharField(max_length=64, db_index=True)
     invoice_number = models.CharField(max_length=32)
-    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    # Empty when the callback's amount was no amount (NaN, 1e400, -5, 1.234):
+    # the event is then rejected and `outcome` says why (the payload keeps
+    # what was sent).
+    amount = models.DecimalField(max_digits=12, decimal_places=2, null=True)
     currency = models.CharField(max_length=3)
     payload = models.JSONField()
     received_at = models.DateTimeField(auto_now_add=True)
     status = models.CharField(max_length=10, choices=Status.choices, default="received")
+    # Why it was ignored or rejected, or the payment it made.
     outcome = models.CharField(max_length=200, blank=True)
     processed_at = models.DateTimeField(null=True, blank=True)
 
@@ -446,7 +462,14 @@ class ProviderEvent(models.Model):
 
 
 class Settlement(models.Model):
-    """An imported end-of-day settlement file and its reconciliation report."""
+    """An imported end-of-day settlement file and its reconciliation report,
+    for one office tree: the uploader's office and the offices below it (a
+    province supervisor's import is their province's report). A line belongs
+    to the office its reference 1 names (an invoice's number carries its
+    office's code): lines of offices outside the tree are left out of the
+    report (counted in `other_lines`); lines naming no office of ours are
+    kept (the bank returns that money). Empty office: every office (an
+    administrator's import). The same file may be imported once per tree."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting")
@@ -456,14 +479,21 @@ class Settlement(models.Model):
 
     filename = models.CharField(max_length=200)
     content = models.BinaryField()
-    sha256 = models.CharField(max_length=64, unique=True)
+    sha256 = models.CharField(max_length=64)
+    office = models.ForeignKey(
+        Office, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     bank = models.CharField(max_length=3, blank=True)
     effective = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=8, choices=Status.choices, default="pending")
     error = models.CharField(max_length=300, blank=True)
     total_lines = models.PositiveIntegerField(default=0)
     processed = models.PositiveIntegerField(default=0)
+    # Lines of invoices of offices outside the tree, left out of the report.
+    other_lines = models.PositiveIntegerField(default=0)
     counts = models.JSONField(default=dict)
+    # Four eyes: the uploader proposes; another supervisor of the tree posts
+    # its lines or raises their refunds (SettlementRow.resolved_by).
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -471,6 +501,27 @@ class Settlement(models.Model):
 
     class Meta:
         ordering = ["-uploaded_at"]
+        constraints = [
+            # A file is imported once per office tree (each province may import
+            # the bank's one file for its own lines) ...
+            models.UniqueConstraint(
+                fields=["sha256", "office"],
+                condition=models.Q(office__isnull=False),
+                name="settlement_once_per_office",
+            ),
+            # ... and once for every office.
+            models.UniqueConstraint(
+                fields=["sha256"],
+                condition=models.Q(office__isnull=True),
+                name="settlement_once_for_all_offices",
+            ),
+        ]
+        indexes = [
+            # The supervisor's list: their tree's imports, newest first.
+            models.Index(
+                fields=["office", "-uploaded_at"], name="settlement_office_idx"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.filename} {self.status}"

@@ -17,6 +17,14 @@ def fees_in_force(service, *, on_date, meter_size=None) -> QuerySet:
     return qs.order_by("meter_size__sort_order", "kind", "code")
 
 
+def may_handle_money(user) -> bool:
+    """Counter staff, supervisors and admins see the office's cash and refunds;
+    field staff (surveyors, technicians) do not."""
+    from accounts.models import FIELD_ROLES
+
+    return user.is_authenticated and user.role not in FIELD_ROLES
+
+
 def _customer_or_office(user, customer_id, office) -> bool:
     from requests_app.permissions import covers_office
 
@@ -68,4 +76,49 @@ def refund_get_for_user(user, number: str):
         user, refund.request.applicant_id, refund.request.office
     ):
         raise Http404
+    if refund.request.applicant_id != user.pk and not may_handle_money(user):
+        from django.core.exceptions import PermissionDenied
+        from django.utils.translation import gettext as _
+
+        raise PermissionDenied(_("Your role does not handle the office's money."))
     return refund
+
+
+def settlements_for_user(user) -> QuerySet:
+    """The settlement imports of the office trees the user supervises (an
+    import for a province shows to its supervisors and to the region's);
+    an administrator sees every import."""
+    from accounts.models import User
+    from payments.models import Settlement
+
+    qs = Settlement.objects.defer("content").select_related("uploaded_by", "office")
+    if user.role == User.Role.ADMIN:
+        return qs
+    if user.role != User.Role.SUPERVISOR or user.office_id is None:
+        return qs.none()
+    return qs.filter(office__path__startswith=user.office.path)
+
+
+def settlement_get_for_user(user, pk: int):
+    """One import of the user's trees; 404 for anyone else's."""
+    from django.http import Http404
+
+    settlement = settlements_for_user(user).filter(pk=pk).first()
+    if settlement is None:
+        raise Http404
+    return settlement
+
+
+def settlement_row_get_for_user(user, pk: int):
+    from django.http import Http404
+
+    from payments.models import SettlementRow
+
+    row = (
+        SettlementRow.objects.select_related("settlement")
+        .filter(settlement__in=settlements_for_user(user).values("pk"), pk=pk)
+        .first()
+    )
+    if row is None:
+        raise Http404
+    return row

@@ -4,7 +4,7 @@ refunds and deposits, and the bank's settlement files."""
 import logging
 from collections import Counter
 from datetime import timedelta
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -22,6 +22,7 @@ from payments.models import (
     Payment,
     Refund,
 )
+from payments.provider import BadAmount, parse_amount
 from payments.receipts import invoice_schedule, receipt_issue
 from payments.selectors import fees_in_force
 from payments.vat import split_vat
@@ -222,6 +223,10 @@ def refund_approve(*, refund: Refund, user) -> Refund:
             )
         if refund.status != Refund.Status.DUE:
             raise ServiceError(_("This refund is not awaiting approval."))
+        if refund.raised_by_id == user.pk:
+            raise ServiceError(
+                _("You raised this refund: another supervisor must approve it.")
+            )
         now = timezone.now()
         year = be_year(timezone.localtime(now))
         seq = sequence_next(key=f"refund:{office.code}:{year}")
@@ -422,15 +427,24 @@ def online_payments_user():
 
 
 def provider_event_store(event) -> tuple:
-    """Store a verified callback once (its event id); True when it is new."""
+    """Store a verified callback once (its event id); True when it is new. An
+    event whose amount is no amount (`event.problem`) is stored rejected, with
+    the reason, and never applied."""
     from payments.models import ProviderEvent
 
+    problem = getattr(event, "problem", "")
+    rejected = (
+        {"status": ProviderEvent.Status.REJECTED, "outcome": problem[:200],
+         "processed_at": timezone.now()}
+        if problem else {}
+    )  # fmt: skip
     stored, created = ProviderEvent.objects.get_or_create(
         event_id=event.event_id,
         defaults=dict(
             kind=event.kind, transaction_id=event.transaction_id,
-            invoice_number=event.invoice_number, amount=event.amount,
-            currency=event.currency, payload=event.payload,
+            invoice_number=event.invoice_number,
+            amount=None if problem else event.amount,
+            currency=event.currency, payload=event.payload, **rejected,
         ),
     )  # fmt: skip
     return stored, created
@@ -443,7 +457,18 @@ def provider_event_apply(*, event_pk: int) -> str:
     from payments.models import ProviderEvent
 
     with transaction.atomic():
-        event = ProviderEvent.objects.select_for_update().get(pk=event_pk)
+        try:
+            event = ProviderEvent.objects.select_for_update().get(pk=event_pk)
+        except InvalidOperation:
+            # An amount stored before amounts were checked on arrival that
+            # the database cannot give back (SQLite keeps 1e400 as infinity).
+            ProviderEvent.objects.filter(
+                pk=event_pk, status=ProviderEvent.Status.RECEIVED
+            ).update(
+                status=ProviderEvent.Status.REJECTED, amount=None,
+                outcome="amount is not a finite number", processed_at=timezone.now(),
+            )  # fmt: skip
+            return ProviderEvent.Status.REJECTED
         if event.status != ProviderEvent.Status.RECEIVED:
             return event.status
 
@@ -455,6 +480,12 @@ def provider_event_apply(*, event_pk: int) -> str:
 
         if event.kind != "charge.succeeded":
             return done(ProviderEvent.Status.IGNORED, f"{event.kind}: nothing to apply")
+        # Stored before amounts were checked on arrival, or by hand: checked
+        # again, so such an event is rejected, not retried every minute.
+        try:
+            parse_amount(event.amount)
+        except BadAmount as exc:
+            return done(ProviderEvent.Status.REJECTED, str(exc))
         # A card payment names the invoice; a Thai QR payment notified by the
         # bank carries its reference 1.
         numbers = {event.invoice_number, Invoice.number_from_ref(event.invoice_number)}
@@ -501,22 +532,53 @@ def _pay_online(*, invoice: Invoice, txn: str, received_at=None) -> Payment:
 # Settlement files -------------------------------------------------------------------
 
 
-def settlement_upload(*, filename: str, data: bytes, user, schedule: bool = True):
-    """Store an uploaded settlement file (once: the same file twice is refused)
-    and have a task match it."""
+def settlement_upload(
+    *, filename: str, data: bytes, user, office=None, schedule: bool = True
+):
+    """Store an uploaded settlement file for an office tree and have a task
+    match it. A supervisor imports for their own office (and the offices
+    below it); an administrator for the office given, or for every office.
+    The same file twice for one tree is refused; each tree may import it."""
     import hashlib
 
+    from accounts.models import User
     from payments.models import Settlement
 
+    _finance_only(user)
+    if user.role != User.Role.ADMIN:
+        if user.office_id is None:
+            raise PermissionDenied(_("Only finance supervisors may settle bank lines."))
+        office = user.office
     digest = hashlib.sha256(data).hexdigest()
-    if Settlement.objects.filter(sha256=digest).exists():
+    if Settlement.objects.filter(sha256=digest, office=office).exists():
         raise ValidationError({"file": _("This file was imported already.")})
     settlement = Settlement.objects.create(
-        filename=filename[:200], content=data, sha256=digest, uploaded_by=user
-    )
+        filename=filename[:200], content=data, sha256=digest, office=office,
+        uploaded_by=user,
+    )  # fmt: skip
     if schedule:
         transaction.on_commit(lambda: _reconcile_later(settlement.pk))
     return settlement
+
+
+def _lines_of_tree(lines, office) -> tuple[list, int]:
+    """The file's lines that belong to the tree of `office` (every line when
+    None): those whose reference names an office of the tree, or no office of
+    ours at all. The count of the others is returned with them."""
+    from accounts.models import Office
+
+    if office is None:
+        return list(lines), 0
+    codes = {Invoice.office_code_from_ref(line.ref1) for line in lines} - {""}
+    paths = dict(Office.objects.filter(code__in=codes).values_list("code", "path"))
+    kept = [
+        line
+        for line in lines
+        if paths.get(Invoice.office_code_from_ref(line.ref1), office.path).startswith(
+            office.path
+        )
+    ]
+    return kept, len(lines) - len(kept)
 
 
 def _reconcile_later(pk: int) -> None:
@@ -534,7 +596,7 @@ def settlement_reconcile(*, settlement_id: int, chunk: int = 500) -> dict:
     from payments import settlement as s
     from payments.models import Settlement, SettlementRow
 
-    settlement = Settlement.objects.get(pk=settlement_id)
+    settlement = Settlement.objects.select_related("office").get(pk=settlement_id)
     try:
         parsed = s.parse(bytes(settlement.content))
     except (s.SettlementFormatError, ValueError, UnicodeDecodeError) as exc:
@@ -546,10 +608,17 @@ def settlement_reconcile(*, settlement_id: int, chunk: int = 500) -> dict:
         Settlement.Status.RUNNING,
         len(parsed.lines),
     )
-    settlement.save(update_fields=["bank", "effective", "status", "total_lines"])
+    parsed.lines, settlement.other_lines = _lines_of_tree(
+        parsed.lines, settlement.office
+    )
+    settlement.save(
+        update_fields=["bank", "effective", "status", "total_lines", "other_lines"]
+    )
     payments = Payment.objects.filter(
         method=Payment.Method.ONLINE, received_at__date=parsed.effective
     ).select_related("invoice")
+    if settlement.office is not None:  # the tree's payments only
+        payments = payments.filter(office__path__startswith=settlement.office.path)
     rows = s.match(parsed, list(payments))
     SettlementRow.objects.filter(settlement=settlement).delete()
     for start in range(0, len(rows), chunk):
@@ -569,7 +638,7 @@ def settlement_reconcile(*, settlement_id: int, chunk: int = 500) -> dict:
         Settlement.objects.filter(pk=settlement.pk).update(processed=done)
     counts = dict(Counter(row["result"] for row in rows))
     Settlement.objects.filter(pk=settlement.pk).update(
-        status=Settlement.Status.DONE, counts=counts, processed=len(parsed.lines)
+        status=Settlement.Status.DONE, counts=counts, processed=settlement.total_lines
     )
     return counts
 
@@ -584,14 +653,37 @@ def _finance_only(user) -> None:
         raise PermissionDenied(_("Only finance supervisors may settle bank lines."))
 
 
-def _locked_open_row(row_id: int, results: tuple):
+def settlement_covered(user, settlement) -> bool:
+    """Whether `user`'s scope holds the settlement's office tree (an import
+    for every office: administrators only)."""
+    from accounts.models import User
+    from requests_app.permissions import covers_office
+
+    if user.role == User.Role.ADMIN:
+        return True
+    return settlement.office is not None and covers_office(user, settlement.office)
+
+
+def _locked_open_row(row_id: int, results: tuple, user):
+    """The row, locked, if `user` may act on it: a supervisor of its tree
+    (else PermissionDenied: the view answers 404) who did not upload its
+    file (four eyes: a clear refusal)."""
     from payments.models import SettlementRow
 
     row = (
         SettlementRow.objects.select_for_update(of=("self",))
-        .select_related("settlement", "payment__invoice")
+        .select_related("settlement__office", "payment__invoice")
         .get(pk=row_id)
     )
+    if not settlement_covered(user, row.settlement):
+        raise PermissionDenied(_("Only finance supervisors may settle bank lines."))
+    if row.settlement.uploaded_by_id == user.pk:
+        raise ServiceError(
+            _(
+                "You uploaded this file: another supervisor of the office must "
+                "post its lines or raise their refunds (four eyes)."
+            )
+        )
     if row.resolution:
         raise ServiceError(_("This bank line was dealt with already."))
     if row.result not in results:
@@ -611,14 +703,15 @@ def settlement_row_post(*, row, user) -> Payment:
     never reached us): after review, post it as the invoice's payment, with the
     bank's time, a receipt and the request's next step, exactly once."""
     from payments.models import SettlementRow
+    from requests_app.selectors import office_scope_q
 
     _finance_only(user)
     with transaction.atomic():
-        row = _locked_open_row(row.pk, (SettlementRow.Result.MISSING_HERE,))
+        row = _locked_open_row(row.pk, (SettlementRow.Result.MISSING_HERE,), user)
         invoice = (
             Invoice.objects.select_for_update(of=INVOICE_LOCK)
             .select_related("request__office")
-            .filter(number=Invoice.number_from_ref(row.ref1))
+            .filter(office_scope_q(user), number=Invoice.number_from_ref(row.ref1))
             .first()
         )
         if invoice is None:
@@ -654,18 +747,25 @@ def settlement_row_refund(*, row, user) -> Refund:
     payment of a paid (or cancelled) invoice, or more than the invoice. It
     becomes an over-payment refund awaiting a supervisor's approval."""
     from payments.models import SettlementRow
+    from requests_app.selectors import office_scope_q
 
     _finance_only(user)
     result = SettlementRow.Result
     with transaction.atomic():
         row = _locked_open_row(
-            row.pk, (result.DUPLICATE, result.MISSING_HERE, result.AMOUNT_MISMATCH)
-        )
+            row.pk, (result.DUPLICATE, result.MISSING_HERE, result.AMOUNT_MISMATCH),
+            user,
+        )  # fmt: skip
         invoice = (
-            row.payment.invoice
-            if row.payment
-            else Invoice.objects.select_related("request")
-            .filter(number=Invoice.number_from_ref(row.ref1))
+            Invoice.objects.select_related("request")
+            .filter(office_scope_q(user))
+            .filter(
+                pk=row.payment.invoice_id
+                if row.payment
+                else Invoice.objects.filter(
+                    number=Invoice.number_from_ref(row.ref1)
+                ).values("pk")[:1]
+            )
             .first()
         )
         if invoice is None:
@@ -685,7 +785,16 @@ def settlement_row_refund(*, row, user) -> Refund:
             raise ServiceError(
                 _("The bank collected less than we did; nothing to refund.")
             )
+        s = row.settlement
+        if Payment.objects.filter(
+            invoice=invoice,
+            provider_txn=f"BANK-{s.bank}-{s.effective:%Y%m%d}-{row.line_seq}",
+        ).exists():
+            raise ServiceError(
+                _("This bank line was posted as the payment from another report.")
+            )
         refund = Refund.objects.create(
+            raised_by=user,
             request=invoice.request, kind=Refund.Kind.OVERPAYMENT, amount=amount,
             reason=_("Over-payment of invoice %(number)s (bank line %(line)s, %(date)s)")
             % {"number": invoice.number, "line": row.line_seq,

@@ -1,7 +1,5 @@
 """Back-office: settlement files (upload, progress, report, CSV)."""
 
-import csv
-
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,7 +12,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
-from payments.models import Settlement, SettlementRow
+from core import csv_export
+from payments.models import SettlementRow
+from payments.selectors import (
+    settlement_get_for_user,
+    settlement_row_get_for_user,
+    settlements_for_user,
+)
 from payments.services import settlement_upload
 from requests_app.documents import content_disposition
 from requests_app.staff_views import staff_required
@@ -31,6 +35,15 @@ class SettlementForm(forms.Form):
 def _finance(user) -> None:
     if user.role not in (User.Role.SUPERVISOR, User.Role.ADMIN):
         raise Http404
+
+
+def _money_roles(user) -> None:
+    """The office's cash and refunds are counter work: field staff (surveyors,
+    technicians) are refused, as other roles are refused other pages."""
+    from payments.selectors import may_handle_money
+
+    if not may_handle_money(user):
+        raise PermissionDenied(_("Your role does not handle the office's money."))
 
 
 @staff_required
@@ -52,18 +65,18 @@ def settlements(request):
             else:
                 messages.success(request, _("File received; matching has started."))
                 return redirect("staff:settlement", pk=s.pk)
-    page = Paginator(
-        Settlement.objects.defer("content").select_related("uploaded_by"), 25
-    ).get_page(request.GET.get("page"))
+    page = Paginator(settlements_for_user(request.user), 25).get_page(
+        request.GET.get("page")
+    )
     return render(request, "payments/settlements.html", {"form": form, "page": page})
 
 
 @staff_required
 def settlement(request, pk):
     _finance(request.user)
-    s = get_object_or_404(Settlement.objects.defer("content"), pk=pk)
+    s = settlement_get_for_user(request.user, pk)
     result = request.GET.get("result", "")
-    rows = s.rows.select_related("payment__invoice", "refund")
+    rows = s.rows.select_related("payment__invoice", "refund", "resolved_by")
     if result in SettlementRow.Result.values:
         rows = rows.filter(result=result)
     if request.GET.get("format") == "csv":
@@ -71,7 +84,7 @@ def settlement(request, pk):
         response["Content-Disposition"] = content_disposition(f"settlement-{s.pk}.csv")
         response["Cache-Control"] = "private, no-store"
         response.write("\ufeff")
-        writer = csv.writer(response)
+        writer = csv_export.writer(response)
         writer.writerow(["result", "line", "ref1", "ref2", "file_amount", "our_amount",
                          "paid_at"])  # fmt: skip
         for r in rows.iterator():
@@ -83,16 +96,19 @@ def settlement(request, pk):
     return render(
         request, "payments/settlement.html",
         {"s": s, "page": page, "result": result, "results": SettlementRow.Result.choices,
-         "keep": f"result={result}" if result else "", "line_actions": _line_actions(page)},
+         "keep": f"result={result}" if result else "",
+         "line_actions": _line_actions(page, request.user),
+         "uploader": s.uploaded_by_id == request.user.pk},
     )  # fmt: skip
 
 
-def _line_actions(page) -> dict[str, str]:
+def _line_actions(page, user) -> dict[str, str]:
     """For the page's unresolved bank lines with no payment of ours, by
     reference: "post" when the invoice is unpaid, "refund" when it is paid or
-    cancelled, "" when no invoice has it (the bank returns that money). One
-    query for the page."""
+    cancelled, "" when no invoice of the user's offices has it (the bank
+    returns that money). One query for the page."""
     from payments.models import Invoice
+    from requests_app.selectors import office_scope_q
 
     refs = {
         r.ref1: Invoice.number_from_ref(r.ref1)
@@ -100,10 +116,9 @@ def _line_actions(page) -> dict[str, str]:
         if r.result == SettlementRow.Result.MISSING_HERE and not r.resolution
     }
     status = dict(
-        Invoice.objects.filter(number__in=set(refs.values()) - {""}).values_list(
-            "number", "status"
-        )
-    )
+        Invoice.objects.filter(office_scope_q(user), number__in=set(refs.values()) - {""})
+        .values_list("number", "status")
+    )  # fmt: skip
     return {
         ref: {None: "", Invoice.Status.UNPAID: "post"}.get(status.get(n), "refund")
         for ref, n in refs.items()
@@ -116,6 +131,7 @@ def refunds(request):
     from payments.models import Refund
     from requests_app.selectors import office_scope_q
 
+    _money_roles(request.user)
     status = request.GET.get("status", Refund.Status.DUE)
     if status not in Refund.Status.values:
         status = Refund.Status.DUE
@@ -185,7 +201,7 @@ def settlement_row_action(request, pk, action):
     from payments.services import settlement_row_post, settlement_row_refund
 
     _finance(request.user)
-    row = get_object_or_404(SettlementRow.objects.select_related("settlement"), pk=pk)
+    row = settlement_row_get_for_user(request.user, pk)
     if action == "post":
         _act(
             request, lambda: settlement_row_post(row=row, user=request.user),
@@ -227,6 +243,7 @@ def cash_summary(request):
     from payments.models import Payment
     from requests_app.selectors import office_scope_q
 
+    _money_roles(request.user)
     day = _day(request)
     qs = Payment.objects.filter(
         office_scope_q(request.user, prefix="office__"),
@@ -274,7 +291,7 @@ def finance_daily_csv(request):
         f"pea-takings-{day.isoformat()}.csv"
     )
     response["Cache-Control"] = "private, no-store"
-    writer = csv.writer(response)
+    writer = csv_export.writer(response)
     writer.writerow(["posting_date", "office", "document", "method", "count", "net",
                      "vat", "total"])  # fmt: skip
     for r in rows:

@@ -1,6 +1,10 @@
+import logging
+
 from celery import shared_task
 
 from payments import receipts
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(acks_late=True)
@@ -27,7 +31,11 @@ def provider_event_apply(event_pk: int) -> str:
 
 @shared_task
 def provider_events_apply_pending() -> int:
-    """Safety net: callbacks stored while the broker was down."""
+    """Safety net: callbacks stored while the broker was down. One event that
+    fails never stops the others: its transaction is rolled back, the error
+    logged, and it stays received for the next sweep (a database blip passes;
+    a bad amount is rejected by the service, not raised). Returns how many
+    were tried."""
     from payments.models import ProviderEvent
     from payments.services import provider_event_apply as apply
 
@@ -37,7 +45,10 @@ def provider_events_apply_pending() -> int:
         .values_list("pk", flat=True)[:500]
     )
     for pk in pks:
-        apply(event_pk=pk)
+        try:
+            apply(event_pk=pk)
+        except Exception:
+            logger.exception("provider event %s failed; the sweep goes on", pk)
     return len(pks)
 
 

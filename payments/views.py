@@ -64,9 +64,17 @@ def provider_callback(request):
         return JsonResponse({"error": str(exc)}, status=400)
     with transaction.atomic():
         stored, created = provider_event_store(event)
-        if created:
+        if created and stored.status == stored.Status.RECEIVED:
             transaction.on_commit(lambda: _apply_later(stored.pk))
-    return JsonResponse({"received": stored.event_id, "duplicate": not created})
+    if created and event.problem:
+        logger.warning("provider event %s rejected: %s", stored.pk, event.problem)
+    # 200 for every event stored, rejected ones too: resending it can only
+    # give the same answer, so the provider must not retry (payments/provider.py).
+    answer = {"received": stored.event_id, "duplicate": not created,
+              "status": stored.status}  # fmt: skip
+    if stored.status == stored.Status.REJECTED and event.problem:
+        answer["reason"] = event.problem
+    return JsonResponse(answer)
 
 
 def _apply_later(pk: int) -> None:

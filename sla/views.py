@@ -1,7 +1,5 @@
 """The supervisor dashboard, its drill-down lists and their CSV exports."""
 
-import csv
-
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
@@ -9,6 +7,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import csv_export
 from requests_app.documents import content_disposition
 from requests_app.models import ServiceType, State
 from sla import selectors
@@ -97,7 +96,7 @@ def drill_down(request, kind):
         office_ids=ids, kind=kind, now=timezone.now(), weeks=weeks, **filters
     )
     if request.GET.get("format") == "csv":
-        writer = csv.writer(_Echo())
+        writer = csv_export.writer(_Echo())
         rows = (writer.writerow(row) for row in _csv_rows(kind, qs))
         response = StreamingHttpResponse(
             (chunk for chunk in ("\ufeff", *rows)), content_type="text/csv"

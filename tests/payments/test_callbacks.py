@@ -240,3 +240,148 @@ def test_a_thai_qr_payment_notified_with_reference_1_pays_the_invoice(
         assert post(client, data).status_code == 200
     assert _state(invoice) == ("paid", 1)
     assert Invoice.number_from_ref("B11") == ""  # not a reference of ours
+
+
+def _raw(invoice, amount: str, *, event="evt_bad") -> bytes:
+    """A body whose amount is written as is: "NaN" is JSON text, NaN (no
+    quotes) the literal Python's json module reads as a float."""
+    head = {"id": event, "type": "charge.succeeded"}
+    data = {"transaction_id": f"t-{event}", "reference": invoice.number}
+    return (
+        json.dumps(head)[:-1]
+        + ', "data": '
+        + json.dumps(data)[:-1]
+        + f', "amount": {amount}, "currency": "THB"}}}}'
+    ).encode()
+
+
+BAD_AMOUNTS = {
+    '"NaN"': "not a finite number",
+    "NaN": "not a finite number",
+    '"Infinity"': "not a finite number",
+    "-Infinity": "not a finite number",
+    '"1e400"': "larger than an invoice",
+    "1e400": "larger than an invoice",
+    '"-5"': "not positive",
+    "-5": "not positive",
+    '"0"': "not positive",
+    "0.00": "not positive",
+    '"1.234"': "more than two decimals",
+    "1.234": "more than two decimals",
+    '"abc"': "not a number",
+    '""': "not a number",
+    "true": "not a number",
+    "null": "not a number",
+    '{"v": 1}': "not a number",
+    '"10000000000.00"': "larger than an invoice",
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("amount", list(BAD_AMOUNTS))
+def test_a_signed_event_with_no_real_amount_is_stored_rejected_with_the_reason(
+    client, invoice, amount, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = post(client, _raw(invoice, amount))
+    # Received and decided: 200, so the provider does not resend it forever.
+    assert response.status_code == 200
+    assert response.json()["status"] == "rejected"
+    assert BAD_AMOUNTS[amount] in response.json()["reason"]
+    event = ProviderEvent.objects.get()
+    assert (event.status, event.amount) == ("rejected", None)
+    assert BAD_AMOUNTS[amount] in event.outcome and event.processed_at
+    assert not callbacks  # nothing is scheduled to apply it
+    assert _state(invoice) == ("unpaid", 0)
+    # The same event again is a duplicate, still not applied.
+    again = post(client, _raw(invoice, amount))
+    assert (again.status_code, again.json()["duplicate"]) == (200, True)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("amount", ["{total}", '"{total}"', '"{total}0"'])
+def test_good_amounts_as_text_or_json_numbers_still_pay(
+    client, invoice, amount, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post(client, _raw(invoice, amount.format(total=invoice.total)))
+    assert response.json()["status"] == "received"
+    assert _state(invoice) == ("paid", 1)
+    assert ProviderEvent.objects.get().amount == invoice.total
+
+
+def _stored(invoice, event_id, amount):
+    """An event as it lay in the database before the sweep ran."""
+    return ProviderEvent.objects.create(
+        event_id=event_id, kind="charge.succeeded", transaction_id=f"t-{event_id}",
+        invoice_number=invoice.number, amount=amount, currency="THB", payload={},
+    )  # fmt: skip
+
+
+@pytest.fixture
+def second_invoice(db, customer, office, counter) -> Invoice:
+    r = rs.request_accept(
+        request=factories.submit_request(customer=customer, office=office), user=counter
+    )
+    return request_quote_fees(request=r, user=counter)
+
+
+@pytest.mark.django_db
+def test_the_sweep_rejects_a_stored_1e400_and_applies_the_event_behind_it(
+    invoice, second_invoice
+):
+    """The issue's case: "1e400" stored before amounts were checked (SQLite
+    keeps it as infinity and cannot read it back); the sweep failed on it
+    every minute and the valid event behind it never applied."""
+    from django.db import connection
+
+    from payments.tasks import provider_events_apply_pending
+
+    if connection.vendor != "sqlite":
+        pytest.skip("numeric(12,2) never held 1e400: only SQLite could store it")
+    bad = _stored(invoice, "bad", Decimal("1E+400"))
+    good = _stored(second_invoice, "good", second_invoice.total)
+    assert provider_events_apply_pending() == 2
+    assert ProviderEvent.objects.get(pk=good.pk).status == "applied"
+    assert _state(second_invoice) == ("paid", 1)
+    bad = ProviderEvent.objects.get(pk=bad.pk)
+    assert (bad.status, bad.amount) == ("rejected", None)
+    assert "not a finite number" in bad.outcome
+    assert _state(invoice) == ("unpaid", 0)
+    assert provider_events_apply_pending() == 0  # nothing left to retry
+
+
+@pytest.mark.django_db
+def test_the_sweep_rejects_stored_amounts_it_cannot_pay(invoice):
+    from payments.tasks import provider_events_apply_pending
+
+    for n, amount in enumerate([None, Decimal("-5"), Decimal("0")]):
+        _stored(invoice, f"e{n}", amount)
+    provider_events_apply_pending()
+    outcomes = list(ProviderEvent.objects.values_list("status", "outcome"))
+    assert outcomes == [
+        ("rejected", "amount is not a number"),
+        ("rejected", "amount is not positive"),
+        ("rejected", "amount is not positive"),
+    ]
+    assert _state(invoice) == ("unpaid", 0)
+
+
+@pytest.mark.django_db
+def test_an_unexpected_failure_of_one_event_does_not_stop_the_others(
+    invoice, second_invoice, caplog
+):
+    """An event that raises (here: its request was moved on by hand, so the
+    payment step cannot be taken) is rolled back and left for the next sweep;
+    the events behind it are applied."""
+    from payments.tasks import provider_events_apply_pending
+
+    ServiceRequest.objects.filter(pk=invoice.request_id).update(state="closed")
+    stuck = _stored(invoice, "stuck", invoice.total)
+    good = _stored(second_invoice, "good", second_invoice.total)
+    assert provider_events_apply_pending() == 2
+    assert ProviderEvent.objects.get(pk=good.pk).status == "applied"
+    assert _state(second_invoice) == ("paid", 1)
+    assert ProviderEvent.objects.get(pk=stuck.pk).status == "received"
+    assert _state(invoice) == ("unpaid", 0)  # its transaction rolled back
+    assert f"provider event {stuck.pk} failed" in caplog.text

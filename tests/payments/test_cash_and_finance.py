@@ -58,3 +58,39 @@ def test_the_takings_file_for_finance_adds_up_to_the_receipts(
     )  # fmt: skip
     assert Decimal(row["total"]) == sum(p.amount for p in payments)
     assert Decimal(row["net"]) + Decimal(row["vat"]) == Decimal(row["total"])
+
+
+def test_field_staff_see_neither_the_cash_nor_the_refunds(
+    client, customer, office, counter, surveyor, technician, supervisor
+):
+    """Cash and refunds are counter work: a surveyor or a technician of the
+    office is refused (403, as other roles are refused other pages), the
+    counter of the same office is not."""
+    from payments.models import Refund
+    from payments.services import refund_approve
+
+    paid = _paid_by(counter, customer, office)
+    refund = refund_approve(
+        refund=Refund.objects.create(
+            invoice=paid.invoice, request=paid.invoice.request,
+            amount=Decimal("10.00"), reason="test",
+        ),
+        user=supervisor,
+    )  # fmt: skip
+    urls = [
+        reverse("staff:cash"),
+        reverse("staff:refunds"),
+        reverse("staff:refunds") + "?status=approved",
+        reverse("payments:refund_voucher", args=[refund.number]),
+    ]
+    for user in (surveyor, technician):
+        client.force_login(user)
+        for url in urls:
+            assert client.get(url).status_code == 403, (user.role, url)
+        menu = client.get(reverse("staff:queue")).content.decode()
+        assert reverse("staff:cash") not in menu
+        assert reverse("staff:refunds") not in menu
+    client.force_login(counter)
+    for url in urls:
+        assert client.get(url).status_code in (200, 202), url
+    assert reverse("staff:cash") in client.get(reverse("staff:queue")).content.decode()

@@ -78,7 +78,8 @@ def test_posting_a_settlement_row_locks_the_invoice_and_request_only(
     )  # fmt: skip
     data = s.write(bank="014", account="1234567890", effective=timezone.localdate(),
                    lines=[line])  # fmt: skip
-    settlement = settlement_upload(filename="day.txt", data=data, user=supervisor,
+    uploader = factories.StaffFactory(role="supervisor", office=supervisor.office)
+    settlement = settlement_upload(filename="day.txt", data=data, user=uploader,
                                    schedule=False)  # fmt: skip
     settlement_reconcile(settlement_id=settlement.pk)
     row = settlement.rows.get(result="missing_here")

@@ -146,3 +146,33 @@ def test_supervisors_upload_it_and_read_the_report(
     assert 'data-result="matched">3<' in html and 'data-result="duplicate">1<' in html
     csv_text = client.get(response.url + "?format=csv").content.decode("utf-8-sig")
     assert csv_text.count("missing_in_file") == 2
+
+
+def test_the_csv_export_neutralises_formulas_the_payer_typed(client, supervisor):
+    """ref 1 / ref 2 are typed by payers: in the export a formula is text."""
+    import csv
+    import io
+
+    from payments.services import settlement_reconcile, settlement_upload
+
+    evil = [("=cmd|'/C calc'!A0", "+1+1"), ("@SUM(1+1)", "-2+3"), ("X1", "\t=1")]
+    lines = [
+        s.Line(seq=0, paid_at=timezone.now(), name="EVE", ref1=ref1, ref2=ref2,
+               amount=Decimal("10.00"), channel="ATM")
+        for ref1, ref2 in evil
+    ]  # fmt: skip
+    data = s.write(bank="014", account="1", effective=timezone.localdate(), lines=lines)
+    settlement = settlement_upload(filename="evil.txt", data=data, user=supervisor,
+                                   schedule=False)  # fmt: skip
+    settlement_reconcile(settlement_id=settlement.pk)
+    client.force_login(supervisor)
+    response = client.get(
+        reverse("staff:settlement", args=[settlement.pk]) + "?format=csv"
+    )
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert [(r["ref1"], r["ref2"]) for r in rows] == [
+        ("'=cmd|'/C calc'!A0", "'+1+1"),
+        ("'@SUM(1+1)", "'-2+3"),
+        ("X1", "'=1"),
+    ]  # the file's fields are trimmed: the tab goes, "=1" stays
+    assert all(r["file_amount"] == "10.00" for r in rows)

@@ -57,12 +57,23 @@ def _bank_line(invoice, *, amount=None, paid_at=None):
     )  # fmt: skip
 
 
-def _report(lines, user) -> dict:
-    """Import a file of these lines; its rows by result."""
+def _uploader(supervisor):
+    """A second supervisor of the same office: the one who uploads the file
+    (four eyes: who uploads it never posts or refunds its lines)."""
+    from accounts.models import User
+
+    return User.objects.filter(username="faye").first() or factories.StaffFactory(
+        username="faye", role="supervisor", office=supervisor.office
+    )
+
+
+def _report(lines, supervisor) -> dict:
+    """A file of these lines, imported by another supervisor of the office
+    than `supervisor`; its rows by result."""
     data = s.write(bank="014", account="1234567890", effective=timezone.localdate(),
                    lines=lines)  # fmt: skip
-    settlement = settlement_upload(filename="day.txt", data=data, user=user,
-                                   schedule=False)  # fmt: skip
+    settlement = settlement_upload(filename="day.txt", data=data,
+                                   user=_uploader(supervisor), schedule=False)  # fmt: skip
     settlement_reconcile(settlement_id=settlement.pk)
     rows = {}
     for row in settlement.rows.order_by("id"):
@@ -152,7 +163,7 @@ def test_money_collected_twice_or_too_much_becomes_an_overpayment_refund(
     # Paid out only after a supervisor's approval, by staff of the office.
     with pytest.raises(ServiceError, match="approve"):
         refund_record_paid_out(refund=duplicate, user=counter)
-    duplicate = refund_approve(refund=duplicate, user=supervisor)
+    duplicate = refund_approve(refund=duplicate, user=_uploader(supervisor))
     assert duplicate.number.startswith(f"RF{office.code}-")
     paid = refund_record_paid_out(refund=duplicate, user=counter)
     assert (paid.status, paid.paid_by) == ("paid", counter)
@@ -166,7 +177,7 @@ def test_the_refund_voucher_pdf_says_who_gets_how_much(
     (payment,) = _paid_online(customer, office, counter, 1)
     row = _report([_line(payment), _line(payment)], supervisor)["duplicate"][0]
     refund = refund_approve(refund=settlement_row_refund(row=row, user=supervisor),
-                            user=supervisor)  # fmt: skip
+                            user=_uploader(supervisor))  # fmt: skip
     assert voucher_render_one(refund_id=refund.pk) is True
     assert voucher_render_one(refund_id=refund.pk) is False  # once
     refund.refresh_from_db()
@@ -205,7 +216,7 @@ def test_the_voucher_is_for_the_customer_and_the_office_only(
     (payment,) = _paid_online(customer, office, counter, 1)
     row = _report([_line(payment), _line(payment)], supervisor)["duplicate"][0]
     refund = refund_approve(refund=settlement_row_refund(row=row, user=supervisor),
-                            user=supervisor)  # fmt: skip
+                            user=_uploader(supervisor))  # fmt: skip
     url = reverse("payments:refund_voucher", args=[refund.number])
     client.force_login(customer)
     assert client.get(url).status_code == 202  # not rendered yet: "being prepared"
@@ -270,7 +281,7 @@ def test_finance_posts_and_refunds_from_the_report_page(
     )
     # The refunds page offers the approved over-payment's pay-out and voucher.
     refund = refund_approve(refund=Refund.objects.get(kind="overpayment"),
-                            user=supervisor)  # fmt: skip
+                            user=_uploader(supervisor))  # fmt: skip
     html = client.get(reverse("staff:refunds") + "?status=approved").content.decode()
     assert (
         f'data-paid-out="{refund.pk}"' in html

@@ -46,6 +46,7 @@ OWNER = {"alice"}
 STAFF = {"counter", "outsider", "field", "supervisor"}
 OFFICE = {"counter", "field", "supervisor"}  # staff whose scope covers B30101
 COUNTER_OFFICE = {"counter", "supervisor"}
+MONEY_STAFF = STAFF - {"field"}  # cash and refunds: not field staff
 OWNER_OR_OFFICE = OWNER | OFFICE
 SUPERVISORS = {"supervisor"}
 NOBODY = set()
@@ -78,7 +79,7 @@ ACCESS = {
     "payments:return": OWNER,
     "payments:receipt": OWNER_OR_OFFICE,
     "payments:invoice_pdf": OWNER_OR_OFFICE,
-    "payments:refund_voucher": OWNER_OR_OFFICE,
+    "payments:refund_voucher": OWNER | COUNTER_OFFICE,
     "payments:verify": EVERYONE,  # the receipt's QR: the signature is the key
     "fakepay:checkout": EVERYONE,  # the payment provider's own page (fake)
     "outages:report": EVERYONE,
@@ -97,8 +98,8 @@ ACCESS = {
     "staff:rating_complaint": OFFICE,
     "staff:outage": OFFICE,
     "staff:settlements": SUPERVISORS,
-    "staff:refunds": STAFF,
-    "staff:cash": STAFF,
+    "staff:refunds": MONEY_STAFF,
+    "staff:cash": MONEY_STAFF,
     "staff:finance_daily": SUPERVISORS,
     "staff:refund_approve": SUPERVISORS,
     "staff:refund_paid_out": COUNTER_OFFICE,

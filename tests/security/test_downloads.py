@@ -204,8 +204,9 @@ def test_a_refund_voucher_pdf_is_a_private_attachment(client, customer, refund):
 
 def test_the_csv_exports_are_private_attachments(client, supervisor, offices):
     settlement = Settlement.objects.create(
-        filename="bank.txt", content=b"", sha256="0" * 64, uploaded_by=supervisor
-    )
+        filename="bank.txt", content=b"", sha256="0" * 64, uploaded_by=supervisor,
+        office=supervisor.office,
+    )  # fmt: skip
     client.force_login(supervisor)
     day = timezone.localdate()
     settlement_url = reverse("staff:settlement", args=[settlement.pk])

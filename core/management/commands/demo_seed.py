@@ -82,6 +82,9 @@ STAFF = [
     ("surveyor", "surveyor", "วิชัย", "ตรวจดี", "B30101"),
     ("technician", "technician", "ประสิทธิ์", "ติดตั้ง", "B30101"),
     ("supervisor", "supervisor", "มาลี", "ดูแล", "P301"),
+    # A second supervisor of the province: imports the bank's settlement file,
+    # so `supervisor` settles its lines (four eyes).
+    ("finance", "supervisor", "นงลักษณ์", "บัญชีดี", "P301"),
     ("counter.udon", "counter", "อรุณ", "แสงทอง", "B30201"),
 ]
 
@@ -729,7 +732,7 @@ class Command(BaseCommand):
         )
         s = settlement_upload(
             filename=f"BBL-{timezone.localdate():%Y%m%d}.txt", data=data,
-            user=User.objects.get(username="supervisor"), schedule=False,
+            user=User.objects.get(username="finance"), schedule=False,
         )  # fmt: skip
         settlement_reconcile(settlement_id=s.pk)
 
@@ -834,6 +837,7 @@ class Command(BaseCommand):
             ("surveyor", "surveyor"),
             ("technician", "technician"),
             ("supervisor", "supervisor"),
+            ("second supervisor (bank file)", "finance"),
             ("staff of another office", "counter.udon"),
             ("administrator (/admin/)", "admin"),
         ]
