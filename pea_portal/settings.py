@@ -369,6 +369,11 @@ LOGGING = {
             "()": "core.security_log.UTCFormatter",
             "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
         },
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
     },
     # The last line of defence for personal data (core/redaction.py): the code
     # logs none (tests/security/test_pdpa.py scans every record), and every
@@ -382,11 +387,23 @@ LOGGING = {
             "formatter": "plain",
             "filters": ["redact_personal_data"],
         },
+        # runserver's access log (Django's own handler has no filter): the
+        # staff search puts phone numbers and IDs in URLs.
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["redact_personal_data"],
+        },
         **_SECURITY_HANDLERS,
     },
     "loggers": {
         "pea.security": {
             "handlers": list(_SECURITY_HANDLERS),
+            "level": "INFO",
+            "propagate": False,
+        },
+        "django.server": {
+            "handlers": ["django.server"],
             "level": "INFO",
             "propagate": False,
         },
