@@ -7,7 +7,6 @@ from django.utils.translation import gettext as _
 from rest_framework import permissions, serializers, status
 from rest_framework.parsers import FormParser, JSONParser
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 
 from accounts.models import Office
 from api.apis.common import (
@@ -19,6 +18,7 @@ from api.apis.common import (
     responses,
     schema,
 )
+from api.throttling import AnonRateThrottle
 from meters.models import ElectricityAccount, MeterSize
 from notifications.models import OutboxMessage
 from outages import services as outage_services
