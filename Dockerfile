@@ -14,4 +14,4 @@ USER pea
 RUN SECRET_KEY=build-only STATIC_ROOT=/srv/pea/static python manage.py compilemessages_py \
  && SECRET_KEY=build-only STATIC_ROOT=/srv/pea/static python manage.py collectstatic --no-input
 EXPOSE 8000
-CMD ["gunicorn", "pea_portal.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "-c", "pea_portal/gunicorn_conf.py", "pea_portal.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

@@ -111,7 +111,8 @@ def password_reset_request(*, phone: str, ip_address: str | None) -> PasswordRes
         notification_enqueue_sms(
             phone=user.phone, language=user.preferred_language,
             event="password_reset_code", recipient=user,
-            context={"code": code, "minutes": settings.PASSWORD_RESET_CODE_MINUTES},
+            context={"minutes": settings.PASSWORD_RESET_CODE_MINUTES},
+            secret=code, secret_until=row.expires_at,
         )  # fmt: skip
     return row
 

@@ -273,7 +273,8 @@ def stop(proc):
 
 def serve(port, workers):
     proc = start(
-        [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b",
+        [sys.executable, "-m", "gunicorn", "-c", "pea_portal/gunicorn_conf.py",
+         "-w", str(workers), "-b",
          f"127.0.0.1:{port}", "--access-logfile", "/dev/null", "--error-logfile", "-",
          "--log-level", "warning", "pea_portal.wsgi:application"],
         "portal", port,

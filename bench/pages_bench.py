@@ -248,7 +248,8 @@ def serve():
         ALLOWED_HOSTS="testserver,127.0.0.1",
     )
     proc = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{PORT}",
+        [sys.executable, "-m", "gunicorn", "-c", "pea_portal/gunicorn_conf.py",
+         "-w", "2", "-b", f"127.0.0.1:{PORT}",
          "--access-logfile", "/dev/null", "--error-logfile", "-",
          "--log-level", "warning", "pea_portal.wsgi:application"],
         env=env, cwd=os.path.join(HERE, ".."), start_new_session=True,

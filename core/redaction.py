@@ -30,11 +30,60 @@ PHONE_MARK = "[PHONE]"
 
 
 def redact(text: str) -> str:
-    """`text` with every 13-digit number and mobile number replaced."""
+    """`text` with every 13-digit number and mobile number replaced, also
+    when a URL carries it percent-encoded or with `+` for its spaces
+    (`?q=%2B66812345671`, `?q=081+234+5671`, `%30812345671`): access log
+    lines and error messages quote URLs as they came."""
     if not text:
         return text
     text = THIRTEEN_DIGITS.sub(ID_MARK, text)
-    return MOBILE.sub(PHONE_MARK, text)
+    text = MOBILE.sub(PHONE_MARK, text)
+    if "%" in text or "+" in text:
+        text = _redact_url_encoded(text)
+    return text
+
+
+# One character of a URL as written: a %XX escape or any single character.
+_URL_CHAR = re.compile(r"%[0-9A-Fa-f]{2}|.", re.DOTALL)
+
+
+def _redact_url_encoded(text: str) -> str:
+    """Finds the numbers in `text` read as a URL (escapes decoded, and once
+    more with `+` read as a space) and blanks them where they are written;
+    every other character of `text` is kept as it was."""
+    tokens = [m.span() for m in _URL_CHAR.finditer(text)]
+    spans = []  # (start, end, mark) in `text`
+    for plus_is_space in (False, True):
+        decoded = []
+        for start, end in tokens:
+            token = text[start:end]
+            if len(token) == 3:
+                byte = int(token[1:], 16)
+                # Non-ASCII bytes (UTF-8 Thai) are never digits or separators.
+                decoded.append(chr(byte) if byte < 0x80 else "\ufffd")
+            elif token == "+" and plus_is_space:
+                decoded.append(" ")
+            else:
+                decoded.append(token)
+        view = "".join(decoded)  # one character per token
+        for pattern, mark in ((THIRTEEN_DIGITS, ID_MARK), (MOBILE, PHONE_MARK)):
+            for found in pattern.finditer(view):
+                spans.append(
+                    (tokens[found.start()][0], tokens[found.end() - 1][1], mark)
+                )
+    if not spans:
+        return text
+    kept, last = [], 0
+    for start, end, mark in sorted(spans):
+        if start < last:  # overlaps one already blanked
+            if end > last:
+                last = end
+            continue
+        kept.append(text[last:start])
+        kept.append(mark)
+        last = end
+    kept.append(text[last:])
+    return "".join(kept)
 
 
 def _holds_personal_data(value) -> bool:

@@ -141,7 +141,8 @@ def beat(name: str, env: dict):
 def gunicorn(name: str, env: dict, *, port: int, workers: int = 2):
     return Proc(
         name,
-        [sys.executable, "-m", "gunicorn", "pea_portal.wsgi:application",
+        [sys.executable, "-m", "gunicorn", "-c", "pea_portal/gunicorn_conf.py",
+         "pea_portal.wsgi:application",
          "-w", str(workers), "-b", f"127.0.0.1:{port}", "--timeout", "30",
          "--access-logfile", "-", "--error-logfile", "-"],
         env,

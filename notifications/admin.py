@@ -17,11 +17,12 @@ class OutboxMessageAdmin(admin.ModelAdmin):
         "sent_at",
     )
     list_filter = ("status", "channel", "event")
-    # The SMS number is shown masked (PDPA); the message's own fields are
+    # The SMS number is shown masked (PDPA), a reset code still to be sent
+    # not at all (the body shows its mark); the message's own fields are
     # read-only (the outbox changes only by delivery).
-    exclude = ("to",)
+    exclude = ("to", "secret")
     readonly_fields = ["to_shown"] + [
-        f.name for f in OutboxMessage._meta.fields if f.name != "to"
+        f.name for f in OutboxMessage._meta.fields if f.name not in ("to", "secret")
     ]
 
     @admin.display(description=_("to"))

@@ -1,5 +1,8 @@
-"""SMS backends. A real gateway adapter implements `send(message)` and raises
-`DeliveryError` on a failure worth retrying."""
+"""SMS backends. A real gateway adapter implements `send(message)`, sends
+`message.body` and raises `DeliveryError` on a failure worth retrying.
+
+`message.body` holds a password-reset code while it is being sent; what a
+backend logs, prints or keeps is `message.body_without_secret()`."""
 
 import logging
 
@@ -17,11 +20,13 @@ class DeliveryError(Exception):
 
 
 class DatabaseSMSBackend:
-    """Keeps each SMS in a table the demo and tests can read."""
+    """Keeps each SMS in a table the demo and tests can read (a reset code
+    masked: a copy in the portal's database is not the customer's phone)."""
 
     def send(self, message: OutboxMessage) -> None:
         SentSMS.objects.get_or_create(
-            outbox=message, defaults={"to": message.to, "body": message.body}
+            outbox=message,
+            defaults={"to": message.to, "body": message.body_without_secret()},
         )
 
 
@@ -29,7 +34,7 @@ class ConsoleSMSBackend:
     def send(self, message: OutboxMessage) -> None:
         # Only the outbox id: phone numbers and bodies stay out of the logs (PDPA).
         logger.info("SMS outbox=%s event=%s", message.pk, message.event)
-        print(f"[SMS outbox #{message.pk}] {message.body}")
+        print(f"[SMS outbox #{message.pk}] {message.body_without_secret()}")
 
 
 def get_sms_backend():

@@ -2,12 +2,21 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# Stands in the stored body for a secret (a password-reset code).
+SECRET_MARK = "••••••"
+
 
 class OutboxMessage(models.Model):
     """A message to send, written in the same transaction as the change it
     reports. Delivery happens later, in a task; a failed or lost delivery is
     retried by the beat sweep, so nothing is sent for a rolled-back change and
-    nothing is lost for a committed one."""
+    nothing is lost for a committed one.
+
+    A message carrying a secret (a password-reset code) stores its body with
+    SECRET_MARK in the code's place and the code in `secret`, which is kept
+    only while the message is still to be sent: delivery fills the code in
+    for the backend, then blanks `secret` once sent, once given up, or once
+    `secret_until` has passed (an expired code is not sent)."""
 
     class Channel(models.TextChoices):
         SMS = "sms", _("SMS")
@@ -39,6 +48,8 @@ class OutboxMessage(models.Model):
     status = models.CharField(
         max_length=8, choices=Status.choices, default=Status.PENDING
     )
+    secret = models.CharField(max_length=32, blank=True)
+    secret_until = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -57,6 +68,13 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel}:{self.event} → {self.recipient_id} ({self.status})"
+
+    def body_without_secret(self) -> str:
+        """The body fit for a log or a copy kept: the secret shown as
+        SECRET_MARK (also while delivery has it filled in)."""
+        if self.secret:
+            return self.body.replace(self.secret, SECRET_MARK)
+        return self.body
 
 
 class SentSMS(models.Model):

@@ -1,4 +1,5 @@
 import logging
+from datetime import datetime
 
 from django.conf import settings
 from django.db import transaction
@@ -7,7 +8,7 @@ from django.utils import timezone, translation
 
 from core.dates import format_date
 from notifications.backends import get_sms_backend, send_email
-from notifications.models import OutboxMessage
+from notifications.models import SECRET_MARK, OutboxMessage
 
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
@@ -68,16 +69,34 @@ def notification_enqueue(
 
 
 def notification_enqueue_sms(
-    *, phone: str, language: str, event: str, context: dict, recipient=None
+    *,
+    phone: str,
+    language: str,
+    event: str,
+    context: dict,
+    recipient=None,
+    secret: str = "",
+    secret_until: datetime | None = None,
 ) -> OutboxMessage:
     """An SMS to a phone number, for someone who may have no account (a
-    visitor reporting an outage); same outbox, same delivery and retries."""
+    visitor reporting an outage); same outbox, same delivery and retries.
+
+    `secret` (a one-time code) is what the template's `{{ secret }}` shows
+    on the phone; the stored body has SECRET_MARK in its place, and the code
+    is kept only until it is sent, given up or past `secret_until`
+    (OutboxMessage)."""
     language = language or "th"
+    if secret and (SECRET_MARK in secret or not secret.strip()):
+        raise ValueError("a secret must be a code, not the mark")
     with translation.override(language):
-        body = render_to_string(f"notifications/{event}_sms.txt", context).strip()
+        ctx = {**context, "secret": SECRET_MARK if secret else ""}
+        body = render_to_string(f"notifications/{event}_sms.txt", ctx).strip()
+    if secret and SECRET_MARK not in body:
+        raise ValueError(f"notifications/{event}_sms.txt does not show the secret")
     message = OutboxMessage.objects.create(
         recipient=recipient, channel=OutboxMessage.Channel.SMS, to=phone,
-        language=language, event=event, body=body,
+        language=language, event=event, body=body, secret=secret,
+        secret_until=secret_until if secret else None,
     )  # fmt: skip
     transaction.on_commit(lambda: _schedule(message.pk))
     return message
@@ -103,24 +122,44 @@ def outbox_deliver_one(*, message_id: int) -> bool:
         )
         if message is None:
             return False
+        if message.secret_until is not None and message.secret_until <= timezone.now():
+            # A code past its time opens nothing: not sent, and not kept.
+            message.status = OutboxMessage.Status.FAILED
+            message.last_error = "expired before it could be delivered"
+            message.secret = ""
+            message.save(update_fields=["status", "last_error", "secret"])
+            logger.warning("outbox %s: secret expired before delivery", message.pk)
+            return False
         message.attempts += 1
+        stored_body = message.body
+        if message.secret:  # the backend sends the code; the row keeps the mark
+            message.body = stored_body.replace(SECRET_MARK, message.secret)
         try:
             if message.channel == OutboxMessage.Channel.SMS:
                 get_sms_backend().send(message)
             else:
                 send_email(message)
         except Exception as exc:  # noqa: BLE001 - any backend failure is retried
-            message.last_error = f"{type(exc).__name__}: {exc}"[:500]
+            error = f"{type(exc).__name__}: {exc}"
+            if message.secret:  # a gateway's error may quote the message
+                error = error.replace(message.secret, SECRET_MARK)
+            message.body = stored_body
+            message.last_error = error[:500]
             if message.attempts >= MAX_ATTEMPTS:
                 message.status = OutboxMessage.Status.FAILED
-            message.save(update_fields=["attempts", "last_error", "status"])
+                message.secret = ""
+            message.save(update_fields=["attempts", "last_error", "status", "secret"])
             logger.warning(
                 "outbox %s: delivery failed (%s)", message.pk, type(exc).__name__
             )
             return False
+        message.body = stored_body
+        message.secret = ""
         message.status = OutboxMessage.Status.SENT
         message.sent_at = timezone.now()
-        message.save(update_fields=["attempts", "status", "sent_at", "last_error"])
+        message.save(
+            update_fields=["attempts", "status", "sent_at", "last_error", "secret"]
+        )
         if message.request_id and message.channel == OutboxMessage.Channel.SMS:
             from sla.clocks import message_sent
 

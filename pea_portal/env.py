@@ -72,3 +72,26 @@ def database_from_url(url: str, base_dir) -> dict:
     raise ImproperlyConfigured(
         f"DATABASE_URL has an unsupported scheme: {parsed.scheme!r}"
     )
+
+
+def cache_from_url(url: str) -> dict:
+    """Turn CACHE_URL into a CACHES entry, shared by every process of the
+    portal: redis:// (or rediss://) uses Django's RedisCache; unset, a table
+    of the database (`pea_cache`, made by `migrate`, core/apps.py)."""
+    if not url:
+        return {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "pea_cache",
+            # Throttle counts (one row per client and scope) must not be
+            # culled while they count: Django's default keeps 300 rows.
+            "OPTIONS": {"MAX_ENTRIES": 20_000, "CULL_FREQUENCY": 4},
+        }
+    scheme = urlparse(url).scheme
+    if scheme in ("redis", "rediss"):
+        return {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+        }
+    raise ImproperlyConfigured(
+        f"CACHE_URL must be redis:// or rediss:// (or unset), got {scheme!r}"
+    )

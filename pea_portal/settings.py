@@ -13,7 +13,14 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from pea_portal.env import database_from_url, env_bool, env_int, env_list, env_str
+from pea_portal.env import (
+    cache_from_url,
+    database_from_url,
+    env_bool,
+    env_int,
+    env_list,
+    env_str,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("PEA_VAR_DIR", str(BASE_DIR / "var")))
@@ -97,6 +104,9 @@ DATABASES = {
         env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}"), BASE_DIR
     )
 }
+# One cache for every process (the API's throttles count in it): CACHE_URL
+# redis://host:6379/1, or unset for a table of the database (`pea_cache`).
+CACHES = {"default": cache_from_url(env_str("CACHE_URL", ""))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
@@ -320,10 +330,14 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # api/throttling.py: counted in the shared cache (CACHES), per client
+    # address as the login lockout reads it (TRUSTED_PROXY_COUNT).
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.UserRateThrottle",
-        "rest_framework.throttling.AnonRateThrottle",
+        "api.throttling.UserRateThrottle",
+        "api.throttling.AnonRateThrottle",
     ],
+    # For any stock DRF throttle: its X-Forwarded-For reading, near ours.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DEFAULT_THROTTLE_RATES": {
         "user": env_str("API_THROTTLE_USER", "600/min"),
         "anon": env_str("API_THROTTLE_ANON", "120/min"),
@@ -375,6 +389,11 @@ LOGGING = {
             "()": "core.security_log.UTCFormatter",
             "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
         },
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
     },
     # The last line of defence for personal data (core/redaction.py): the code
     # logs none (tests/security/test_pdpa.py scans every record), and every
@@ -388,11 +407,23 @@ LOGGING = {
             "formatter": "plain",
             "filters": ["redact_personal_data"],
         },
+        # runserver's access log (Django's own handler has no filter): the
+        # staff search puts phone numbers and IDs in URLs.
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["redact_personal_data"],
+        },
         **_SECURITY_HANDLERS,
     },
     "loggers": {
         "pea.security": {
             "handlers": list(_SECURITY_HANDLERS),
+            "level": "INFO",
+            "propagate": False,
+        },
+        "django.server": {
+            "handlers": ["django.server"],
             "level": "INFO",
             "propagate": False,
         },

@@ -11,12 +11,12 @@ from django.utils.translation import gettext as _
 from rest_framework import permissions, serializers, status
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 
 from accounts.security import lockout_response
 from accounts.validators import normalize_login_name
 from api.apis.common import Api, responses, schema
 from api.models import ApiToken, token_hash
+from api.throttling import AnonRateThrottle
 
 
 class LoginThrottle(AnonRateThrottle):

@@ -8,7 +8,6 @@ from django.utils.translation import gettext_lazy
 from rest_framework import permissions, serializers, status
 from rest_framework.parsers import FormParser, JSONParser
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 
 from accounts.models import Office
 from api.apis.common import (
@@ -20,6 +19,7 @@ from api.apis.common import (
     responses,
     schema,
 )
+from api.throttling import AnonRateThrottle
 from core.security_log import client_ip
 from meters.models import MeterSize
 from notifications.models import OutboxMessage

@@ -3,10 +3,16 @@ from rest_framework.test import APIClient
 
 
 @pytest.fixture(autouse=True)
-def _fresh_throttles():
-    """Throttle counts live in the cache; each test starts with none."""
+def _fresh_throttles(request):
+    """Throttle counts live in the cache; each test starts with none. (The
+    cache may be a database table: a test that uses the database opens it
+    first.)"""
     from django.core.cache import cache
 
+    for name in ("transactional_db", "db"):
+        if name in request.fixturenames:
+            request.getfixturevalue(name)
+            break
     cache.clear()
     yield
     cache.clear()

@@ -19,10 +19,11 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.models import PasswordResetCode
-from notifications.models import OutboxMessage, SentSMS
+from notifications.models import OutboxMessage
 from notifications.services import outbox_deliver_one
 from requests_app.models import ServiceRequest, State
 from tests import factories
+from tests.handset import handset
 
 pytestmark = pytest.mark.django_db
 
@@ -274,13 +275,13 @@ def ask_code(client, phone, **extra):
 
 
 def sms_code(user) -> str:
-    """The code, as the customer's phone receives it through the fake gateway."""
+    """The code, as the customer's phone receives it."""
     message = OutboxMessage.objects.filter(
         recipient=user, event="password_reset_code"
     ).latest("pk")
-    outbox_deliver_one(message_id=message.pk)
-    body = SentSMS.objects.get(outbox=message).body
-    return re.search(r"\b(\d{6})\b", body).group(1)
+    with handset() as inbox:
+        outbox_deliver_one(message_id=message.pk)
+    return re.search(r"\b(\d{6})\b", inbox[message.to][-1]).group(1)
 
 
 def test_the_login_page_links_to_the_password_reset(client):
