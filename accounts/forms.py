@@ -76,6 +76,17 @@ class CustomerDetailsForm(forms.Form):
             )
         return phone
 
+    def national_id_taken(self, national_id: str) -> None:
+        """Staff filing at the counter are told plainly: they may look the
+        customer up (SignupForm says less, to strangers)."""
+        self.add_error(
+            "national_id",
+            _(
+                "A customer with this national ID already has an account: find "
+                "them by their mobile number instead."
+            ),
+        )
+
     def clean(self):
         data = super().clean()
         kind = data.get("kind")
@@ -91,6 +102,11 @@ class CustomerDetailsForm(forms.Form):
                     data["national_id"] = value
                 except ValidationError as exc:
                     self.add_error("national_id", exc)
+                else:
+                    if CustomerProfile.objects.filter(
+                        kind=CustomerProfile.Kind.INDIVIDUAL, national_id=value
+                    ).exists():
+                        self.national_id_taken(value)
         elif kind == CustomerProfile.Kind.JURISTIC:
             if not data.get("company_name"):
                 self.add_error("company_name", _("Enter the company's name."))
@@ -103,7 +119,20 @@ class CustomerDetailsForm(forms.Form):
         return data
 
 
+ACCOUNT_EXISTS = _(
+    "We could not open an account with these details. If you already have an "
+    "account, log in or reset your password."
+)
+
+
 class SignupForm(CustomerDetailsForm):
+    """A stranger's form: a mobile number or a national ID that already has
+    an account gets one message for both, naming neither field, so the form
+    never says which of the two is known. (That the details were refused
+    still tells whoever typed them that one of the two is taken: only an
+    SMS-verified sign-up, answering the same in both cases, would not; the
+    log-in and reset pages already answer the same for every number.)"""
+
     password1 = forms.CharField(
         label=_("Password"),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
@@ -114,8 +143,19 @@ class SignupForm(CustomerDetailsForm):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
+    def clean_phone(self):
+        phone = normalize_mobile(self.cleaned_data["phone"])
+        if User.objects.filter(phone=phone).exists():
+            self._taken = True
+        return phone
+
+    def national_id_taken(self, national_id: str) -> None:
+        self._taken = True
+
     def clean(self):
         data = super().clean()
+        if getattr(self, "_taken", False):
+            self.add_error(None, ValidationError(ACCOUNT_EXISTS, code="account_exists"))
         p1, p2 = data.get("password1"), data.get("password2")
         if p1 and p2 and p1 != p2:
             self.add_error("password2", _("The two passwords differ."))

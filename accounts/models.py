@@ -167,6 +167,13 @@ class CustomerProfile(models.Model):
                 ),
                 name="profile_has_identifier",
             ),
+            # One customer account per person: the checksummed national ID
+            # of an individual (a juristic profile carries none).
+            models.UniqueConstraint(
+                fields=["national_id"],
+                condition=models.Q(kind="individual"),
+                name="profile_national_id_once",
+            ),
         ]
         indexes = [
             # Counter look-up of a walk-in customer by ID card.

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.views import LoginView, LogoutView
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -11,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
 from accounts.forms import (
+    ACCOUNT_EXISTS,
     LoginForm,
     NewPasswordForm,
     PasswordResetCodeForm,
@@ -48,9 +51,14 @@ def signup(request):
         return redirect("home")
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = customer_create(
-            data=form.cleaned_data, password=form.cleaned_data["password1"]
-        )
+        try:
+            with transaction.atomic():
+                user = customer_create(
+                    data=form.cleaned_data, password=form.cleaned_data["password1"]
+                )
+        except IntegrityError:  # the same number signed up a moment ago
+            form.add_error(None, ValidationError(ACCOUNT_EXISTS, code="account_exists"))
+            return render(request, "accounts/signup.html", {"form": form})
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, _("Welcome! Your account is ready."))
         next_url = request.GET.get("next")

@@ -40,9 +40,9 @@ class ImmutableInline(NoWrites, admin.TabularInline):
 
 @admin.register(PersonalDataAccess)
 class PersonalDataAccessAdmin(ImmutableAdmin):
-    list_display = ("accessed_at", "accessed_by", "office", "subject", "field",
-                    "reason", "reference")  # fmt: skip
-    list_filter = ("reason", "field")
+    list_display = ("accessed_at", "accessed_by", "office", "subject", "kind",
+                    "field", "document_type", "reason", "reference")  # fmt: skip
+    list_filter = ("kind", "reason", "field")
     list_select_related = ("accessed_by", "office", "subject")
     search_fields = ("reference", "accessed_by__username")
     date_hierarchy = "accessed_at"

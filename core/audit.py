@@ -4,7 +4,9 @@ Pages show national IDs and juristic registration numbers masked
 (accounts.validators.mask_national_id). Staff whose work needs the full number
 ask for it with a reason; `identity_reveal` writes the audit record in the same
 transaction that reads the number, so no number is shown without its record.
-Supervisors read the records of the offices they supervise."""
+Staff downloads of customers' documents are recorded beside them
+(`document_download_record`). Supervisors read the records of the offices
+they supervise."""
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -55,6 +57,24 @@ def identity_reveal(
             field=field, reason=reason, source=source[:200], reference=reference[:20],
         )  # fmt: skip
     return getattr(profile, field), record
+
+
+def document_download_record(
+    *, user: User, subject_id: int, document_type: str, source: str,
+    reference: str = "",
+) -> PersonalDataAccess:  # fmt: skip
+    """The audit record of staff downloading a customer's document (any
+    kind: an ID card scan, a house registration, a deed, a map), written
+    before the file is sent. The caller has checked that `user` may have
+    the file (requests_app.selectors.document_get_for_user). A customer's
+    own downloads are not recorded: PDPA asks who else saw their data, and
+    the subject's own look at what they sent tells nobody anything."""
+    return PersonalDataAccess.objects.create(
+        accessed_by=user, office_id=user.office_id, subject_id=subject_id,
+        kind=PersonalDataAccess.Kind.DOWNLOAD, field="document",
+        document_type=document_type[:40], source=source[:200],
+        reference=reference[:20],
+    )  # fmt: skip
 
 
 def accesses_for_user(user: User) -> QuerySet:

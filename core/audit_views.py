@@ -1,6 +1,6 @@
 """Staff pages of the personal-data audit: showing a customer's full identity
 number on purpose (a POST with a reason, recorded), and the supervisors' list
-of those records."""
+of those records and of staff downloads of customers' documents."""
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -52,7 +52,13 @@ def personal_data_audit(request):
     supervisor's offices."""
     if not audit.may_read_audit(request.user):
         raise PermissionDenied(_("This page is for supervisors."))
+    from requests_app.models import DocumentType
+
     page = Paginator(audit.accesses_for_user(request.user), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    codes = {a.document_type for a in page.object_list if a.document_type}
+    names = {t.code: t.name for t in DocumentType.objects.filter(code__in=codes)}
+    for access in page.object_list:
+        access.document_name = names.get(access.document_type, access.document_type)
     return render(request, "staff/personal_data_audit.html", {"page": page})

@@ -17,11 +17,16 @@ class Sequence(models.Model):
 
 
 class PersonalDataAccess(models.Model):
-    """One look at a customer's full identity number (PDPA): who looked, at
-    whose, when (stored in UTC), why and from which page. Written in the same
-    request that shows the number, before it is shown. Never edited or
+    """One look at a customer's full identity number, or one download of a
+    customer's document by staff (PDPA): who looked, at whose, when (stored
+    in UTC), why or which document, and from which page. Written in the same
+    request that shows the number or sends the file, before it does. Never edited or
     deleted: the admin is read-only and, on PostgreSQL, a trigger refuses
     UPDATE and DELETE (core/migrations/0003_immutable_records.py)."""
+
+    class Kind(models.TextChoices):
+        REVEAL = "reveal", _("Full ID number shown")
+        DOWNLOAD = "download", _("Document downloaded")
 
     class Reason(models.TextChoices):
         IDENTITY = "identity", _("Identity check at the counter")
@@ -41,9 +46,14 @@ class PersonalDataAccess(models.Model):
     subject = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    # Which identifier was shown: "national_id" or "juristic_registration_no".
+    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.REVEAL)
+    # Which identifier was shown ("national_id" or "juristic_registration_no"),
+    # or, for a download, "document".
     field = models.CharField(max_length=40)
-    reason = models.CharField(max_length=12, choices=Reason.choices)
+    # A download: the document type's code (requests_app.DocumentType.code).
+    document_type = models.CharField(max_length=40, blank=True)
+    # Why, for a reveal (asked each time); a download is asked no reason.
+    reason = models.CharField(max_length=12, choices=Reason.choices, blank=True)
     # Where from: the page and the request it was opened on.
     source = models.CharField(max_length=200)
     reference = models.CharField(max_length=20, blank=True)

@@ -24,6 +24,8 @@ from django.http import FileResponse
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
+from requests_app.pdfscan import ACTIVE, UNREADABLE, pdf_hidden_content
+
 _SIGNATURES = (
     (b"%PDF-", "application/pdf"),
     (b"\xff\xd8\xff", "image/jpeg"),
@@ -40,7 +42,7 @@ ALLOWED_EXTENSIONS = frozenset({"pdf", "jpg", "jpeg", "jpe", "jfif", "png"})
 # (staff's viewer, our thumbnails one day) allocates for what is declared.
 MAX_IMAGE_PIXELS = 50_000_000
 
-# Bytes inflated from a PDF's object streams while looking for scripts: far
+# Bytes decoded from a PDF's streams while looking for scripts: far
 # more than any real document needs, far less than a PDF "zip bomb" gives.
 _PDF_INFLATE_BUDGET = 32 * 1024 * 1024
 
@@ -102,19 +104,7 @@ _PDF_ACTIVE = re.compile(
     + b")"
     + _PDF_NAME_END
 )
-# Where objects start and end, and where a stream's data starts (its
-# dictionary is what lies between `obj` and `stream`). Literals first, word
-# boundaries checked after: a regex starting with \b crawls over 5 MB.
-_PDF_TOKENS = re.compile(rb"endobj|obj|stream")
-_PDF_STREAM_EOL = re.compile(rb"[ \t]*(?:\r\n|\n|\r)?")
-_LETTERS = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
-_WORD = _LETTERS | frozenset(b"0123456789_")
-_PDF_HEX = re.compile(rb"#([0-9A-Fa-f]{2})")
-_PDF_OTHER_FILTERS = re.compile(
-    rb"/(?:ASCIIHexDecode|ASCII85Decode|LZWDecode|RunLengthDecode|CCITTFaxDecode"
-    rb"|JBIG2Decode|DCTDecode|JPXDecode|Crypt|AHx|A85|LZW|RL|CCF|DCT"
-    rb"|DecodeParms|DP)\b"
-)
+_PDF_ENCRYPTED = re.compile(_pdf_name_pattern("Encrypt") + _PDF_NAME_END)
 
 _JPEG_SOF = frozenset(
     {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF}
@@ -277,10 +267,6 @@ def _check_pdf_ending(data: bytes, label: str) -> None:
         raise _bad_pdf(label)
 
 
-def _unhex(match: re.Match) -> bytes:
-    return bytes([int(match.group(1), 16)])
-
-
 def _check_pdf_content(data: bytes, label: str) -> None:
     active = ValidationError(
         _(
@@ -291,55 +277,25 @@ def _check_pdf_content(data: bytes, label: str) -> None:
         % {"name": label},
         code="pdf_active",
     )
+    unreadable = ValidationError(
+        _(
+            "“%(name)s” could not be checked. Save it again as a PDF (for "
+            "example with “Print to PDF”) and try again."
+        )
+        % {"name": label},
+        code="pdf_unreadable",
+    )
     if _PDF_ACTIVE.search(data):
         raise active
-    # Objects may also sit compressed in object streams: inflate those.
-    budget = _PDF_INFLATE_BUDGET
-    view = memoryview(data)
-    opened = None
-    for token in _PDF_TOKENS.finditer(data):
-        word, at, after = token.group(), token.start(), token.end()
-        # Part of a longer word (`endstream`, `objects`)? `5 0obj` still counts.
-        if (at and data[at - 1] in _LETTERS) or (
-            after < len(data) and data[after] in _WORD
-        ):
-            continue
-        if word == b"obj":
-            opened = after
-            continue
-        if word == b"endobj" or opened is None:
-            opened = None
-            continue
-        # Not reset here: a `(stream)` string inside the dictionary must not
-        # hide the real keyword that follows it.
-        head = _PDF_HEX.sub(_unhex, data[opened:at])
-        if b"/ObjStm" not in head and b"/First" not in head:
-            continue
-        unreadable = ValidationError(
-            _(
-                "“%(name)s” could not be checked. Save it again as a PDF (for "
-                "example with “Print to PDF”) and try again."
-            )
-            % {"name": label},
-            code="pdf_unreadable",
-        )
-        if _PDF_OTHER_FILTERS.search(head):
-            raise unreadable
-        start = _PDF_STREAM_EOL.match(data, after).end()
-        if b"/FlateDecode" in head or re.search(rb"/Fl\b", head):
-            inflater = zlib.decompressobj()
-            try:
-                body = inflater.decompress(view[start:], budget)
-            except zlib.error as exc:
-                raise unreadable from exc
-            if not inflater.eof:  # over the budget, or cut short
-                raise unreadable
-            budget -= len(body)
-        else:
-            end = data.find(b"endstream", start)
-            body = data[start : end if end != -1 else len(data)]
-        if _PDF_ACTIVE.search(body):
-            raise active
+    if _PDF_ENCRYPTED.search(data):  # its streams cannot be read without the key
+        raise unreadable
+    # Objects may also sit compressed in object streams, their filters named
+    # by reference: every stream is decoded as a reader would (pdfscan).
+    outcome = pdf_hidden_content(data, active=_PDF_ACTIVE, budget=_PDF_INFLATE_BUDGET)
+    if outcome == ACTIVE:
+        raise active
+    if outcome == UNREADABLE:
+        raise unreadable
 
 
 # Images -------------------------------------------------------------------------------

@@ -112,6 +112,23 @@ class ServiceStep(models.Model):
         return _pick(self.time_from_th, self.time_from_en)
 
 
+# Document types that show a national ID number: the card itself (the
+# customer's, their representative's, a company signatory's, an engineer's
+# with their licence) and the house registration, which lists every
+# resident's. Staff who may not reveal an ID (core.audit.REVEAL_ROLES: field
+# staff) may not download these either. tests/security/test_pdpa.py checks
+# that every catalog type naming an ID card or a house registration is here.
+IDENTITY_DOCUMENT_TYPES = frozenset(
+    {
+        "id-card",
+        "house-registration",
+        "representative-id",
+        "signatory-id",
+        "engineer-licences",
+    }
+)
+
+
 class DocumentType(models.Model):
     code = models.SlugField(max_length=40, unique=True)
     name_th = models.CharField(max_length=200)
@@ -119,6 +136,10 @@ class DocumentType(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_identity(self) -> bool:
+        return self.code in IDENTITY_DOCUMENT_TYPES
 
     @property
     def name(self) -> str:

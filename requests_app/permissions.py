@@ -24,6 +24,27 @@ def covers_office(user, office) -> bool:
     )
 
 
+def may_file_at_counter(user) -> bool:
+    """Creating a customer and filing a walk-in is counter work: counter
+    staff and supervisors (COUNTER_ROLES, as for every counter step) and
+    admins; never field staff."""
+    return user.is_authenticated and (
+        user.role == User.Role.ADMIN or user.role in COUNTER_ROLES
+    )
+
+
+def offices_covered(user, offices):
+    """`offices` narrowed to those `user` acts for (covers_office as a query):
+    their own office, and for a supervisor the offices below it."""
+    if user.role == User.Role.ADMIN:
+        return offices
+    if user.office_id is None:
+        return offices.none()
+    if user.role == User.Role.SUPERVISOR:
+        return offices.filter(path__startswith=user.office.path)
+    return offices.filter(pk=user.office_id)
+
+
 def staff_may(roles):
     def check(request, user) -> bool:
         if user.role == User.Role.ADMIN:

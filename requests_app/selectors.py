@@ -1,12 +1,15 @@
 """Reads on service requests. Each selector owns its joins and its access rule:
 anyone outside the rule gets a 404, never another person's data."""
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import F, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 from django_fsm import has_transition_perm
 
 from accounts.models import Office, User
 from accounts.validators import normalize_mobile
+from core.audit import may_reveal_identity
 from requests_app.flows import as_flow
 from requests_app.models import (
     FINAL_STATES,
@@ -144,6 +147,11 @@ def document_get_for_user(user: User, token: str) -> Document:
     if req.applicant_id == user.pk:
         return document
     if user.is_office_staff and covers_office(user, req.office):
+        if document.document_type.is_identity and not may_reveal_identity(user):
+            # Field staff: as with the ID number itself (core.audit).
+            raise PermissionDenied(
+                _("Your role does not need customers' ID documents.")
+            )
         return document
     raise Http404
 

@@ -39,7 +39,11 @@ from requests_app.forms import (
     RequestForm,
 )
 from requests_app.models import FINAL_STATES, Appointment, ServiceType, State
-from requests_app.permissions import COUNTER_ROLES
+from requests_app.permissions import (
+    COUNTER_ROLES,
+    may_file_at_counter,
+    offices_covered,
+)
 from requests_app.staff_actions import staff_action_perform
 from requests_app.work_orders import work_order_assign
 
@@ -364,7 +368,10 @@ def _find_customer(lookup: str):
 
 @staff_required
 def file_walk_in(request):
-    """Counter staff file a request for a walk-in customer (found or new)."""
+    """Counter staff file a request for a walk-in customer (found or new), at
+    their own office (a supervisor: an office they supervise)."""
+    if not may_file_at_counter(request.user):
+        raise PermissionDenied(_("Walk-in requests are filed by counter staff."))
     service = get_object_or_404(
         ServiceType, code=request.GET.get("service") or "new-connection"
     )
@@ -399,6 +406,8 @@ def file_walk_in(request):
             "contact_phone": found.phone if found else "",
         },
     )
+    office_field = request_form.fields["office"]
+    office_field.queryset = offices_covered(request.user, office_field.queryset)
     if posted:
         # Validate both forms so every error shows at once.
         valid = [

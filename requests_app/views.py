@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core import audit
 from payments.selectors import fees_in_force
 from payments.services import estimate_decide
 from requests_app import selectors, services
@@ -220,6 +221,13 @@ def document_download(request, token):
     """A customer's document, as the type its content was validated as, under
     a name of ours (the customer's file name is never sent back)."""
     document = selectors.document_get_for_user(request.user, token)
+    req = document.request
+    if req.applicant_id != request.user.pk:  # staff: recorded (PDPA)
+        audit.document_download_record(
+            user=request.user, subject_id=req.applicant_id,
+            document_type=document.document_type.code,
+            source=f"document {req.reference}", reference=req.reference,
+        )  # fmt: skip
     return file_response(
         document.file,
         filename=f"{document.request.reference}-{document.document_type.code}.{document.extension}",

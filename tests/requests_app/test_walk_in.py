@@ -128,3 +128,63 @@ def test_field_staff_see_their_appointments_soonest_first(
     assert response.status_code == 200
     assert req.reference in response.content.decode()
     assert req.premises_address in response.content.decode()
+
+
+# Counter roles only, at their own office (issue 15) -----------------------------------
+
+
+def _new_customer(data, phone="0877777777"):
+    data.update({"c-first_name": "ประยูร", "c-last_name": "มาหา", "c-phone": phone,
+                 "c-national_id": factories.national_id(4242),
+                 "c-preferred_language": "th"})  # fmt: skip
+    return data
+
+
+def test_field_staff_neither_create_customers_nor_file_walk_ins(
+    client, surveyor, technician, office, new_connection
+):
+    for user in (surveyor, technician):
+        client.force_login(user)
+        assert client.get(reverse("staff:file")).status_code == 403
+        data = _new_customer(_request_fields(office, new_connection, "individual"))
+        assert client.post(reverse("staff:file"), data).status_code == 403
+    assert not User.objects.filter(role="customer").exists()
+    assert not ServiceRequest.objects.exists()
+
+
+def test_counter_staff_file_at_their_own_office_only(
+    client, other_counter, office, other_office, new_connection
+):
+    """Udon Thani's counter cannot file at the Khon Kaen office: the office
+    list holds their own office only, and a posted other office is refused
+    with the form kept."""
+    client.force_login(other_counter)
+    page = client.get(reverse("staff:file"))
+    assert list(page.context["form"].fields["office"].queryset) == [other_office]
+
+    data = _new_customer(_request_fields(office, new_connection, "individual"))
+    response = client.post(reverse("staff:file"), data)
+
+    assert response.status_code == 200
+    assert "office" in response.context["form"].errors
+    assert "7 หมู่ 2 ต.บ้านเป็ด อ.เมือง</textarea>" in response.content.decode()
+    assert not ServiceRequest.objects.exists()
+    assert not User.objects.filter(role="customer").exists()
+
+    data = _new_customer(_request_fields(other_office, new_connection, "individual"))
+    assert client.post(reverse("staff:file"), data).status_code == 302
+    assert ServiceRequest.objects.get().office == other_office
+
+
+def test_a_supervisor_files_at_the_offices_they_supervise(
+    client, supervisor, office, other_office, new_connection
+):
+    client.force_login(supervisor)
+    offices = set(
+        client.get(reverse("staff:file")).context["form"].fields["office"].queryset
+    )
+    assert office in offices and other_office not in offices
+
+    data = _new_customer(_request_fields(office, new_connection, "individual"))
+    assert client.post(reverse("staff:file"), data).status_code == 302
+    assert ServiceRequest.objects.get().office == office

@@ -12,6 +12,8 @@ own name; handed to the validator as they are, every one is refused.
 exactly as a hostile client would send it (Django's test client keeps only
 the last path component of a file's name)."""
 
+import base64
+import functools
 import io
 import uuid
 import zipfile
@@ -57,12 +59,134 @@ def _stream(data: bytes, dictionary: bytes = b"") -> bytes:
     )
 
 
-def object_stream(objects: bytes, *, filter_: bytes = b"/FlateDecode") -> bytes:
-    """An object stream (PDF 1.5) holding `objects`, compressed: what a
-    scanner reading only the raw bytes cannot see."""
-    data = b"6 0 " + objects
-    packed = zlib.compress(data) if filter_ == b"/FlateDecode" else data
-    return _stream(packed, b"/Type /ObjStm /N 1 /First 4 /Filter " + filter_)
+def object_stream(
+    objects: bytes,
+    *,
+    filter_: bytes = b"/FlateDecode",
+    number: int = 6,
+    compress: bool | None = None,
+    more: bytes = b"",
+) -> bytes:
+    """An object stream (PDF 1.5) holding `objects` as object `number`,
+    compressed: what a scanner reading only the raw bytes cannot see.
+    `compress` when the filter is named by reference; `more` adds to the
+    stream's dictionary."""
+    header = b"%d 0 " % number
+    data = header + objects
+    if compress is None:
+        compress = filter_ == b"/FlateDecode"
+    packed = zlib.compress(data) if compress else data
+    return _stream(
+        packed,
+        b"/Type /ObjStm /N 1 /First %d /Filter %s %s" % (len(header), filter_, more),
+    )
+
+
+def pdf_with_hidden_objects(
+    *, catalog: bytes, hidden: dict[int, bytes], filter_: bytes = b"6 0 R"
+) -> bytes:
+    """A PDF 1.5 as modern writers make it, found by readers the way they
+    find them: pdf()'s page (objects 1-4), object 5 an object stream holding
+    `hidden` (numbered from 7) compressed, whose /Filter is `filter_` (by
+    default object 6, /FlateDecode), and a cross-reference stream pointing
+    into the object stream: what `pdfinfo -js` follows."""
+    header, body = b"", b""
+    for number, value in hidden.items():
+        header += b"%d %d " % (number, len(body))
+        body += value + b"\n"
+    packed = zlib.compress(header + body)
+    objects = {
+        1: b"<< /Type /Catalog /Pages 2 0 R " + catalog + b" >>",
+        2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        3: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+        4: _stream(b"BT /F1 12 Tf 72 770 Td (Hello) Tj ET"),
+        5: _stream(
+            packed,
+            b"/Type /ObjStm /N %d /First %d /Filter %s"
+            % (len(hidden), len(header), filter_),
+        ),
+        6: b"/FlateDecode",
+    }
+    out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    offsets = {}
+    for number, value in objects.items():
+        offsets[number] = len(out)
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, value)
+    xref_number = max(hidden) + 1
+    offsets[xref_number] = len(out)
+    rows = b"\x00\x00\x00\x00\x00\xff\xff"  # object 0, free
+    for number in range(1, xref_number + 1):
+        if number in offsets:
+            rows += b"\x01" + offsets[number].to_bytes(4, "big") + b"\x00\x00"
+        elif number in hidden:
+            index = list(hidden).index(number)
+            rows += b"\x02" + (5).to_bytes(4, "big") + index.to_bytes(2, "big")
+        else:
+            rows += b"\x00" + bytes(4) + b"\xff\xff"
+    out += b"%d 0 obj\n%s\nendobj\n" % (
+        xref_number,
+        _stream(
+            rows,
+            b"/Type /XRef /Size %d /W [1 4 2] /Root 1 0 R" % (xref_number + 1),
+        ),
+    )
+    out += b"startxref\n%d\n%%%%EOF\n" % offsets[xref_number]
+    return bytes(out)
+
+
+def png_up(data: bytes, columns: int) -> bytes:
+    """`data` under the PNG "Up" predictor (DecodeParms /Predictor 12): each
+    row the difference from the row above, so no name is spelt out."""
+    data += bytes(-len(data) % columns)
+    rows = [data[i : i + columns] for i in range(0, len(data), columns)]
+    out, above = bytearray(), bytes(columns)
+    for row in rows:
+        out += b"\x02" + bytes((a - b) & 0xFF for a, b in zip(row, above, strict=True))
+        above = row
+    return bytes(out)
+
+
+def predicted_object_stream(objects: bytes, *, parms: bytes) -> bytes:
+    data = b"8 0 " + objects
+    packed = zlib.compress(png_up(data, 8))
+    return _stream(
+        packed,
+        b"/Type /ObjStm /N 1 /First 4 /Filter /FlateDecode /DecodeParms " + parms,
+    )
+
+
+def ascii_object_stream(objects: bytes) -> bytes:
+    """Flate, then ASCII85 over it: a chain of two filters, both decoded."""
+    packed = base64.a85encode(zlib.compress(b"8 0 " + objects)) + b"~>"
+    return _stream(
+        packed, b"/Type /ObjStm /N 1 /First 4 /Filter [/ASCII85Decode /FlateDecode]"
+    )
+
+
+@functools.cache
+def weasyprint_pdf() -> bytes:
+    """A page as the portal itself makes its PDFs: WeasyPrint (pydyf writes
+    object streams and a compressed cross-reference stream)."""
+    from weasyprint import HTML
+
+    return HTML(
+        string="<h1>ใบเสร็จรับเงิน</h1><p>Receipt <a href='https://www.pea.co.th/'>"
+        "PEA</a></p><img src='data:image/png;base64,"
+        + base64.b64encode(picture("PNG")).decode()
+        + "'>"
+    ).write_pdf()
+
+
+@functools.cache
+def scanned_pdf(mode: str = "RGB") -> bytes:
+    """A scanner's PDF: one page that is a picture (DCT for a colour scan,
+    CCITT fax for black and white), as Pillow writes it."""
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(picture("JPEG", size=(320, 200)))).convert(mode)
+    out = io.BytesIO()
+    image.save(out, "PDF", resolution=150)
+    return out.getvalue()
 
 
 def picture(kind: str, size=(64, 48), **options) -> bytes:
@@ -278,6 +402,123 @@ HOSTILE: list[Hostile] = [
         "pdf_unreadable",
         "object stream under a filter we do not read",
     ),
+    # Filters named by reference (issue 15): `/Filter 6 0 R`, object 6 being
+    # /FlateDecode; readers resolve it, a scan of the raw bytes does not.
+    _h(
+        "pdf-javascript-object-stream-indirect-filter",
+        "deed.pdf",
+        pdf_with_hidden_objects(
+            catalog=b"/Names 7 0 R /OpenAction 9 0 R",
+            hidden={
+                7: b"<< /JavaScript 8 0 R >>",
+                8: b"<< /Names [(run) 9 0 R] >>",
+                9: JS_ACTION,
+            },
+        ),
+        "pdf_active",
+        "document JavaScript in an object stream whose /Filter is 6 0 R",
+    ),
+    _h(
+        "pdf-javascript-object-stream-indirect-filter-array",
+        "deed.pdf",
+        pdf_with_hidden_objects(
+            catalog=b"/Names 7 0 R",
+            hidden={
+                7: b"<< /JavaScript 8 0 R >>",
+                8: b"<< /Names [(run) 9 0 R] >>",
+                9: JS_ACTION,
+            },
+            filter_=b"[6 0 R]",
+        ),
+        "pdf_active",
+        "/Filter [6 0 R]",
+    ),
+    _h(
+        "pdf-javascript-filter-inside-another-object-stream",
+        "deed.pdf",
+        pdf(
+            catalog=b"/OpenAction 8 0 R",
+            extra=(
+                object_stream(JS_ACTION, filter_=b"9 0 R", number=8, compress=True),
+                object_stream(b"/FlateDecode", number=9),
+            ),
+        ),
+        "pdf_active",
+        "the filter's name itself compressed in a second object stream",
+    ),
+    _h(
+        "pdf-javascript-behind-indirect-predictor",
+        "deed.pdf",
+        pdf(
+            catalog=b"/OpenAction 8 0 R",
+            extra=(
+                predicted_object_stream(JS_ACTION, parms=b"6 0 R"),
+                b"<< /Predictor 12 /Columns 8 >>",
+            ),
+        ),
+        "pdf_active",
+        "PNG Up predictor: rows of differences, /DecodeParms by reference",
+    ),
+    _h(
+        "pdf-javascript-ascii85-flate-chain",
+        "deed.pdf",
+        pdf(catalog=b"/OpenAction 8 0 R", extra=(ascii_object_stream(JS_ACTION),)),
+        "pdf_active",
+        "/Filter [/ASCII85Decode /FlateDecode]",
+    ),
+    _h(
+        "pdf-filter-refers-to-nothing",
+        "deed.pdf",
+        pdf(
+            catalog=b"/OpenAction 8 0 R",
+            extra=(
+                object_stream(JS_ACTION, filter_=b"99 0 R", number=8, compress=True),
+            ),
+        ),
+        "pdf_unreadable",
+        "/Filter 99 0 R, no object 99",
+    ),
+    _h(
+        "pdf-indirect-filter-not-decoded",
+        "deed.pdf",
+        pdf(extra=(object_stream(b"<< >>", filter_=b"6 0 R", number=8), b"/LZWDecode")),
+        "pdf_unreadable",
+        "/Filter 6 0 R naming a filter we do not read",
+    ),
+    _h(
+        "pdf-object-stream-posing-as-image",
+        "deed.pdf",
+        pdf(
+            catalog=b"/OpenAction 8 0 R",
+            extra=(
+                object_stream(
+                    JS_ACTION,
+                    filter_=b"/DCTDecode",
+                    number=8,
+                    compress=True,
+                    more=b"/Subtype /Image /Width 8 /Height 8",
+                ),
+            ),
+        ),  # fmt: skip
+        "pdf_unreadable",
+        "an image-only filter on a stream with /N and /First",
+    ),
+    _h(
+        "pdf-content-stream-unknown-filter",
+        "deed.pdf",
+        pdf(extra=(_stream(b"x", b"/Filter /MadeUpDecode"),)),
+        "pdf_unreadable",
+        "a filter no reader knows",
+    ),
+    _h(
+        "pdf-encrypted",
+        "deed.pdf",
+        pdf(
+            extra=(b"<< /Filter /Standard /V 2 /R 3 /O <00> /U <00> /P -4 >>",)
+        ).replace(b"/Root 1 0 R", b"/Root 1 0 R /Encrypt 5 0 R"),
+        "pdf_unreadable",
+        "encrypted: its streams cannot be read without the key",
+    ),
     _h(
         "pdf-launch",
         "deed.pdf",
@@ -420,6 +661,33 @@ GOOD: dict[str, tuple[str, Callable[[], bytes], str]] = {
     "pdf-with-object-stream": (
         "deed.pdf",
         lambda: pdf(extra=(object_stream(b"<< /Type /Font /Subtype /Type1 >>"),)),
+        "application/pdf",
+    ),
+    "pdf-indirect-filter": (
+        "deed.pdf",
+        lambda: pdf_with_hidden_objects(
+            catalog=b"/PageLabels 7 0 R /OpenAction [3 0 R /Fit]",
+            hidden={7: b"<< /Nums [0 << /S /D >>] >>"},
+        ),
+        "application/pdf",
+    ),
+    "pdf-predictor-and-ascii85": (
+        "deed.pdf",
+        lambda: pdf(
+            extra=(
+                predicted_object_stream(
+                    b"<< /Type /Font >>", parms=b"<< /Predictor 12 /Columns 8 >>"
+                ),
+                ascii_object_stream(b"<< /Type /Font >>"),
+            )
+        ),
+        "application/pdf",
+    ),
+    "pdf-weasyprint": ("receipt.pdf", weasyprint_pdf, "application/pdf"),
+    "pdf-scan-colour": ("scan.pdf", scanned_pdf, "application/pdf"),
+    "pdf-scan-black-and-white": (
+        "scan.pdf",
+        lambda: scanned_pdf("1"),
         "application/pdf",
     ),
     "jpeg": ("id.jpg", lambda: picture("JPEG"), "image/jpeg"),

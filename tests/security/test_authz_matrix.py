@@ -47,6 +47,7 @@ STAFF = {"counter", "outsider", "field", "supervisor"}
 OFFICE = {"counter", "field", "supervisor"}  # staff whose scope covers B30101
 COUNTER_OFFICE = {"counter", "supervisor"}
 MONEY_STAFF = STAFF - {"field"}  # cash and refunds: not field staff
+COUNTER_STAFF = {"counter", "outsider", "supervisor"}  # counter roles, any office
 OWNER_OR_OFFICE = OWNER | OFFICE
 SUPERVISORS = {"supervisor"}
 NOBODY = set()
@@ -90,7 +91,7 @@ ACCESS = {
     "open311:open311_requests": EVERYONE,
     "open311:open311_request": EVERYONE,
     "staff:queue": STAFF,
-    "staff:file": STAFF,
+    "staff:file": COUNTER_STAFF,  # counter roles only, at their own office
     "staff:my_work": STAFF,
     "staff:work_orders": STAFF,
     "staff:outages": STAFF,

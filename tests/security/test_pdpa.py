@@ -524,3 +524,92 @@ def test_every_configured_log_handler_blanks_personal_data(settings):
                                (factories.national_id(5), "0812345678"), None)  # fmt: skip
     made.filter(record)
     assert record.getMessage() == "ID [ID] phone [PHONE]"
+
+
+# Customers' documents (issue 15) ------------------------------------------------------
+
+
+def _document(req, code):
+    return req.documents.get(document_type__code=code)
+
+
+def _download(client, user, document):
+    client.force_login(user)
+    response = client.get(reverse("requests:document", args=[document.token]))
+    if response.status_code == 200:
+        b"".join(response.streaming_content)
+    return response.status_code
+
+
+def test_field_staff_may_not_download_identity_documents(
+    client, surveyor, technician, counter, submitted_request
+):
+    """Those who may not reveal an ID may not read it off the card's scan
+    or the house registration either; their own work's documents they do."""
+    for user in (surveyor, technician):
+        for code in ("id-card", "house-registration"):
+            assert _download(client, user, _document(submitted_request, code)) == 403
+        assert (
+            _download(client, user, _document(submitted_request, "sketch-map")) == 200
+        )
+        page = client.get(submitted_request.staff_url()).content.decode()
+        assert _document(submitted_request, "id-card").token not in page
+        assert _document(submitted_request, "sketch-map").token in page
+    assert _download(client, counter, _document(submitted_request, "id-card")) == 200
+    assert list(
+        PersonalDataAccess.objects.order_by("id").values_list(
+            "accessed_by__username", "document_type"
+        )
+    ) == [("sam", "sketch-map"), ("tom", "sketch-map"), ("charlie", "id-card")]
+
+
+def test_every_staff_download_is_recorded_and_listed_for_supervisors(
+    client, customer, counter, other_counter, supervisor, submitted_request
+):
+    id_card = _document(submitted_request, "id-card")
+    deed = _document(submitted_request, "premises-right")
+    assert _download(client, customer, id_card) == 200  # their own: not recorded
+    assert _download(client, other_counter, deed) == 404  # not their office
+    assert not PersonalDataAccess.objects.exists()
+
+    assert _download(client, counter, deed) == 200
+    assert _download(client, counter, id_card) == 200
+
+    records = list(PersonalDataAccess.objects.order_by("id"))
+    assert [
+        (r.kind, r.accessed_by, r.office, r.subject, r.document_type, r.reference)
+        for r in records
+    ] == [
+        (
+            "download",
+            counter,
+            counter.office,
+            customer,
+            code,
+            submitted_request.reference,
+        )
+        for code in ("premises-right", "id-card")
+    ]
+    assert all(r.accessed_at.tzinfo is not None for r in records)
+    client.force_login(supervisor)
+    response = client.get(
+        reverse("staff:personal_data_audit"), HTTP_ACCEPT_LANGUAGE="en"
+    )
+    html = response.content.decode()
+    assert [r.pk for r in response.context["page"].object_list] == [
+        r.pk for r in reversed(records)
+    ]
+    assert html.count('data-kind="download"') == 2
+    assert f"Document downloaded: {id_card.document_type.name_en}" in html
+
+
+def test_every_catalog_type_showing_an_id_is_an_identity_document():
+    from requests_app.models import IDENTITY_DOCUMENT_TYPES, DocumentType
+
+    shows_id = re.compile(r"บัตรประ|ทะเบียนบ้าน|ID card|house registration", re.I)
+    types = DocumentType.objects.all()
+    assert types.exists()
+    for document_type in types:
+        named = shows_id.search(f"{document_type.name_th} {document_type.name_en}")
+        assert bool(named) == document_type.is_identity, document_type.code
+    assert IDENTITY_DOCUMENT_TYPES <= {t.code for t in types}

@@ -9,6 +9,8 @@ byte for byte under a name of ours.
 Requests are built by hand (hostile_files.multipart) so that file names reach
 the server exactly as a hostile client sends them."""
 
+import shutil
+import subprocess
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -27,6 +29,7 @@ from meters.models import MeterSize
 from requests_app.documents import validate_upload
 from requests_app.models import Document, DocumentType, ServiceRequest
 from requests_app.services import required_document_types
+from tests.conftest import REQUIRE_SERVICES
 from tests.security import hostile_files as corpus
 from tests.security.hostile_files import GOOD_PDF, multipart
 
@@ -403,3 +406,35 @@ def test_a_name_is_shown_back_without_invisible_characters_and_shortened():
         validate_upload(_direct("ก" * 300 + ".exe", GOOD_PDF))
     message = refused.value.messages[0]
     assert len(message) < 300 and "…" in message and ".exe”" in message
+
+
+# Filters named by reference (issue 15) ------------------------------------------------
+
+HIDDEN_SCRIPTS = [
+    "pdf-javascript-object-stream-indirect-filter",
+    "pdf-javascript-object-stream-indirect-filter-array",
+]
+
+
+@pytest.mark.parametrize("item_id", HIDDEN_SCRIPTS)
+def test_a_reader_finds_the_script_hidden_behind_an_indirect_filter(item_id, tmp_path):
+    """The corpus is not a strawman: poppler follows the cross-reference
+    stream into the object stream, resolves `/Filter 6 0 R` and prints the
+    script, as it did on the stored copy in the report."""
+    pdfinfo = shutil.which("pdfinfo")
+    if pdfinfo is None:
+        if REQUIRE_SERVICES:
+            pytest.fail("pdfinfo (poppler-utils) is required in CI")
+        pytest.skip("pdfinfo not installed (apt-get install poppler-utils)")
+    item = next(h for h in corpus.HOSTILE if h.id == item_id)
+    path = tmp_path / "deed.pdf"
+    path.write_bytes(item.content)
+
+    shown = subprocess.run(
+        [pdfinfo, "-js", str(path)], capture_output=True, text=True, check=True
+    )
+
+    assert "app.alert(1)" in shown.stdout
+    with pytest.raises(ValidationError) as refused:
+        validate_upload(_direct("deed.pdf", item.content))
+    assert refused.value.code == "pdf_active"
