@@ -116,6 +116,11 @@ class User(AbstractUser):
         return self.role in STAFF_ROLES
 
     @property
+    def is_field_staff(self) -> bool:
+        """Surveyors and technicians: no cash, refunds or walk-in filing."""
+        return self.role in FIELD_ROLES
+
+    @property
     def phone_masked(self) -> str:
         return mask_phone(self.phone)
 

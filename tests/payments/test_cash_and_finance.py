@@ -94,3 +94,31 @@ def test_field_staff_see_neither_the_cash_nor_the_refunds(
     for url in urls:
         assert client.get(url).status_code in (200, 202), url
     assert reverse("staff:cash") in client.get(reverse("staff:queue")).content.decode()
+
+
+def test_field_staff_are_not_offered_links_their_role_is_refused(
+    client, customer, office, counter, technician, supervisor
+):
+    """Field staff get 403 on refund vouchers and walk-in filing, so the
+    request page and the menus do not offer them; the counter still sees both."""
+    from payments.models import Refund
+    from payments.services import refund_approve
+
+    paid = _paid_by(counter, customer, office)
+    refund = refund_approve(
+        refund=Refund.objects.create(
+            invoice=paid.invoice, request=paid.invoice.request,
+            amount=Decimal("10.00"), reason="test",
+        ),
+        user=supervisor,
+    )  # fmt: skip
+    voucher = reverse("payments:refund_voucher", args=[refund.number])
+    detail = reverse("staff:detail", args=[paid.invoice.request.reference])
+    walk_in = reverse("staff:file")
+    client.force_login(technician)
+    page = client.get(detail).content.decode()
+    assert refund.number in page and voucher not in page
+    assert walk_in not in client.get(reverse("staff:queue")).content.decode()
+    client.force_login(counter)
+    assert voucher in client.get(detail).content.decode()
+    assert walk_in in client.get(reverse("staff:queue")).content.decode()
