@@ -20,6 +20,7 @@ import io
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
@@ -65,6 +66,18 @@ def _no_collection() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+class PrintDocument(NamedTuple):
+    """A printable document before rendering: its HTML and the names of its
+    stylesheets (static/css/pdf/<name>.css), for html_to_pdf."""
+
+    html: str
+    stylesheets: tuple[str, ...]
+
+
+def document_to_pdf(document: PrintDocument) -> bytes:
+    return html_to_pdf(document.html, stylesheets=document.stylesheets)
 
 
 def html_to_pdf(html: str, *, stylesheets: Sequence[str]) -> bytes:

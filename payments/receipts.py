@@ -21,7 +21,7 @@ from core.dates import be_year
 from core.services import sequence_next
 from core.thai_words import baht_words
 from payments.models import Receipt
-from payments.pdf import html_to_pdf, qr_png_uri
+from payments.pdf import PrintDocument, document_to_pdf, qr_png_uri
 
 logger = logging.getLogger(__name__)
 
@@ -116,6 +116,10 @@ def receipt_for_verification(number: str, sig: str) -> Receipt | None:
 
 
 def render_pdf(receipt: Receipt, *, copy: bool) -> bytes:
+    return document_to_pdf(receipt_document(receipt, copy=copy))
+
+
+def receipt_document(receipt: Receipt, *, copy: bool) -> PrintDocument:
     invoice = receipt.invoice
     request = invoice.request
     verify = verify_url(receipt)
@@ -132,7 +136,7 @@ def render_pdf(receipt: Receipt, *, copy: bool) -> bytes:
                 "qr": qr_png_uri(verify), "verify": verify,
             },
         )  # fmt: skip
-    return html_to_pdf(html, stylesheets=("base", "receipt"))
+    return PrintDocument(html, ("base", "receipt"))
 
 
 def _for_render(receipt_id: int):
@@ -268,6 +272,10 @@ def _schedule_invoice(pk: int) -> None:
 
 
 def render_invoice_pdf(invoice) -> bytes:
+    return document_to_pdf(invoice_document(invoice))
+
+
+def invoice_document(invoice) -> PrintDocument:
     from payments import thaiqr
 
     qr = thaiqr.for_invoice(invoice)
@@ -282,7 +290,7 @@ def render_invoice_pdf(invoice) -> bytes:
                 "words": baht_words(invoice.total),
             },
         )  # fmt: skip
-    return html_to_pdf(html, stylesheets=("base", "invoice"))
+    return PrintDocument(html, ("base", "invoice"))
 
 
 def invoice_render_one(*, invoice_id: int) -> bool:

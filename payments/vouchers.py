@@ -12,7 +12,7 @@ from django.utils import translation
 
 from core.thai_words import baht_words
 from payments.models import Refund
-from payments.pdf import html_to_pdf
+from payments.pdf import PrintDocument, document_to_pdf
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +31,10 @@ def _schedule(pk: int) -> None:
 
 
 def render_voucher_pdf(refund: Refund) -> bytes:
+    return document_to_pdf(voucher_document(refund))
+
+
+def voucher_document(refund: Refund) -> PrintDocument:
     from payments.models import DepositSettlement
 
     request = refund.request
@@ -48,7 +52,7 @@ def render_voucher_pdf(refund: Refund) -> bytes:
                 "deposit": deposit, "words": baht_words(refund.amount),
             },
         )  # fmt: skip
-    return html_to_pdf(html, stylesheets=("base", "refund"))
+    return PrintDocument(html, ("base", "refund"))
 
 
 def voucher_render_one(*, refund_id: int) -> bool:

@@ -37,6 +37,45 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
+# Debian's command-line tools some tests run, and the package that has each.
+# A bare machine (Python only, the README's two commands) lacks them.
+TOOL_PACKAGES = {
+    "pdftotext": "poppler-utils",
+    "pdffonts": "poppler-utils",
+    "pdfimages": "poppler-utils",
+    "pdftoppm": "poppler-utils",
+    "pdfinfo": "poppler-utils",
+}
+
+
+def require_tools(*names: str) -> None:
+    """Skip the running test, with the reason, when one of these tools is not on
+    PATH; fail it instead in CI (REQUIRE_SERVICES=1), as the browser tests do."""
+    missing = [name for name in names if shutil.which(name) is None]
+    if not missing:
+        return
+    packages = sorted({TOOL_PACKAGES.get(name, name) for name in missing})
+    skip_or_fail(
+        f"{', '.join(missing)} not installed (Debian's {', '.join(packages)}; "
+        "bash .ci/run installs it)"
+    )
+
+
+def skip_or_fail(reason: str) -> None:
+    """A test that cannot run on this machine: skipped with the reason, or failed
+    in CI (REQUIRE_SERVICES=1), where everything it needs is installed."""
+    if REQUIRE_SERVICES:
+        pytest.fail(f"required in CI (REQUIRE_SERVICES=1): {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    # @pytest.mark.tools("pdftotext", ...): checked before the test's fixtures run.
+    for marker in item.iter_markers("tools"):
+        require_tools(*marker.args)
+
+
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     # PBKDF2 costs ~1 s per actor; tests check behaviour, not hashing cost.

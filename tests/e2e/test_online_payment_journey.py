@@ -20,6 +20,7 @@ PASSWORD = "correct-horse-battery"
 PHONE = "0893334444"
 
 
+@pytest.mark.tools("pdftotext")
 @pytest.mark.django_db(transaction=True)  # conftest reloads the reference data
 def test_a_customer_pays_online_and_downloads_the_receipt(
     page: Page, live_server, settings, screenshot_dir

@@ -81,6 +81,7 @@ def test_each_payment_gets_the_next_number_of_its_office_and_year(
     ]
 
 
+@pytest.mark.tools("pdftotext")
 @pytest.mark.django_db
 def test_the_pdf_says_what_was_paid_in_figures_and_thai_words(
     customer, office, counter

@@ -171,6 +171,7 @@ def test_money_collected_twice_or_too_much_becomes_an_overpayment_refund(
         refund_record_paid_out(refund=duplicate, user=counter)
 
 
+@pytest.mark.tools("pdftotext")
 def test_the_refund_voucher_pdf_says_who_gets_how_much(
     customer, office, counter, supervisor
 ):
@@ -190,6 +191,7 @@ def test_the_refund_voucher_pdf_says_who_gets_how_much(
     assert payment.invoice.request.reference in text
 
 
+@pytest.mark.tools("pdftotext")
 def test_a_deposit_voucher_shows_the_deposit_less_the_final_bill(
     customer, office, counter, technician, supervisor
 ):

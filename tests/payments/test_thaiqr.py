@@ -82,6 +82,7 @@ def test_the_invoice_page_shows_the_qr_and_the_counter_barcode_line(
     ]  # fmt: skip
 
 
+@pytest.mark.tools("pdftotext")
 @pytest.mark.django_db
 def test_the_printable_invoice_carries_the_same_qr_payment(
     client, customer, office, counter, other_customer
