@@ -16,6 +16,8 @@ class CoreConfig(AppConfig):
     verbose_name = "Shared building blocks"
 
     def ready(self) -> None:
+        from core import checks  # noqa: F401  (registers the system checks)
+
         post_migrate.connect(
             _create_cache_table, sender=self, dispatch_uid="core.create_cache_table"
         )

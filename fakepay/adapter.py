@@ -7,6 +7,10 @@ from fakepay.models import FakeCharge
 
 
 class FakeProvider:
+    # Moves no money: refused with DEBUG off unless ALLOW_TEST_PAYMENTS, and
+    # then every page says so (payments/checks.py, context_processors.py).
+    test_payments = True
+
     def checkout(self, *, invoice, return_url: str) -> str:
         charge = FakeCharge.objects.create(
             reference=invoice.number, amount=invoice.total,

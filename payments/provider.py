@@ -143,5 +143,20 @@ def _plain(value):
     return value
 
 
+def provider_class() -> type:
+    """The configured adapter class (ImportError when PAYMENT_PROVIDER names
+    none)."""
+    return import_string(settings.PAYMENT_PROVIDER)
+
+
 def provider():
-    return import_string(settings.PAYMENT_PROVIDER)()
+    return provider_class()()
+
+
+def takes_test_payments() -> bool:
+    """Whether the configured provider is a stand-in that moves no money (its
+    class says `test_payments = True`, as fakepay's does)."""
+    try:
+        return bool(getattr(provider_class(), "test_payments", False))
+    except ImportError:
+        return False

@@ -26,10 +26,16 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("PEA_VAR_DIR", str(BASE_DIR / "var")))
 
 DEBUG = env_bool("DEBUG", False)
+# SECRET_KEY: 50 or more random characters. Unset, only DEBUG (or
+# PEA_INSECURE_DEV_KEY=true, for a build step such as collectstatic) falls back
+# to a published development key, which the system checks refuse with DEBUG off
+# (core/checks.py): runserver, gunicorn and `check --deploy` stop on it.
 SECRET_KEY = env_str("SECRET_KEY", "")
 if not SECRET_KEY:
-    if not DEBUG and not env_bool("PEA_INSECURE_DEV_KEY", True):
-        raise ImproperlyConfigured("SECRET_KEY must be set in production")
+    if not DEBUG and not env_bool("PEA_INSECURE_DEV_KEY", False):
+        raise ImproperlyConfigured(
+            "SECRET_KEY must be set (50 or more random characters) when DEBUG is off"
+        )
     SECRET_KEY = "dev-only-insecure-key-change-me-in-production-0123456789abcdef"
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
@@ -74,8 +80,12 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Staff sessions end after STAFF_SESSION_IDLE_HOURS without a request.
+    "accounts.middleware.StaffIdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # API answers are never kept by a browser or proxy cache.
+    "api.middleware.NoStoreMiddleware",
     # Last: turns a locked-out login into the lockout page (accounts/security.py).
     "axes.middleware.AxesMiddleware",
 ]
@@ -94,6 +104,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "payments.context_processors.test_payments",
             ],
         },
     },
@@ -112,6 +123,9 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
+# Customers stay logged in for Django's two weeks; staff sessions end after this
+# many hours without a request (accounts/middleware.py).
+STAFF_SESSION_IDLE_HOURS = env_int("STAFF_SESSION_IDLE_HOURS", 8)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -229,10 +243,18 @@ elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
 # The hosted-payment provider (adapter) and the secrets its callbacks are signed
 # with: two during a rotation, the new one first. fakepay is the development,
 # demo and test stand-in that behaves like a real provider.
+# With DEBUG off, a test provider (fakepay), an unset secret or a published
+# development secret is a system check error (payments/checks.py) that stops
+# runserver, gunicorn and `check --deploy`, unless ALLOW_TEST_PAYMENTS says this
+# is a staging demo: then every page says payments are tests. /fakepay/ is
+# mounted only while fakepay is the provider.
 PAYMENT_PROVIDER = env_str("PAYMENT_PROVIDER", "fakepay.adapter.FakeProvider")
 PAYMENT_PROVIDER_SECRETS = env_list("PAYMENT_PROVIDER_SECRETS", "dev-fakepay-secret")
-FAKEPAY_SECRET = env_str("FAKEPAY_SECRET", PAYMENT_PROVIDER_SECRETS[0])
-FAKEPAY_CALLBACK_URL = env_str("FAKEPAY_CALLBACK_URL", SITE_URL + "/payments/callback/")
+ALLOW_TEST_PAYMENTS = env_bool("ALLOW_TEST_PAYMENTS", False)
+FAKEPAY_SECRET = env_str("FAKEPAY_SECRET") or (PAYMENT_PROVIDER_SECRETS or [""])[0]
+FAKEPAY_CALLBACK_URL = (
+    env_str("FAKEPAY_CALLBACK_URL") or SITE_URL + "/payments/callback/"
+)
 # Deliver the fake's callbacks inside its own request instead of a task (demo
 # and browser tests without a worker).
 FAKEPAY_SYNC = env_bool("FAKEPAY_SYNC", False)
@@ -431,6 +453,8 @@ LOGGING = {
         "axes": {"level": "ERROR"},
         # WeasyPrint says "Step 1 - Fetching…" at INFO seven times a page.
         "weasyprint.progress": {"level": "WARNING"},
+        # fontTools subsets the embedded Sarabun and reports each table at INFO.
+        "fontTools": {"level": "WARNING"},
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
@@ -16,7 +17,6 @@ urlpatterns = [
     path("requests/", include("requests_app.urls")),
     path("staff/dashboard/", include("sla.urls")),
     path("payments/", include("payments.urls")),
-    path("fakepay/", include("fakepay.urls")),
     path("api/v1/", include("api.urls")),
     path("outages/", include("outages.urls")),
     path("voice/", voc_views.voice_new, name="voice_new"),
@@ -25,6 +25,11 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
 ]
+
+# The fake provider's checkout and its test controls exist only while it is the
+# provider (with DEBUG off, only under ALLOW_TEST_PAYMENTS: payments/checks.py).
+if settings.PAYMENT_PROVIDER.partition(".")[0] == "fakepay":
+    urlpatterns.append(path("fakepay/", include("fakepay.urls")))
 
 handler404 = "core.views.not_found"
 handler500 = "core.views.server_error"

@@ -10,9 +10,10 @@ set -euo pipefail
 # A fresh machine: its packages and services first, as CI does.
 bash "$(dirname "$0")/machine.sh" >/dev/null
 source "$(dirname "$0")/bootstrap.sh"
+staging_env
 export DATABASE_URL=${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/pea_bench}
 export CELERY_BROKER_URL=${BENCH_BROKER_URL:-redis://127.0.0.1:6379/14}
-export DEBUG=false STATIC_MANIFEST=false SECRET_KEY=bench-not-a-secret ALLOWED_HOSTS=testserver
+export DEBUG=false STATIC_MANIFEST=false ALLOWED_HOSTS=testserver
 database_exists_or_create "$DATABASE_URL"
 if [ "${1:-}" = "receipts" ]; then
   shift

@@ -33,3 +33,15 @@ database_exists_or_create() {
   psql "${url%/*}/postgres" -tAc "SELECT 1 FROM pg_database WHERE datname='$db'" | grep -q 1 \
     || psql "${url%/*}/postgres" -qc "CREATE DATABASE $db"
 }
+
+# What the drills, the soak and the benchmarks run the app with (DEBUG off, the
+# fake provider): test payments allowed and a random SECRET_KEY for this run,
+# unless one is given; the system checks refuse both defaults otherwise
+# (payments/checks.py, core/checks.py).
+staging_env() {
+  export ALLOW_TEST_PAYMENTS=true
+  if [ -z "${SECRET_KEY:-}" ]; then
+    SECRET_KEY=$(python -c 'import secrets; print(secrets.token_urlsafe(48))')
+    export SECRET_KEY
+  fi
+}

@@ -8,6 +8,7 @@
 # (e.g. -k redis); DRILL_REDIS_DOWN (seconds, default 60) and DRILL_PG_DOWN
 # (default 5) set the outages. Results: docs/drills.md.
 source "$(dirname "$0")/bootstrap.sh"
+staging_env
 python manage.py compilemessages_py -v0
 
 DRILL_DIR=$(mktemp -d /tmp/pea-drills-XXXXXX)
@@ -30,7 +31,7 @@ trap cleanup EXIT INT TERM
 export DATABASE_URL=postgres://postgres@127.0.0.1:$DRILL_PG_PORT/postgres
 export CELERY_BROKER_URL=redis://127.0.0.1:$DRILL_REDIS_PORT/0
 export CELERY_VISIBILITY_TIMEOUT=${CELERY_VISIBILITY_TIMEOUT:-10}
-export DEBUG=false SECRET_KEY=drills-not-a-secret-0123456789abcdefghijklmnopqrstuvwxyz
+export DEBUG=false
 export ALLOWED_HOSTS=127.0.0.1,localhost,testserver SECURE_COOKIES=false STATIC_MANIFEST=false
 export PEA_VAR_DIR=$DRILL_DIR/var PRIVATE_STORAGE_ROOT=$DRILL_DIR/driver-private
 export SMS_BACKEND=notifications.backends.DatabaseSMSBackend

@@ -13,9 +13,10 @@
 # (SOAK_BROKER_URL, default redis://127.0.0.1:6379/13) on the shared servers.
 source "$(dirname "$0")/bootstrap.sh"
 bench_requirements
+staging_env
 python manage.py compilemessages_py -v0
 export DATABASE_URL=${SOAK_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/pea_soak}
 export CELERY_BROKER_URL=${SOAK_BROKER_URL:-redis://127.0.0.1:6379/13}
-export DEBUG=false STATIC_MANIFEST=false SECRET_KEY=soak-not-a-secret ALLOWED_HOSTS=testserver
+export DEBUG=false STATIC_MANIFEST=false ALLOWED_HOSTS=testserver
 database_exists_or_create "$DATABASE_URL"
 python bench/soak.py "$@"

@@ -37,6 +37,9 @@ PRODUCTION_ENV = {
     "SECURE_HSTS_INCLUDE_SUBDOMAINS": "true",
     "SECURE_HSTS_PRELOAD": "true",
     "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/postgres",  # not opened
+    # .ci/run's passing call: a staging demo on fakepay (without it, refused:
+    # tests/core/test_deploy_refusals.py).
+    "ALLOW_TEST_PAYMENTS": "true",
 }
 # Left to their production defaults rather than to this shell's values.
 UNSET = (

@@ -86,7 +86,9 @@ def test_refused_callbacks_store_and_pay_nothing(client, invoice, case):
         "missing header": {"header": ""},
         "malformed header": {"header": "v1=abc"},
         "stale": {"at": now - 301},
-        "future": {"at": now + 301},
+        # Past the tolerance by more than the seconds a loaded machine takes
+        # between this line and the view's clock (301 passed as 300 once).
+        "future": {"at": now + 330},
     }.get(case, {})
     if case == "tampered body":
         signed = sign(data, secret=SECRET, timestamp=now)
