@@ -5,7 +5,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, FSMModelMixin
 
-from accounts.models import CustomerProfile, Office
+from accounts.models import HEAD_TITLES, CustomerProfile, Department, Office
 
 
 def _pick(th: str, en: str) -> str:
@@ -34,6 +34,12 @@ class ServiceType(models.Model):
     description_en = models.TextField(blank=True)
     escalation_th = models.CharField(max_length=200, blank=True)
     escalation_en = models.CharField(max_length=200, blank=True)
+    # The department whose head the charter names as the escalation owner: a
+    # breach is sent to that head (sla.sweep), and the charter page prints the
+    # head's title and the office's contact for it. Blank: the free text above.
+    escalation_department = models.CharField(
+        max_length=12, choices=Department.choices, blank=True
+    )
     is_active = models.BooleanField(default=True)
     sort_order = models.PositiveSmallIntegerField(default=100)
 
@@ -53,6 +59,8 @@ class ServiceType(models.Model):
 
     @property
     def escalation(self) -> str:
+        if self.escalation_department:
+            return str(HEAD_TITLES[self.escalation_department])
         return _pick(self.escalation_th, self.escalation_en)
 
 
