@@ -58,6 +58,9 @@ FLOW_STEP_TEXT = {
         ),
         "paid": lambda: _("Payment received: the reconnection order has gone out."),
         "closed": lambda: _("Done: your supply is reconnected."),
+        "rejected": lambda: _(
+            "Disconnected 90 days or more: the supply cannot be reconnected."
+        ),
     },
     "deposit_refund": {
         "accepted": lambda: _(
@@ -236,6 +239,15 @@ def step_time_text(step) -> str:
     return text
 
 
+def _shown_invoice(invoices):
+    """The invoice to pay or paid; else the newest expired one (a reconnection
+    refused at 90 days shows what could no longer be paid)."""
+    live = sorted((i for i in invoices if i.status != "cancelled"), key=lambda i: i.pk)
+    return next((i for i in live if i.status != "expired"), None) or (
+        live[-1] if live else None
+    )
+
+
 def request_facts(request, now) -> dict:
     """What both the customer's and the staff's page show about a request."""
     from requests_app.services import missing_document_types
@@ -252,7 +264,7 @@ def request_facts(request, now) -> dict:
             if request.state == "closed"
             else None
         ),
-        "invoice": next((i for i in invoices if i.status != "cancelled"), None),
+        "invoice": _shown_invoice(invoices),
         "meter_test": getattr(request, "meter_test", None),
         "refunds": list(request.refunds.all()),
         "estimate": next(iter(request.estimates.all()), None),

@@ -119,19 +119,23 @@ def file_request(request, code):
     if service.flow == "complaint":  # the voice of the customer has its own form
         return redirect("voice_new")
     form = filing_form(
-        service, request.user, request.POST or None, request.FILES or None
-    )
+        service, request.user, request.POST or None, request.FILES or None,
+        from_account=request.GET.get("account"),
+    )  # fmt: skip
     if form is None:
         return render(
             request, "requests_app/file_request.html",
             {"service": service, "no_account": True},
         )  # fmt: skip
+    refused = None
     if request.method == "POST" and form.is_valid():
         try:
             created = file_from_form(service, form, request.user)
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
+            # Reconnection at 90 days or more: offer what is left instead.
+            refused = getattr(exc, "account", None)
         else:
             messages.success(
                 request,
@@ -140,8 +144,9 @@ def file_request(request, code):
             )
             return redirect(created.get_absolute_url())
     return render(
-        request, "requests_app/file_request.html", {"form": form, "service": service}
-    )
+        request, "requests_app/file_request.html",
+        {"form": form, "service": service, "refused_account": refused},
+    )  # fmt: skip
 
 
 @login_required
