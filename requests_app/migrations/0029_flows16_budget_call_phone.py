@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('requests_app', '0026_backfill_province_region'),
+        ('requests_app', '0028_service_escalation_departments'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -66,5 +66,5 @@ def backward(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("requests_app", "0027_flows16_budget_call_phone")]
+    dependencies = [("requests_app", "0029_flows16_budget_call_phone")]
     operations = [migrations.RunPython(forward, backward)]
