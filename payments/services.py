@@ -290,7 +290,51 @@ def refund_approve(*, refund: Refund, user) -> Refund:
             note=_("Refund %(number)s of %(amount)s baht approved")
             % {"number": refund.number, "amount": f"{refund.amount:,.2f}"},
         )  # fmt: skip
+        if refund.kind == Refund.Kind.DEPOSIT:
+            _deposit_tell_customer(refund=refund, user=user)
     return refund
+
+
+def _deposit_tell_customer(*, refund: Refund, user) -> None:
+    """Charter §3.9: the customer learns the deposit is ready by SMS when it
+    is paid in cash (they collect it in person, ID card shown), by a phone
+    call from the counter when it is a cheque: a call task for the staff."""
+    from notifications.services import notification_enqueue
+    from requests_app.models import RequestEvent
+    from requests_app.work_orders import call_task_open
+
+    request = refund.request
+    settlement = DepositSettlement.objects.get(request=request)
+    amount = f"{refund.amount:,.2f}"
+    if settlement.method == DepositSettlement.Method.CASH:
+        notification_enqueue(
+            user=request.applicant, event="deposit_refund_cash", request=request,
+            context={"amount": amount, "office": request.office},
+        )  # fmt: skip
+        note = _("SMS sent: %(amount)s baht to collect in cash, ID card shown") % {
+            "amount": amount
+        }
+    else:
+        order = call_task_open(request=request)
+        note = _("Call task for %(who)s: tell the customer the cheque is ready") % {
+            "who": order.assignee or _("the counter")
+        }
+    RequestEvent.objects.create(
+        request=request, kind=RequestEvent.Kind.APPROVAL, action="tell_customer",
+        actor=user, note=note,
+    )  # fmt: skip
+
+
+def deposit_record_call(*, request, user, note: str = "", expected_state=None):
+    """The counter phoned the customer: the cheque is ready to collect. Closes
+    the call task (requests_app.work_orders.CLOSES)."""
+    from requests_app.services import _transition
+
+    return _transition(
+        request=request, user=user, name="record_call", expected_state=expected_state,
+        note=note or _("The customer was told the cheque is ready to collect."),
+        notify=False,
+    )  # fmt: skip
 
 
 # Charter §3.9: cash to the holder in person up to this amount, else a cheque.

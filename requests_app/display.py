@@ -66,6 +66,13 @@ FLOW_STEP_TEXT = {
         "accepted": lambda: _(
             "Accepted. We will remove the meter and read it a last time."
         ),
+        "meter_removed": lambda: _(
+            "The meter is removed. We are setting your last bill against the deposit."
+        ),
+        "settled": lambda: _(
+            "Your last bill is set against the deposit. We will tell you when the "
+            "refund is ready: by SMS for cash, by phone for a cheque."
+        ),
         "closed": lambda: _("Done: your deposit has been paid out."),
     },
     "extension": {
@@ -78,6 +85,13 @@ FLOW_STEP_TEXT = {
         "accepted": lambda: _("Accepted. We will call you to book the site survey."),
         "surveyed": lambda: _("Survey done. We are getting the work approved."),
         "approved": lambda: _("Approved. We will announce the planned outage."),
+        "budget_requested": lambda: _(
+            "The budget for the work is requested. Once it is granted we will "
+            "announce the planned outage."
+        ),
+        "budget_approved": lambda: _(
+            "The budget is granted. We will announce the planned outage."
+        ),
         "outage_announced": lambda: _(
             "The planned outage is announced; the work follows."
         ),
@@ -124,8 +138,18 @@ PROMISE_TEXT = {
 }
 
 
+# What differs for one service of a shared flow.
+SERVICE_STEP_TEXT = {
+    "correction-premises": {
+        "approved": lambda: _("Approved. We are requesting the budget for the work."),
+    },
+}
+
+
 def step_text(request) -> str:
-    text = FLOW_STEP_TEXT.get(request.service.flow, {}).get(request.state)
+    code = getattr(request.service, "code", "")
+    text = SERVICE_STEP_TEXT.get(code, {}).get(request.state)
+    text = text or FLOW_STEP_TEXT.get(request.service.flow, {}).get(request.state)
     return (text or STEP_TEXT.get(request.state, lambda: ""))()
 
 

@@ -544,6 +544,8 @@ class Command(BaseCommand):
                 ("correction-public", "approved"),
                 ("correction-public", "closed"),
                 ("correction-premises", "survey_booked"),
+                ("correction-premises", "budget_requested"),
+                ("correction-premises", "budget_approved"),
                 ("correction-premises", "outage_announced"),
                 ("correction-premises", "closed"),
             ]
@@ -571,6 +573,18 @@ class Command(BaseCommand):
             r = rs.request_approve(request=r, user=counter)
             if upto == "approved":
                 continue
+            if code == "correction-premises":  # §3.12: the budget first
+                r = rs.request_budget_request(
+                    request=r, user=counter, amount=Decimal("48500.00"),
+                    request_number=f"งบ-{r.pk:05d}",
+                )  # fmt: skip
+                if upto == "budget_requested":
+                    continue
+                r = rs.request_budget_approve(
+                    request=r, user=counter, approval_number=f"อนม-{r.pk:05d}"
+                )
+                if upto == "budget_approved":
+                    continue
             r = rs.request_announce_outage(
                 request=r, user=counter, outage_at=timezone.now() + timedelta(days=9)
             )
