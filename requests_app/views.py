@@ -11,15 +11,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core import audit
+from meters.selectors import meter_sizes_in_use
 from payments.selectors import fees_in_force
 from payments.services import estimate_decide
 from requests_app import selectors, services
 from requests_app.display import (
+    charges_text,
+    flow_forms,
     promise_text,
     request_facts,
     sla_status,
     step_text,
     step_time_text,
+    wiring_standard_rows,
 )
 from requests_app.documents import file_response
 from requests_app.exceptions import ServiceError
@@ -57,9 +61,12 @@ def charter_index(request):
 def charter_detail(request, code):
     """One service's charter page, generated from the catalog the workflow uses."""
     service = get_object_or_404(ServiceType, code=code, is_active=True)
-    steps = [
-        {"step": step, "time": step_time_text(step)} for step in service.steps.all()
-    ]
+    service_steps = list(service.steps.all())
+    steps = [{"step": step, "time": step_time_text(step)} for step in service_steps]
+    fees = list(fees_in_force(service, on_date=timezone.localdate()))
+    wiring = []
+    if "wiring" in flow_forms(service):
+        wiring = wiring_standard_rows(meter_sizes_in_use())
     return render(
         request,
         "requests_app/charter_detail.html",
@@ -67,7 +74,9 @@ def charter_detail(request, code):
             "service": service,
             "steps": steps,
             "documents": selectors.documents_by_kind(service),
-            "fees": fees_in_force(service, on_date=timezone.localdate()),
+            "fees": fees,
+            "charges": charges_text(service, service_steps, fees_in_force=bool(fees)),
+            "wiring": wiring,
         },
     )
 
