@@ -77,6 +77,7 @@ def charter_detail(request, code):
             "fees": fees,
             "charges": charges_text(service, service_steps, fees_in_force=bool(fees)),
             "wiring": wiring,
+            "wiring_uncertain": any(row["size"].uncertain for row in wiring),
         },
     )
 
