@@ -52,7 +52,7 @@ def unload(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("requests_app", "0027_charter_checklist_and_document_age"),
+        ("requests_app", "0031_charter_checklist_and_document_age"),
         ("requests_app", "0019_broken_meter_service"),
     ]
     operations = [migrations.RunPython(load, unload)]

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('requests_app', '0026_backfill_province_region'),
+        ('requests_app', '0030_flows16_phone_reports_and_budget_step'),
     ]
 
     operations = [
