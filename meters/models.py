@@ -1,4 +1,5 @@
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db import models
@@ -40,6 +41,51 @@ class MeterSize(models.Model):
         if "(" not in self.rating:
             return self.rating
         return f"{self.rating} A {self.phase}φ"
+
+    def wiring_standard(self) -> list["WiringItem"]:
+        """The wiring standard for this size as the surveyor's checklist (SPEC
+        §3.1): one item per value the reference data holds. The charter's
+        table and the inspection form both read it, so a value corrected in
+        the admin changes what is published and what is checked."""
+        items = []
+        if self.main_conductor_mm2:
+            items.append(
+                WiringItem(
+                    "main_conductor",
+                    _("Main conductor"),
+                    f"{self.main_conductor_mm2}",
+                    "mm²",
+                )
+            )
+        if self.ground_conductor_mm2:
+            items.append(
+                WiringItem(
+                    "ground_conductor",
+                    _("Ground conductor"),
+                    f"{self.ground_conductor_mm2}",
+                    "mm²",
+                )
+            )
+        if self.main_breaker_a:
+            items.append(
+                WiringItem(
+                    "main_breaker", _("Main breaker"), f"{self.main_breaker_a}", "A"
+                )
+            )
+        return items
+
+
+class WiringItem(NamedTuple):
+    """One line of the wiring checklist: what is checked and the standard."""
+
+    code: str
+    label: str
+    value: str
+    unit: str
+
+    @property
+    def standard(self) -> str:
+        return f"{self.value} {self.unit}"
 
 
 class Meter(models.Model):

@@ -18,3 +18,8 @@ def reconnection_refusal_offer(account) -> dict:
         "outstanding": cut.outstanding if cut else None,
         "deposit_offset": bool(cut and cut.deposit_offset),
     }
+
+
+def meter_sizes_in_use():
+    """The sizes offered today, in charter order (the wiring standard table)."""
+    return MeterSize.objects.filter(is_active=True).order_by("sort_order", "code")

@@ -293,3 +293,86 @@ def request_facts(request, now) -> dict:
         "refunds": list(request.refunds.all()),
         "estimate": next(iter(request.estimates.all()), None),
     }
+
+
+def flow_forms(service) -> set[str]:
+    """The forms the steps of the service's flow ask for ("estimate", "debt",
+    "wiring" …): what the workflow will charge and check."""
+    from requests_app.flows import FLOWS
+
+    cls = FLOWS.get(service.flow)
+    if cls is None:
+        return set()
+    field = cls._meta.get_field("state")
+    return {t.custom.get("form", "") for t in field.get_all_transitions(cls)}
+
+
+def _step_time(steps, code: str) -> str:
+    step = next((s for s in steps if s.code == code), None)
+    return step_time_text(step) if step is not None else ""
+
+
+def charges_text(service, steps, *, fees_in_force: bool) -> list[str]:
+    """What the customer pays for a service with no fixed fee, and when, in
+    the terms the workflow charges it: an estimate after the survey (grid
+    extensions), a debt when the user damaged the meter, an adjusted bill.
+    Empty for a service whose fees are its fee schedule (or that is free)."""
+    forms = flow_forms(service)
+    out = []
+    if "estimate" in forms:
+        out.append(
+            _(
+                "The cost depends on your site, so there is no fixed fee. After "
+                "the survey PEA sends you a cost estimate (%(when)s). You pay only "
+                "if you accept it, the amount on the PEA invoice, and the work "
+                "starts from payment (%(build)s)."
+            )
+            % {
+                "when": _step_time(steps, "estimate") or _("after the survey"),
+                "build": _step_time(steps, "build") or _("as agreed"),
+            }
+        )
+        if service.code == "dedicated-extension-self":
+            out.append(
+                _(
+                    "The estimate includes PEA's fees for inspecting the part you "
+                    "build (drawings, equipment and the finished work)."
+                )
+            )
+    if "debt" in forms:
+        out.append(
+            _("Natural wear (insects or water inside, a stuck disc, a blank "
+              "display …): no charge; the meter is replaced %(when)s.")
+            % {"when": _step_time(steps, "replace-natural")}
+        )  # fmt: skip
+        out.append(
+            _("Damage caused by the user (overload, tampering, a broken cover, "
+              "damage by others …): PEA charges the meter and equipment at the "
+              "price in force on the day of your report. You pay against the PEA "
+              "invoice; the meter is replaced %(when)s.")
+            % {"when": _step_time(steps, "replace-after-payment")}
+        )  # fmt: skip
+        if not fees_in_force:
+            out.append(
+                _("No meter price list is in force at the moment: the office "
+                  "tells you the amount when it raises the charge, on the "
+                  "invoice.")
+            )  # fmt: skip
+    if service.flow == "adjusted_bill":
+        out.append(
+            _("You pay the adjusted bill PEA computes from the evidence (your "
+              "consumption 3 to 6 months before the fault or after the meter "
+              "was fixed), against the notice letter, at a PEA office.")
+        )  # fmt: skip
+    return out
+
+
+def wiring_standard_rows(sizes) -> list[dict]:
+    """The wiring standard table of the charter (§3.1): the same
+    MeterSize.wiring_standard() the surveyor's checklist asks about."""
+    rows = []
+    for size in sizes:
+        items = {item.code: item for item in size.wiring_standard()}
+        if items:
+            rows.append({"size": size, "items": items})
+    return rows

@@ -2,6 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy as ngettext
 
 from accounts.models import Office, User
 from accounts.validators import (
@@ -280,6 +281,69 @@ class SurveyForm(forms.Form):
     )
 
 
+class WiringSurveyForm(forms.Form):
+    """The wiring inspection: the standard of the request's meter size as a
+    checklist, one answer per item (meters.MeterSize.wiring_standard), and
+    the surveyor's own findings."""
+
+    needs_request = True
+
+    def __init__(self, *args, request, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.items = request.meter_size.wiring_standard()
+        for item in self.items:
+            self.fields[f"check_{item.code}"] = forms.TypedChoiceField(
+                label=_("%(item)s: standard %(standard)s")
+                % {"item": item.label, "standard": item.standard},
+                choices=[("yes", _("Meets the standard")),
+                         ("no", _("Below the standard"))],
+                coerce=lambda v: v == "yes",
+                widget=forms.RadioSelect,
+            )  # fmt: skip
+        self.fields["findings"] = forms.CharField(
+            label=_("Findings (what the customer must fix, or other faults)")
+            if self.items
+            else _("Findings (required when the wiring fails)"),
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 2}),
+        )
+
+    def checks(self) -> dict[str, bool] | None:
+        if not self.items:
+            return None
+        return {i.code: self.cleaned_data[f"check_{i.code}"] for i in self.items}
+
+
+class AcceptForm(NoteForm):
+    """Accepting a request: for a document the charter wants recent (a company
+    certificate for a refund), the issue date staff read off it."""
+
+    needs_request = True
+
+    def __init__(self, *args, request, **kwargs):
+        from requests_app.services import dated_document_rules
+
+        super().__init__(*args, **kwargs)
+        self.rules = dated_document_rules(request)
+        for rule in self.rules:
+            self.fields[f"issued_{rule.document_type_id}"] = forms.DateField(
+                label=_("Issue date on the %(name)s") % {"name": rule.document_type.name},
+                help_text=ngettext(
+                    "Issued no more than %(n)d month ago.",
+                    "Issued no more than %(n)d months ago.",
+                    rule.max_age_months,
+                ) % {"n": rule.max_age_months},
+                widget=forms.DateInput(attrs={"type": "date"}),
+            )  # fmt: skip
+        self.order_fields([*(f"issued_{r.document_type_id}" for r in self.rules)])
+
+    def issued_on(self) -> dict:
+        return {
+            r.document_type.code: self.cleaned_data[f"issued_{r.document_type_id}"]
+            for r in self.rules
+        }
+
+
 class PaymentForm(forms.Form):
     amount = forms.DecimalField(
         label=_("Cash received (baht)"), max_digits=12, decimal_places=2, min_value=0
@@ -507,6 +571,8 @@ ACTION_FORMS = {
     "note": NoteForm,
     "appointment": AppointmentForm,
     "survey": SurveyForm,
+    "wiring": WiringSurveyForm,
+    "accept": AcceptForm,
     "fees": NoteForm,
     "payment": PaymentForm,
     "installation": InstallationForm,

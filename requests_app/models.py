@@ -136,6 +136,7 @@ IDENTITY_DOCUMENT_TYPES = frozenset(
         "representative-id",
         "signatory-id",
         "engineer-licences",
+        "representative-house-registration",
     }
 )
 
@@ -172,6 +173,10 @@ class ServiceDocument(models.Model):
     document_type = models.ForeignKey(DocumentType, on_delete=models.PROTECT)
     applicant_kind = models.CharField(max_length=16, choices=ApplicantKind.choices)
     required = models.BooleanField(default=True)
+    # The document must have been issued no more than this many months before
+    # staff check it (a company certificate for a refund: 1, SPEC §3.9). Staff
+    # enter the issue date they read off it when they accept the request.
+    max_age_months = models.PositiveSmallIntegerField(null=True, blank=True)
     sort_order = models.PositiveSmallIntegerField(default=100)
 
     class Meta:
@@ -469,6 +474,9 @@ class Document(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    # The issue date staff read off the document when checking it (only for
+    # documents with a maximum age, ServiceDocument.max_age_months).
+    issued_on = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["document_type_id", "uploaded_at"]
@@ -607,6 +615,36 @@ class SurveyResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.request_id} {'pass' if self.passed else 'fail'}"
+
+
+class SurveyCheck(models.Model):
+    """One item of the wiring checklist (meters.MeterSize.wiring_standard) as
+    the surveyor found it: the standard at the time, and whether it was met."""
+
+    survey = models.ForeignKey(
+        SurveyResult, on_delete=models.CASCADE, related_name="checks"
+    )
+    item = models.CharField(max_length=24)  # WiringItem.code
+    label_th = models.CharField(max_length=80)
+    label_en = models.CharField(max_length=80)
+    standard = models.CharField(max_length=24)  # "10–16 mm²", "45 A"
+    passed = models.BooleanField()
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["survey", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["survey", "item"], name="survey_check_item_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.survey_id} {self.item} {'ok' if self.passed else 'fail'}"
+
+    @property
+    def label(self) -> str:
+        return _pick(self.label_th, self.label_en)
 
 
 # The flows are proxy models of ServiceRequest; importing them here registers

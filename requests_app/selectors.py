@@ -47,7 +47,7 @@ def _with_details(qs: QuerySet) -> QuerySet:
                 "clocks",
                 queryset=Clock.objects.select_related("policy").order_by("started_at"),
             ),
-            "surveys",
+            "surveys__checks",
             "invoices__lines",
             "invoices__receipts",
             "refunds",

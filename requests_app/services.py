@@ -3,11 +3,12 @@ check the state the user saw, the role and office, the flow's conditions; save
 under the concurrency guard; log the step; queue the customer's notification."""
 
 import secrets
-from datetime import datetime, timedelta
+from calendar import monthrange
+from datetime import date, datetime, timedelta
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_fsm import ConcurrentTransition, can_proceed
@@ -28,6 +29,7 @@ from requests_app.models import (
     ServiceRequest,
     ServiceType,
     State,
+    SurveyCheck,
     SurveyResult,
 )
 from requests_app.work_orders import follow as work_orders_follow
@@ -35,12 +37,16 @@ from sla import clocks as sla_clocks
 from sla import tallies
 
 
+def _applicant_kinds(applicant_kind: str, by_representative: bool) -> set[str]:
+    return {"any", applicant_kind} | (
+        {"representative"} if by_representative else set()
+    )
+
+
 def required_document_types(
     *, service: ServiceType, applicant_kind: str, by_representative: bool
 ):
-    kinds = {"any", applicant_kind} | (
-        {"representative"} if by_representative else set()
-    )
+    kinds = _applicant_kinds(applicant_kind, by_representative)
     return [
         sd.document_type
         for sd in ServiceDocument.objects.filter(
@@ -51,6 +57,66 @@ def required_document_types(
 
 # A report taken by phone (ServiceType.takes_phone_reports): no documents.
 PHONE = "phone"
+
+
+def dated_document_rules(request: ServiceRequest) -> list[ServiceDocument]:
+    """The request's required documents that must be recent (a company
+    certificate for a refund, SPEC §3.9): staff enter the issue date they read
+    off each when they accept the request."""
+    kinds = _applicant_kinds(request.applicant_kind, request.by_representative)
+    return list(
+        ServiceDocument.objects.filter(
+            service=request.service,
+            applicant_kind__in=kinds,
+            required=True,
+            max_age_months__isnull=False,
+        ).select_related("document_type")
+    )
+
+
+def months_before(day: date, months: int) -> date:
+    """The same day `months` calendar months earlier (the month's last day
+    when it is shorter: 31 Mar - 1 month = 28/29 Feb)."""
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    month += 1
+    return date(year, month, min(day.day, monthrange(year, month)[1]))
+
+
+def _check_issue_dates(request, rules, issued_on: dict[str, date]) -> list[str]:
+    """Refuse a missing, future or too old issue date; the notes for the log."""
+    today = timezone.localdate()
+    errors, notes = {}, []
+    for rule in rules:
+        dt = rule.document_type
+        field = f"issued_{dt.pk}"
+        day = issued_on.get(dt.code)
+        if day is None:
+            errors[field] = _("%(name)s: enter the issue date shown on it.") % {
+                "name": dt.name
+            }
+        elif day > today:
+            errors[field] = _("The issue date cannot be after today.")
+        elif day < months_before(today, rule.max_age_months):
+            errors[field] = ngettext(
+                "%(name)s issued on %(day)s is more than %(n)d month old. "
+                "Ask the customer for one issued on %(since)s or later.",
+                "%(name)s issued on %(day)s is more than %(n)d months old. "
+                "Ask the customer for one issued on %(since)s or later.",
+                rule.max_age_months,
+            ) % {
+                "name": dt.name,
+                "day": format_date(day),
+                "n": rule.max_age_months,
+                "since": format_date(months_before(today, rule.max_age_months)),
+            }
+        else:
+            notes.append(
+                _("%(name)s issued on %(day)s.")
+                % {"name": dt.name, "day": format_date(day)}
+            )
+    if errors:
+        raise ValidationError(errors)
+    return notes
 
 
 def missing_document_types(request: ServiceRequest) -> list[DocumentType]:
@@ -276,6 +342,7 @@ def _transition(
     expected_state: str | None,
     note: str = "",
     notify: bool = True,
+    notify_context: dict | None = None,
     **kwargs,
 ) -> ServiceRequest:
     request = authorize(
@@ -311,13 +378,27 @@ def _transition(
             notification_enqueue(
                 user=request.applicant,
                 event="request_status",
-                context={"note": note, "state_label": State(request.state).label},
+                context={
+                    "note": note,
+                    "state_label": State(request.state).label,
+                    **(notify_context or {}),
+                },
                 request=request,
             )
     return request
 
 
-def request_accept(*, request, user, expected_state=None, note="") -> ServiceRequest:
+def request_accept(
+    *,
+    request,
+    user,
+    expected_state=None,
+    note="",
+    issued_on: dict[str, date] | None = None,
+) -> ServiceRequest:
+    """Accept once the documents are complete. A document with a maximum age
+    needs the issue date staff read off it ({document type code: date}); one
+    older than the charter allows is refused, and the date is kept on it."""
     request = authorize(
         request=request, user=user, name="accept", expected_state=expected_state
     )
@@ -329,13 +410,20 @@ def request_accept(*, request, user, expected_state=None, note="") -> ServiceReq
             )
             % {"names": ", ".join(str(d.name) for d in missing)}
         )
-    return _transition(
-        request=request,
-        user=user,
-        name="accept",
-        expected_state=expected_state,
-        note=note,
-    )
+    rules = dated_document_rules(request)
+    notes = _check_issue_dates(request, rules, issued_on or {})
+    with transaction.atomic():
+        for rule in rules:
+            request.documents.filter(document_type=rule.document_type).update(
+                issued_on=issued_on[rule.document_type.code]
+            )
+        return _transition(
+            request=request,
+            user=user,
+            name="accept",
+            expected_state=expected_state,
+            note=" ".join([*notes, note]).strip(),
+        )
 
 
 def request_return_for_documents(
@@ -584,18 +672,108 @@ def request_finish(*, request, user, name: str, expected_state=None, note=""):
     )
 
 
+def _wiring_checks(request, checks: dict[str, bool]) -> list[tuple]:
+    """[(item, passed)] in checklist order; every item of the request's meter
+    size answered, nothing else."""
+    items = request.meter_size.wiring_standard()
+    codes = {item.code for item in items}
+    errors = {
+        f"check_{item.code}": _("Say whether this item meets the standard.")
+        for item in items
+        if checks.get(item.code) is None
+    }
+    unknown = set(checks) - codes
+    if unknown:
+        errors[NON_FIELD_ERRORS] = _("Unknown checklist items: %(items)s") % {
+            "items": ", ".join(sorted(unknown))
+        }
+    if errors:
+        raise ValidationError(errors)
+    return [(item, bool(checks[item.code])) for item in items]
+
+
+def _in_language(language: str, fn):
+    with translation.override(language):
+        return fn()
+
+
+def _wiring_summary(rows, passed: bool) -> str:
+    """The checklist in words: the failed items by name and standard (what the
+    customer must fix), or the items found to standard."""
+    if passed:
+        return _("Meets the standard: %(items)s.") % {
+            "items": ", ".join(f"{item.label} {item.standard}" for item, _ok in rows)
+        }
+    failed = [item for item, ok in rows if not ok]
+    if not failed:
+        return ""
+    return _("Not to standard: %(items)s.") % {
+        "items": ", ".join(
+            _("%(item)s (standard %(standard)s)")
+            % {"item": item.label, "standard": item.standard}
+            for item in failed
+        )
+    }
+
+
 def request_record_survey(
-    *, request, user, passed: bool, findings: str = "", expected_state=None
+    *,
+    request,
+    user,
+    passed: bool,
+    findings: str = "",
+    checks: dict[str, bool] | None = None,
+    expected_state=None,
 ):
+    """The wiring inspection's result. `checks` answers the checklist of the
+    request's meter size item by item ({"main_breaker": False, ...}); a pass
+    needs every item met, a failure names the failed items (or, with no item
+    failed, the findings) in the customer's message."""
     name = "record_survey_passed" if passed else "record_survey_failed"
     request = authorize(
         request=request, user=user, name=name, expected_state=expected_state
     )
-    if not passed and not findings.strip():
-        raise ValidationError({"findings": _("Say what must be fixed in the wiring.")})
+    rows = _wiring_checks(request, checks) if checks is not None else []
+    failed = [item for item, ok in rows if not ok]
+    if passed and failed:
+        raise ValidationError(
+            {
+                f"check_{item.code}": _(
+                    "An item below the standard means the wiring fails: "
+                    "use “Wiring fails”."
+                )
+                for item in failed
+            }
+        )
+    if not passed and not failed and not findings.strip():
+        raise ValidationError(
+            {
+                "findings": _(
+                    "Mark the items below the standard, or say what must be "
+                    "fixed in the wiring."
+                )
+            }
+        )
+    language = request.applicant.preferred_language or "th"
+    summary = (
+        _in_language(language, lambda: _wiring_summary(rows, passed)) if rows else ""
+    )
+    note = " ".join(part for part in (summary, findings.strip()) if part)
     with transaction.atomic():
-        SurveyResult.objects.create(
+        survey = SurveyResult.objects.create(
             request=request, passed=passed, findings=findings, recorded_by=user
+        )
+        SurveyCheck.objects.bulk_create(
+            SurveyCheck(
+                survey=survey,
+                item=item.code,
+                label_th=_in_language("th", lambda item=item: str(item.label)),
+                label_en=_in_language("en", lambda item=item: str(item.label)),
+                standard=item.standard,
+                passed=ok,
+                order=order,
+            )
+            for order, (item, ok) in enumerate(rows)
         )
         if passed:
             return _transition(
@@ -603,7 +781,7 @@ def request_record_survey(
                 user=user,
                 name="record_survey_passed",
                 expected_state=expected_state,
-                note=findings,
+                note=note,
                 at=timezone.now(),
             )
         return _transition(
@@ -611,7 +789,8 @@ def request_record_survey(
             user=user,
             name="record_survey_failed",
             expected_state=expected_state,
-            note=findings,
+            note=note,
+            notify_context={"failed_items": summary} if failed else None,
         )
 
 

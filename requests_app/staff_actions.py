@@ -36,7 +36,10 @@ def staff_action_perform(name, form, req, user, expected):
     data = form.cleaned_data
     common = {"request": req, "user": user, "expected_state": expected}
     if name == "accept":
-        return services.request_accept(**common, note=data.get("note", ""))
+        return services.request_accept(
+            **common, note=data.get("note", ""),
+            issued_on=form.issued_on() if hasattr(form, "issued_on") else None,
+        )  # fmt: skip
     if name == "return_for_documents":
         return services.request_return_for_documents(**common, reason=data["reason"])
     if name == "reject":
@@ -62,6 +65,7 @@ def staff_action_perform(name, form, req, user, expected):
             **common,
             passed=name == "record_survey_passed",
             findings=data.get("findings", ""),
+            checks=form.checks() if hasattr(form, "checks") else None,
         )
     if name == "quote_fees" and req.service.flow == "covers":
         return covers_quote(**common, note=data.get("note", ""))

@@ -260,6 +260,8 @@ def _staff_detail_context(req, user, forms=None):
             action["form_obj"] = forms[action["name"]]
         elif action["form"] in ("appointment", "outage"):
             action["form_obj"] = form_cls(staff=staff, prefix=action["name"])
+        elif getattr(form_cls, "needs_request", False):
+            action["form_obj"] = form_cls(request=req, prefix=action["name"])
         elif action["form"] == "payment":
             invoice = next(
                 (i for i in req.invoices.all() if i.status == "unpaid"), None
@@ -311,6 +313,8 @@ def act(request, reference, action):
         if allowed[action]["form"] in ("appointment", "outage")
         else {}
     )
+    if getattr(form_cls, "needs_request", False):
+        kwargs["request"] = req
     form = form_cls(request.POST, prefix=action, **kwargs)
     if form.is_valid():
         try:

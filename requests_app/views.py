@@ -16,15 +16,19 @@ from accounts.selectors import (
     offices_to_pick,
 )
 from core import audit
+from meters.selectors import meter_sizes_in_use
 from payments.selectors import fees_in_force
 from payments.services import estimate_decide
 from requests_app import selectors, services
 from requests_app.display import (
+    charges_text,
+    flow_forms,
     promise_text,
     request_facts,
     sla_status,
     step_text,
     step_time_text,
+    wiring_standard_rows,
 )
 from requests_app.documents import file_response
 from requests_app.exceptions import ServiceError
@@ -85,9 +89,12 @@ def charter_detail(request, code):
         contact = escalation_contact(
             office=office, department=service.escalation_department
         )
-    steps = [
-        {"step": step, "time": step_time_text(step)} for step in service.steps.all()
-    ]
+    service_steps = list(service.steps.all())
+    steps = [{"step": step, "time": step_time_text(step)} for step in service_steps]
+    fees = list(fees_in_force(service, on_date=timezone.localdate()))
+    wiring = []
+    if "wiring" in flow_forms(service):
+        wiring = wiring_standard_rows(meter_sizes_in_use())
     return render(
         request,
         "requests_app/charter_detail.html",
@@ -95,7 +102,10 @@ def charter_detail(request, code):
             "service": service,
             "steps": steps,
             "documents": selectors.documents_by_kind(service),
-            "fees": fees_in_force(service, on_date=timezone.localdate()),
+            "fees": fees,
+            "charges": charges_text(service, service_steps, fees_in_force=bool(fees)),
+            "wiring": wiring,
+            "wiring_uncertain": any(row["size"].uncertain for row in wiring),
             "office": office,
             "contact": contact,
             "offices": offices_to_pick() if service.escalation else [],

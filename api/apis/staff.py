@@ -73,6 +73,8 @@ class TransitionOut(serializers.Serializer):
 
 
 def _form_kwargs(req, form_name) -> dict:
+    if getattr(ACTION_FORMS[form_name], "needs_request", False):
+        return {"request": req}
     return (
         {"staff": selectors.staff_members_for(req)}
         if form_name in ("appointment", "outage")

@@ -35,7 +35,8 @@ class IntakeSteps:
 
     @transition(
         field="state", source=State.SUBMITTED, target=State.ACCEPTED,
-        permission=staff_may(COUNTER_ROLES), custom=staff_step(_("Accept request")),
+        permission=staff_may(COUNTER_ROLES),
+        custom=staff_step(_("Accept request"), form="accept"),
     )  # fmt: skip
     def accept(self):
         pass

@@ -61,7 +61,7 @@ class NewConnectionRequest(IntakeSteps, ServiceRequest):
         source=S.SURVEY_BOOKED,
         target=GET_STATE(_after_survey_pass, states=[S.SURVEYED, S.PAID]),
         permission=staff_may(SURVEY_ROLES),
-        custom=staff_step(_("Wiring passes"), form="survey"),
+        custom=staff_step(_("Wiring passes"), form="wiring"),
     )
     def record_survey_passed(self, *, at):
         self.survey_passed_at = at
@@ -71,7 +71,7 @@ class NewConnectionRequest(IntakeSteps, ServiceRequest):
         source=S.SURVEY_BOOKED,
         target=S.WIRING_FAILED,
         permission=staff_may(SURVEY_ROLES),
-        custom=staff_step(_("Wiring fails"), form="survey", style="secondary"),
+        custom=staff_step(_("Wiring fails"), form="wiring", style="secondary"),
     )
     def record_survey_failed(self):
         pass

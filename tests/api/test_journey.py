@@ -74,7 +74,9 @@ def test_a_new_connection_from_filing_to_receipt(
     step(desk, "accept", expected_state="submitted")
     later = (timezone.localtime() + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
     step(desk, "book_survey", scheduled_for=later, assignee=surveyor.pk)
-    step(as_user(surveyor), "record_survey_passed", findings="ผ่าน")
+    wiring = {f"check_{i}": "yes" for i in ("main_conductor", "ground_conductor",
+                                             "main_breaker")}  # fmt: skip
+    step(as_user(surveyor), "record_survey_passed", findings="ผ่าน", **wiring)
     quoted = step(desk, "quote_fees")
     assert quoted["state"] == "fees_quoted" and quoted["invoices"]
 

@@ -158,6 +158,9 @@ def test_a_customer_signs_up_files_a_new_connection_and_gets_an_account(
         {"#id_book_survey-scheduled_for": _tomorrow_at(10)},
         state="survey_booked",
     )
+    # The surveyor's checklist: the 5(15) A standard, item by item.
+    for item in ("main_conductor", "ground_conductor", "main_breaker"):
+        page.check(f"input[name='record_survey_passed-check_{item}'][value=yes]")
     journey.staff_action("record_survey_passed", state="surveyed")
     journey.staff_action("quote_fees", state="fees_quoted")
     expect(page.locator("#id_record_payment-amount")).to_have_value("728.00")

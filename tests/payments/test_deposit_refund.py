@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from accounts.models import CustomerProfile
 from payments.models import DepositSettlement, Refund
@@ -53,7 +54,9 @@ def _refund_request(customer, office, deposit="300.00", **extra):
 
 
 def _to_meter_removed(r, counter, technician):
-    r = rs.request_accept(request=r, user=counter)
+    # A juristic holder's company certificate: issued today (issue 16).
+    today = {"company-certificate": timezone.localdate()}
+    r = rs.request_accept(request=r, user=counter, issued_on=today)
     return deposit_record_meter_removal(
         request=r, user=technician, final_reading=Decimal("8812.5")
     )

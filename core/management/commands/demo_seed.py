@@ -652,7 +652,9 @@ class Command(BaseCommand):
                       "meter_size": account.meter.size, "account": account,
                       "contact_phone": customer.phone, "note": "ย้ายไปต่างจังหวัด"},
             )  # fmt: skip
-            r = rs.request_accept(request=r, user=counter)
+            # A company's certificate: staff read its issue date (≤ 1 month).
+            issued = {"company-certificate": timezone.localdate() - timedelta(days=5)}
+            r = rs.request_accept(request=r, user=counter, issued_on=issued)
             r = deposit_record_meter_removal(
                 request=r, user=tech, final_reading=Decimal("9120.4")
             )
