@@ -91,25 +91,12 @@ def _latest_appointment(request, kind):
     )
 
 
-def _first_visit_kind(request) -> str | None:
-    """The kind of the request's first field visit: the one the customer's
-    preferred date (asked for when filing) is about."""
-    return (
-        request.appointments.order_by("created_at", "id")
-        .values_list("kind", flat=True)
-        .first()
-    )
-
-
 def customer_date_booked(request, booked) -> bool:
-    """Whether a booking falls on the date the customer asked for: only such a
-    date may move a promise (a date staff choose later is a late promise)."""
+    """Whether a booking falls on the date the customer asked for when filing:
+    only such a date may move a promise (a later date staff choose is a late
+    promise)."""
     preferred = getattr(request, "preferred_date", None)
-    return bool(
-        preferred
-        and local_date(booked.scheduled_for) == preferred
-        and booked.kind == _first_visit_kind(request)
-    )
+    return bool(preferred and local_date(booked.scheduled_for) == preferred)
 
 
 def compute_due(clock: Clock, policy: Policy, cal: BusinessCalendar, request):
@@ -161,6 +148,10 @@ def follow(*, request, name: str, now: datetime) -> None:
                     status=Clock.Status.RUNNING, started_at=_anchor(policy, request, now),
                     assignee_id=request.assigned_to_id,
                 )  # fmt: skip
+                if policy.anchor == Policy.Anchor.FILED and "accept" in clocks:
+                    # Counted from filing, but not the time the request went
+                    # back to the customer for documents before acceptance.
+                    clock.paused_seconds = clocks["accept"].paused_seconds
                 clock.due_at, clock.at_risk_at = compute_due(
                     clock, policy, cal, request
                 )

@@ -66,8 +66,6 @@ def _due(clock, policy, cal, request):
         due = cal.add_working_hours(due, clock.paused_seconds / 3600)
     late = None
     if policy.appointment_kind:
-        visits = request.appointments.order_by("created_at", "id")
-        first = visits.values_list("kind", flat=True).first()
         booked = (
             request.appointments.filter(kind=policy.appointment_kind)
             .exclude(status="cancelled")
@@ -77,7 +75,6 @@ def _due(clock, policy, cal, request):
         if booked is not None and (
             request.preferred_date
             and local_date(booked.scheduled_for) == request.preferred_date
-            and booked.kind == first
         ):
             due = max(due, cal.end_of_working_day(booked.scheduled_for, 0))
         elif booked is not None and booked.scheduled_for > due:

@@ -269,3 +269,25 @@ def _service(code):
     from requests_app.models import ServiceType
 
     return ServiceType.objects.get(code=code)
+
+
+# Review of the pause states: a clock counted from filing --------------------------
+
+
+def test_a_clock_counted_from_filing_skips_the_time_returned_for_documents(
+    customer, office, counter, clock_at
+):
+    """§3.13: the rental is quoted within 1 working day of the request; the two
+    days it went back to the customer for documents are not PEA's."""
+    clock_at(bkk(2026, 12, 14, 9, 0))  # Monday
+    r = factories.file_covers(customer=customer, office=office)
+    clock_at(bkk(2026, 12, 14, 10, 0))
+    r = rs.request_return_for_documents(request=r, user=counter, reason="ไม่ชัด")
+    clock_at(bkk(2026, 12, 16, 10, 0))  # Wednesday: 16 working hours later
+    r = rs.request_resubmit(request=r, user=customer)
+    clock_at(bkk(2026, 12, 16, 10, 30))
+    r = rs.request_accept(request=r, user=counter)
+    cost = _clock(r, "cost")
+    assert (cost.started_at, cost.paused_seconds) == (bkk(2026, 12, 14, 9), 16 * 3600)
+    # Tue 15 Dec 16:30 (1 working day from Monday) + the 16 hours returned.
+    assert cost.due_at == bkk(2026, 12, 17, 16, 30)
