@@ -256,7 +256,11 @@ def _staff_detail_context(req, user, forms=None):
         form_cls = ACTION_FORMS[action["form"]]
         if action["name"] in forms:
             action["form_obj"] = forms[action["name"]]
-        elif action["form"] in ("appointment", "outage"):
+        elif action["form"] == "appointment":
+            action["form_obj"] = form_cls(
+                staff=staff, request=req, prefix=action["name"]
+            )
+        elif action["form"] == "outage":
             action["form_obj"] = form_cls(staff=staff, prefix=action["name"])
         elif action["form"] == "payment":
             invoice = next(
@@ -309,6 +313,8 @@ def act(request, reference, action):
         if allowed[action]["form"] in ("appointment", "outage")
         else {}
     )
+    if allowed[action]["form"] == "appointment":
+        kwargs["request"] = req  # the customer's date first; warns off hours
     form = form_cls(request.POST, prefix=action, **kwargs)
     if form.is_valid():
         try:
