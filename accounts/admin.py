@@ -4,12 +4,19 @@ from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import CustomerProfile, Office, User
+from accounts.models import CustomerProfile, Office, OfficeContact, User
 from accounts.validators import (
     normalize_digits,
     validate_juristic_registration,
     validate_national_id,
 )
+
+
+class OfficeContactInline(admin.TabularInline):
+    """The department heads' titles and phones the office's charter pages print."""
+
+    model = OfficeContact
+    extra = 0
 
 
 @admin.register(Office)
@@ -19,6 +26,7 @@ class OfficeAdmin(admin.ModelAdmin):
     search_fields = ("code", "name_th", "name_en")
     list_select_related = ("parent",)
     readonly_fields = ("path",)
+    inlines = [OfficeContactInline]
 
 
 class ProfileForm(forms.ModelForm):
@@ -97,11 +105,23 @@ class PortalUserAdmin(UserAdmin):
         "office",
         "is_active",
     )
-    list_filter = ("role", "is_active", "office__kind")
+    list_filter = ("role", "is_active", "is_department_head", "office__kind")
     list_select_related = ("office",)
     search_fields = ("username", "first_name", "last_name", "phone", "email")
     fieldsets = UserAdmin.fieldsets + (
-        ("PEA", {"fields": ("role", "office", "phone", "preferred_language")}),
+        (
+            "PEA",
+            {
+                "fields": (
+                    "role",
+                    "office",
+                    "department",
+                    "is_department_head",
+                    "phone",
+                    "preferred_language",
+                )
+            },
+        ),
     )
     inlines = [ProfileInline]
 

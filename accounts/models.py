@@ -62,6 +62,17 @@ class Department(models.TextChoices):
     CONSTRUCTION = "construction", _("Construction and planning")
 
 
+# The charter names a department head as each service's escalation owner
+# ("contact the head of the meter department …"): the title a head goes by.
+HEAD_TITLES = {
+    Department.SERVICE: _("Head of customer service"),
+    Department.BILLING: _("Head of accounting and billing"),
+    Department.NETWORK: _("Head of operations and maintenance"),
+    Department.METERING: _("Head of the meter department"),
+    Department.CONSTRUCTION: _("Head of construction and planning"),
+}
+
+
 class User(AbstractUser):
     class Role(models.TextChoices):
         CUSTOMER = "customer", _("Customer")
@@ -87,6 +98,9 @@ class User(AbstractUser):
     )
     # Staff: the department of their office they work in (complaints routed).
     department = models.CharField(max_length=12, choices=Department.choices, blank=True)
+    # Heads that department at their office: the escalation owner a breach of
+    # the services the charter puts under that department is sent to.
+    is_department_head = models.BooleanField(_("department head"), default=False)
 
     objects = UserManager()
 
@@ -97,11 +111,23 @@ class User(AbstractUser):
                 | models.Q(office__isnull=False)
                 | models.Q(role="admin"),
                 name="staff_has_office",
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(is_department_head=False)
+                | (models.Q(office__isnull=False) & ~models.Q(department="")),
+                name="head_has_office_and_department",
+            ),
         ]
         indexes = [
             # Counter search "find the customer by phone".
             models.Index(fields=["phone"], name="user_phone_idx"),
+            # The SLA sweep: the heads of a department at a few offices (the
+            # request's and those above it), among millions of customers.
+            models.Index(
+                fields=["department", "office"],
+                name="user_department_head_idx",
+                condition=models.Q(is_department_head=True),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -140,6 +166,41 @@ STAFF_ROLES = frozenset(
     }
 )
 FIELD_ROLES = frozenset({User.Role.SURVEYOR, User.Role.TECHNICIAN})
+
+
+class OfficeContact(models.Model):
+    """Whom a customer of this office contacts when PEA is late on a service
+    of `department`: the department head's title and phone, printed on the
+    charter page. Offices below without their own contact use the nearest
+    office above that has one."""
+
+    office = models.ForeignKey(
+        Office, on_delete=models.CASCADE, related_name="contacts"
+    )
+    department = models.CharField(max_length=12, choices=Department.choices)
+    # Blank: the charter's generic title ("Head of the meter department").
+    title_th = models.CharField(max_length=200, blank=True)
+    title_en = models.CharField(max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=20)
+
+    class Meta:
+        ordering = ["office__path", "department"]
+        verbose_name = _("escalation contact")
+        verbose_name_plural = _("escalation contacts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["office", "department"], name="office_contact_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.office_id}:{self.department} {self.phone}"
+
+    @property
+    def title(self) -> str:
+        english = (get_language() or "th").startswith("en")
+        own = self.title_en if english else self.title_th
+        return own or str(HEAD_TITLES[self.department])
 
 
 class CustomerProfile(models.Model):

@@ -210,6 +210,10 @@ PATH = {
                   "finish_construction"],
     "correction": ["submit", "accept", "book_survey", "site_survey", "approve",
                    "announce", "finish_work"],
+    # §3.12: the budget is requested and granted before the outage notice.
+    "correction_premises": ["submit", "accept", "book_survey", "site_survey",
+                            "approve", "request_budget", "approve_budget",
+                            "announce", "finish_work"],
     "meter_test": ["submit_account", "accept", "quote", "pay", "book_test",
                    "install_comparison", "test_normal"],
     "reconnection": ["file_reconnection", "pay", "reconnect"],
@@ -224,7 +228,7 @@ PATH = {
 # Flows with the intake steps (return for documents, resubmit): their slow
 # closed requests went back to the customer once.
 INTAKE = {"new_connection", "meter_upgrade", "extension", "correction", "meter_test",
-          "deposit_refund", "covers"}  # fmt: skip
+          "deposit_refund", "covers", "correction_premises"}  # fmt: skip
 
 _NC = dict(
     closed=78, cancelled=(5, ["submit", "accept", "book_survey", "survey_pass",
@@ -529,6 +533,15 @@ STEPS: dict[str, Callable[[Ctx], object]] = {
         request=x.r, user=x.technician, name="finish_construction"
     ),
     "approve": lambda x: rs.request_approve(request=x.r, user=x.counter),
+    "request_budget": lambda x: rs.request_budget_request(
+        request=x.r,
+        user=x.counter,
+        amount=Decimal("48500.00"),
+        request_number=f"B{x.pk:07d}",
+    ),
+    "approve_budget": lambda x: rs.request_budget_approve(
+        request=x.r, user=x.counter, approval_number=f"A{x.pk:07d}"
+    ),
     "announce": lambda x: rs.request_announce_outage(
         request=x.r,
         user=x.counter,
@@ -653,6 +666,7 @@ GAP = {
     "accept_estimate": (False, 72, 100), "decline_estimate": (False, 72, 72),
     "start_construction": (True, 8, 8), "finish_construction": (True, 64, 120),
     "approve": (True, 16, 60), "announce": (True, 8, 8),
+    "request_budget": (True, 4, 8), "approve_budget": (True, 24, 40),
     "finish_work": (False, 8 * 24 + 3, 11 * 24), "book_test": (True, 2, 10),
     "install_comparison": (True, 8, 16), "test_normal": (True, 8, 8),
     "test_faulty": (True, 8, 8), "approve_refund": (True, 4, 8),
@@ -708,7 +722,9 @@ ENTERS = {
     "site_survey": "surveyed", "quote": "fees_quoted", "quote_covers": "fees_quoted",
     "pay": "paid", "book_install": "installation_booked", "estimate": "estimate_sent",
     "accept_estimate": "fees_quoted", "start_construction": "construction",
-    "approve": "approved", "announce": "outage_announced", "book_test": "test_booked",
+    "approve": "approved", "request_budget": "budget_requested",
+    "approve_budget": "budget_approved", "announce": "outage_announced",
+    "book_test": "test_booked",
     "install_comparison": "comparison_installed", "meter_removal": "meter_removed",
     "settle": "settled", "book_replacement": "installation_booked",
     "first_notice": "fees_quoted", "acknowledge": "acknowledged",
@@ -718,7 +734,10 @@ ENTERS = {
 
 def _stories(service: ServiceType):
     """(end, steps, pace, pay, weight) for every template of a service."""
-    flow = "meter_upgrade" if service.code == "meter-upgrade" else service.flow
+    flow = {
+        "meter-upgrade": "meter_upgrade",
+        "correction-premises": "correction_premises",
+    }.get(service.code, service.flow)
     path = PATH[flow]
     mix = MIX[service.code]
     total = sum(v if isinstance(v, int | float) else v[0] for v in mix.values())

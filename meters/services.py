@@ -1,3 +1,4 @@
+from datetime import timedelta
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -220,11 +221,19 @@ def meter_test_record_result(
         )  # fmt: skip
 
 
-# Charter §3.7, read as SPEC says: calendar days from the disconnection date.
+# Charter §3.7, read as SPEC says: calendar days from the disconnection date
+# to the payment date.
 RECONNECT_SAME_DAY = "same_day"  # ≤ 7 days: by 20:00 on the day of payment
 RECONNECT_NEXT_DAY = "next_day"  # 8–29 days: within 1 working day
 RECONNECT_NEW_DEPOSIT = "new_deposit"  # 30–89 days: new deposit if offset, 1 day
 RECONNECT_REFUSED = "new_connection"  # ≥ 90 days: file a new connection
+# The last day of each band: an invoice priced in a band is due by then at the
+# latest, since paid a day later it would be priced, and promised, otherwise.
+RECONNECT_BAND_LAST_DAY = {
+    RECONNECT_SAME_DAY: 7,
+    RECONNECT_NEXT_DAY: 29,
+    RECONNECT_NEW_DEPOSIT: 89,
+}
 
 
 def reconnection_rule(days_disconnected: int) -> str:
@@ -239,6 +248,24 @@ def reconnection_rule(days_disconnected: int) -> str:
 
 def open_disconnection(account) -> Disconnection | None:
     return account.disconnections.filter(reconnected_at__isnull=True).first()
+
+
+class ReconnectionRefused(ValidationError):
+    """Disconnected 90 days or more (§3.7): what is left is a new connection
+    and the refund of the deposit; `account` names the account, so that a
+    page can offer both."""
+
+    def __init__(self, message, *, account):
+        super().__init__({"account": message})
+        self.account = account
+
+
+def _refused_text(days: int) -> str:
+    return _(
+        "This account has been disconnected for %(days)d days. After 90 days "
+        "the supply cannot be reconnected: please file a new connection; "
+        "the remaining deposit will be refunded."
+    ) % {"days": days}
 
 
 def disconnection_record(
@@ -270,7 +297,6 @@ def reconnection_file(
 ):
     """File a reconnection and issue its invoice at once (Smart Plus: the
     customer pays straight away). Refused at 90 days or more."""
-    from payments.services import invoice_create
     from requests_app.services import _transition, request_submit
 
     cut = open_disconnection(account)
@@ -278,13 +304,7 @@ def reconnection_file(
         raise ValidationError({"account": _("This account is not disconnected.")})
     days = (timezone.localdate() - cut.disconnected_on).days
     if reconnection_rule(days) == RECONNECT_REFUSED:
-        raise ValidationError(
-            {"account": _(
-                "This account has been disconnected for %(days)d days. After 90 days "
-                "the supply cannot be reconnected: please file a new connection; "
-                "the remaining deposit will be refunded."
-            ) % {"days": days}}
-        )  # fmt: skip
+        raise ReconnectionRefused(_refused_text(days), account=account)
     with transaction.atomic():
         request = request_submit(
             applicant=applicant, service=service, documents={}, created_by=created_by,
@@ -293,35 +313,37 @@ def reconnection_file(
                   "premises_address": account.premises_address,
                   "meter_size": account.meter.size},
         )  # fmt: skip
-        lines = [
-            (FeeItem.Kind.BILL, "ค่าไฟฟ้าค้างชำระ", "Outstanding bills", cut.outstanding)
-        ]
-        fees = list(
-            fees_in_force(
-                service, on_date=timezone.localdate(), meter_size=account.meter.size
-            )
-        )
-        lines += [(f.kind, f.name_th, f.name_en, f.amount) for f in fees]
-        if reconnection_rule(days) == RECONNECT_NEW_DEPOSIT and cut.deposit_offset:
-            deposit = _new_connection_deposit(account)
-            if deposit is not None:
-                lines.append(
-                    (
-                        FeeItem.Kind.DEPOSIT,
-                        deposit.name_th,
-                        deposit.name_en,
-                        deposit.amount,
-                    )
-                )
-        invoice_create(
-            request=request,
-            created_by=applicant,
-            lines=[line for line in lines if line[3] > 0],
-        )
+        _reconnection_invoice(request=request, cut=cut, days=days, by=applicant)
         return _transition(
             request=request, user=None, name="issue_invoice", expected_state=None,
             note=_("Disconnected %(days)d days") % {"days": days},
         )  # fmt: skip
+
+
+def _reconnection_invoice(*, request, cut, days: int, by):
+    """The invoice for `days` disconnected: the outstanding bills, the fee,
+    and a new deposit from 30 days when the old one was offset; due by the
+    last day of the band at the latest."""
+    from payments.services import invoice_create
+
+    account, today = request.account, timezone.localdate()
+    rule = reconnection_rule(days)
+    lines = [(FeeItem.Kind.BILL, "ค่าไฟฟ้าค้างชำระ", "Outstanding bills", cut.outstanding)]
+    fees = fees_in_force(request.service, on_date=today, meter_size=account.meter.size)
+    lines += [(f.kind, f.name_th, f.name_en, f.amount) for f in fees]
+    if rule == RECONNECT_NEW_DEPOSIT and cut.deposit_offset:
+        deposit = _new_connection_deposit(account)
+        if deposit is not None:
+            lines.append(
+                (FeeItem.Kind.DEPOSIT, deposit.name_th, deposit.name_en, deposit.amount)
+            )
+    band_ends = cut.disconnected_on + timedelta(days=RECONNECT_BAND_LAST_DAY[rule])
+    return invoice_create(
+        request=request,
+        created_by=by,
+        lines=[line for line in lines if line[3] > 0],
+        due_date=band_ends,
+    )
 
 
 def _new_connection_deposit(account):
@@ -335,6 +357,99 @@ def _new_connection_deposit(account):
         .filter(kind=FeeItem.Kind.DEPOSIT)
         .first()
     )
+
+
+def reconnection_payment_refusal(*, invoice, on_date) -> str:
+    """Why a reconnection invoice may not be paid on `on_date` ("" if it may):
+    from 90 days no payment is taken at all; before, an invoice is paid by its
+    due date, the last day of the band it was priced in (named by the
+    reconnection flow's `payment_refusal`, asked by every payment channel)."""
+    from core.dates import format_date
+
+    cut = open_disconnection(invoice.request.account)
+    if cut is None:
+        return ""
+    days = (on_date - cut.disconnected_on).days
+    if reconnection_rule(days) == RECONNECT_REFUSED:
+        return _("No payment can be taken.") + " " + _refused_text(days)
+    if on_date > invoice.due_date or invoice.status == invoice.Status.EXPIRED:
+        return _(
+            "Invoice %(number)s could be paid until %(date)s: the account has "
+            "now been disconnected for %(days)d days, and the amount is worked "
+            "out again."
+        ) % {
+            "number": invoice.number,
+            "date": format_date(invoice.due_date),
+            "days": days,
+        }
+    return ""
+
+
+def reconnection_invoice_renew(*, request, on_date=None):
+    """Expire the request's unpaid invoice once it may no longer be paid, and
+    price a new one for the band of today (a new deposit when that band asks
+    for it); from 90 days refuse the request instead. Safe to run twice: the
+    new invoice, or None when nothing was due to change."""
+    from payments.models import Invoice
+    from requests_app.models import State
+
+    on_date = on_date or timezone.localdate()
+    with transaction.atomic():
+        invoice = (
+            Invoice.objects.select_for_update(of=("self",))
+            .select_related("request__service", "request__account")
+            .filter(request_id=request.pk, status=Invoice.Status.UNPAID)
+            .first()
+        )
+        if invoice is None or invoice.request.state != State.FEES_QUOTED:
+            return None
+        if not reconnection_payment_refusal(invoice=invoice, on_date=on_date):
+            return None
+        request = invoice.request
+        invoice.status = Invoice.Status.EXPIRED
+        invoice.save(update_fields=["status"])
+        cut = open_disconnection(request.account)
+        days = (on_date - cut.disconnected_on).days
+        if reconnection_rule(days) == RECONNECT_REFUSED:
+            _transition(
+                request=request, user=None, name="refuse_after_90_days",
+                expected_state=State.FEES_QUOTED, note=_refused_text(days),
+                reason=_refused_text(days),
+            )  # fmt: skip
+            return None
+        new = _reconnection_invoice(
+            request=request, cut=cut, days=days, by=invoice.created_by
+        )
+        _transition(
+            request=request, user=None, name="reissue_invoice",
+            expected_state=State.FEES_QUOTED,
+            note=_(
+                "Invoice %(old)s expired; disconnected %(days)d days: invoice "
+                "%(new)s of %(total)s baht replaces it."
+            ) % {"old": invoice.number, "days": days, "new": new.number,
+                 "total": f"{new.total:,.2f}"},
+        )  # fmt: skip
+        return new
+
+
+def reconnection_invoices_renew() -> int:
+    """The beat's pass (just after midnight and through the day): every
+    reconnection invoice past its band. A payment attempt renews its own
+    invoice at once, so this only keeps the pages current."""
+    from payments.models import Invoice
+
+    stale = Invoice.objects.filter(
+        status=Invoice.Status.UNPAID,
+        request__service__flow="reconnection",
+        due_date__lt=timezone.localdate(),
+    ).values_list("request_id", flat=True)
+    from requests_app.models import ServiceRequest
+
+    done = 0
+    for request in ServiceRequest.objects.filter(pk__in=list(stale)):
+        if reconnection_invoice_renew(request=request) is not None:
+            done += 1
+    return done
 
 
 def reconnection_record_done(*, request, user, expected_state=None, note=""):

@@ -61,6 +61,9 @@ class Invoice(models.Model):
         UNPAID = "unpaid", _("Unpaid")
         PAID = "paid", _("Paid")
         CANCELLED = "cancelled", _("Cancelled")
+        # Past the last day its request allows it to be paid (a reconnection
+        # invoice outlives neither its day band nor its due date).
+        EXPIRED = "expired", _("Expired")
 
     number = models.CharField(max_length=24, unique=True)
     request = models.ForeignKey(

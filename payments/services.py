@@ -8,7 +8,8 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from core.dates import be_year, format_date
@@ -82,18 +83,20 @@ def request_quote_fees(*, request, user, expected_state=None, note="") -> Invoic
     )
 
 
-def invoice_create(*, request, created_by, lines) -> Invoice:
+def invoice_create(*, request, created_by, lines, due_date=None) -> Invoice:
     """An invoice from (kind, name_th, name_en, amount[, fee_item]) lines.
     Fees include VAT and are split; deposits carry none; outstanding bills
-    already carried VAT on the bills themselves."""
+    already carried VAT on the bills themselves. Due in INVOICE_DAYS, or by
+    `due_date` when the request allows less (never later)."""
     now = timezone.now()
+    due = timezone.localdate(now) + timedelta(days=INVOICE_DAYS)
     invoice = Invoice.objects.create(
         number=_invoice_number(request.office, now),
         request=request,
         office=request.office,
         customer=request.applicant,
         total=sum((line[3] for line in lines), Decimal("0.00")),
-        due_date=timezone.localdate(now) + timedelta(days=INVOICE_DAYS),
+        due_date=min(due, due_date) if due_date else due,
         created_by=created_by,
     )
     rows = []
@@ -112,46 +115,91 @@ def invoice_create(*, request, created_by, lines) -> Invoice:
     return invoice
 
 
+def invoice_payment_refusal(*, invoice: Invoice, on_date) -> str:
+    """Why the invoice may not be paid on `on_date` ("" when it may). A flow
+    may limit how long its invoices stay payable, by the dotted path of its
+    `payment_refusal` (reconnection: its day band, charter §3.7)."""
+    from requests_app.flows import as_flow
+
+    path = getattr(as_flow(invoice.request), "payment_refusal", "")
+    return import_string(path)(invoice=invoice, on_date=on_date) if path else ""
+
+
+def invoice_renew(*, invoice: Invoice) -> Invoice | None:
+    """After a refused payment: let the request's flow replace the invoice
+    (its `invoice_renewal`, own transaction); the new invoice, if any."""
+    from requests_app.flows import as_flow
+
+    path = getattr(as_flow(invoice.request), "invoice_renewal", "")
+    return import_string(path)(request=invoice.request) if path else None
+
+
+def invoice_refuse(*, invoice: Invoice, refusal: str) -> str:
+    """A payment of the invoice was refused: have it replaced; the refusal to
+    show, naming the invoice that replaces it."""
+    new = invoice_renew(invoice=invoice)
+    if new is None:
+        return refusal
+    return (
+        refusal
+        + " "
+        + _("Invoice %(number)s of %(total)s baht replaces it.")
+        % {"number": new.number, "total": f"{new.total:,.2f}"}
+    )
+
+
 def payment_record_cash(*, invoice: Invoice, user, amount: Decimal) -> Payment:
     """Counter cash. Locks the invoice: a second click or a second clerk gets a
-    clear refusal, never a second payment."""
+    clear refusal, never a second payment. An invoice its request no longer
+    allows to be paid (`invoice_payment_refusal`) is refused before anything
+    is recorded, and replaced when the request says so."""
     from requests_app.permissions import COUNTER_ROLES, staff_may
     from requests_app.services import request_mark_paid
 
     with transaction.atomic():
         invoice = (
             Invoice.objects.select_for_update(of=INVOICE_LOCK)
-            .select_related("request__office")
+            .select_related("request__office", "request__service")
             .get(pk=invoice.pk)
         )
         if not staff_may(COUNTER_ROLES)(invoice.request, user):
             raise PermissionDenied(_("You may not do this on this request."))
         if invoice.status == Invoice.Status.PAID:
             raise ServiceError(_("This invoice has already been paid."))
-        if invoice.status != Invoice.Status.UNPAID:
-            raise ServiceError(_("This invoice was cancelled and cannot be paid."))
-        if Decimal(amount) != invoice.total:
-            raise ValidationError(
-                {
-                    "amount": _("The amount must be exactly %(total)s baht.")
-                    % {"total": f"{invoice.total:,.2f}"}
-                }
-            )
         now = timezone.now()
-        payment = Payment.objects.create(
-            invoice=invoice,
-            method=Payment.Method.CASH,
-            amount=invoice.total,
-            office=user.office or invoice.office,
-            received_by=user,
-            received_at=now,
-        )
-        invoice.status = Invoice.Status.PAID
-        invoice.paid_at = now
-        invoice.save(update_fields=["status", "paid_at"])
-        receipt_issue(payment=payment, user=user)
-        request_mark_paid(request=invoice.request, user=user, paid_at=now)
-    return payment
+        refusal = ""
+        if invoice.status in (Invoice.Status.UNPAID, Invoice.Status.EXPIRED):
+            refusal = invoice_payment_refusal(
+                invoice=invoice, on_date=timezone.localdate(now)
+            )
+        if not refusal:
+            if invoice.status == Invoice.Status.EXPIRED:
+                raise ServiceError(_("This invoice has expired and cannot be paid."))
+            if invoice.status != Invoice.Status.UNPAID:
+                raise ServiceError(_("This invoice was cancelled and cannot be paid."))
+            if Decimal(amount) != invoice.total:
+                raise ValidationError(
+                    {
+                        "amount": _("The amount must be exactly %(total)s baht.")
+                        % {"total": f"{invoice.total:,.2f}"}
+                    }
+                )
+            payment = Payment.objects.create(
+                invoice=invoice,
+                method=Payment.Method.CASH,
+                amount=invoice.total,
+                office=user.office or invoice.office,
+                received_by=user,
+                received_at=now,
+            )
+            invoice.status = Invoice.Status.PAID
+            invoice.paid_at = now
+            invoice.save(update_fields=["status", "paid_at"])
+            receipt_issue(payment=payment, user=user)
+            request_mark_paid(request=invoice.request, user=user, paid_at=now)
+            return payment
+    # Refused: nothing was recorded; the replacement commits on its own.
+    raise ValidationError({"amount": invoice_refuse(invoice=invoice, refusal=refusal)})
 
 
 def invoice_cancel_open(*, request) -> int:
@@ -242,7 +290,51 @@ def refund_approve(*, refund: Refund, user) -> Refund:
             note=_("Refund %(number)s of %(amount)s baht approved")
             % {"number": refund.number, "amount": f"{refund.amount:,.2f}"},
         )  # fmt: skip
+        if refund.kind == Refund.Kind.DEPOSIT:
+            _deposit_tell_customer(refund=refund, user=user)
     return refund
+
+
+def _deposit_tell_customer(*, refund: Refund, user) -> None:
+    """Charter §3.9: the customer learns the deposit is ready by SMS when it
+    is paid in cash (they collect it in person, ID card shown), by a phone
+    call from the counter when it is a cheque: a call task for the staff."""
+    from notifications.services import notification_enqueue
+    from requests_app.models import RequestEvent
+    from requests_app.work_orders import call_task_open
+
+    request = refund.request
+    settlement = DepositSettlement.objects.get(request=request)
+    amount = f"{refund.amount:,.2f}"
+    if settlement.method == DepositSettlement.Method.CASH:
+        notification_enqueue(
+            user=request.applicant, event="deposit_refund_cash", request=request,
+            context={"amount": amount, "office": request.office},
+        )  # fmt: skip
+        note = _("SMS sent: %(amount)s baht to collect in cash, ID card shown") % {
+            "amount": amount
+        }
+    else:
+        order = call_task_open(request=request)
+        note = _("Call task for %(who)s: tell the customer the cheque is ready") % {
+            "who": order.assignee or _("the counter")
+        }
+    RequestEvent.objects.create(
+        request=request, kind=RequestEvent.Kind.APPROVAL, action="tell_customer",
+        actor=user, note=note,
+    )  # fmt: skip
+
+
+def deposit_record_call(*, request, user, note: str = "", expected_state=None):
+    """The counter phoned the customer: the cheque is ready to collect. Closes
+    the call task (requests_app.work_orders.CLOSES)."""
+    from requests_app.services import _transition
+
+    return _transition(
+        request=request, user=user, name="record_call", expected_state=expected_state,
+        note=note or _("The customer was told the cheque is ready to collect."),
+        notify=False,
+    )  # fmt: skip
 
 
 # Charter §3.9: cash to the holder in person up to this amount, else a cheque.
@@ -504,6 +596,18 @@ def provider_event_apply(*, event_pk: int) -> str:
             )
         if Payment.objects.filter(provider_txn=event.transaction_id).exists():
             return done(ProviderEvent.Status.IGNORED, "transaction already applied")
+        if invoice.status in (Invoice.Status.UNPAID, Invoice.Status.EXPIRED):
+            # The day it reached us, whenever the task runs (charter §3.7
+            # counts days to the payment date).
+            paid_on = timezone.localdate(event.received_at or timezone.now())
+            with translation.override("en"):  # the outcome is for the log
+                refusal = invoice_payment_refusal(invoice=invoice, on_date=paid_on)
+            if refusal:
+                # Refused whole: no payment, receipt or step; the money the
+                # provider took goes back through the settlement's refunds.
+                status = done(ProviderEvent.Status.REJECTED, refusal[:200])
+                invoice_renew(invoice=invoice)
+                return status
         if invoice.status != Invoice.Status.UNPAID:
             return done(ProviderEvent.Status.REJECTED, f"invoice is {invoice.status}")
         payment = _pay_online(invoice=invoice, txn=event.transaction_id)
@@ -729,6 +833,11 @@ def settlement_row_post(*, row, user) -> Payment:
                 _("Invoice %(number)s was cancelled: refund this line instead.")
                 % {"number": invoice.number}
             )
+        refusal = invoice_payment_refusal(
+            invoice=invoice, on_date=timezone.localdate(row.paid_at)
+        )
+        if refusal:
+            raise ServiceError(refusal + " " + _("Refund this line instead."))
         if row.file_amount != invoice.total:
             raise ServiceError(
                 _("The bank paid %(paid)s baht; invoice %(number)s is for %(total)s.")

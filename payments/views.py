@@ -106,16 +106,29 @@ def payment_return(request, number):
 @require_POST
 def pay_online(request, number):
     """Send the customer to the provider's payment page for an unpaid invoice."""
+    from django.contrib import messages
     from django.shortcuts import redirect
     from django.urls import reverse
+    from django.utils import timezone
 
     from payments.models import Invoice
     from payments.provider import provider
+    from payments.services import invoice_payment_refusal, invoice_refuse
 
-    invoice = Invoice.objects.filter(number=number, customer=request.user).first()
+    invoice = (
+        Invoice.objects.select_related("request__service")
+        .filter(number=number, customer=request.user)
+        .first()
+    )
     if invoice is None:
         raise Http404
     if invoice.status != Invoice.Status.UNPAID:
+        return redirect(invoice.request.get_absolute_url())
+    # Refused before the provider takes any money (charter §3.7: a
+    # reconnection invoice does not outlive its day band).
+    refusal = invoice_payment_refusal(invoice=invoice, on_date=timezone.localdate())
+    if refusal:
+        messages.error(request, invoice_refuse(invoice=invoice, refusal=refusal))
         return redirect(invoice.request.get_absolute_url())
     back = request.build_absolute_uri(reverse("payments:return", args=[number]))
     return redirect(provider().checkout(invoice=invoice, return_url=back))

@@ -295,6 +295,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "sla.tasks.sweep",
         "schedule": timedelta(seconds=SLA_SWEEP_SECONDS),
     },
+    # Reconnection invoices past their day band (charter §3.7): expired and
+    # priced again soon after midnight; a payment attempt renews at once.
+    "meters-renew-reconnection-invoices": {
+        "task": "meters.tasks.reconnection_invoices_renew",
+        "schedule": crontab(minute="*/5"),
+    },
     # Safety net: anything the on-commit delivery missed (broker down, worker
     # killed) is picked up here. Deadlines live in the database, not in ETAs.
     "notifications-flush-outbox": {

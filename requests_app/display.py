@@ -58,10 +58,20 @@ FLOW_STEP_TEXT = {
         ),
         "paid": lambda: _("Payment received: the reconnection order has gone out."),
         "closed": lambda: _("Done: your supply is reconnected."),
+        "rejected": lambda: _(
+            "Disconnected 90 days or more: the supply cannot be reconnected."
+        ),
     },
     "deposit_refund": {
         "accepted": lambda: _(
             "Accepted. We will remove the meter and read it a last time."
+        ),
+        "meter_removed": lambda: _(
+            "The meter is removed. We are setting your last bill against the deposit."
+        ),
+        "settled": lambda: _(
+            "Your last bill is set against the deposit. We will tell you when the "
+            "refund is ready: by SMS for cash, by phone for a cheque."
         ),
         "closed": lambda: _("Done: your deposit has been paid out."),
     },
@@ -75,6 +85,13 @@ FLOW_STEP_TEXT = {
         "accepted": lambda: _("Accepted. We will call you to book the site survey."),
         "surveyed": lambda: _("Survey done. We are getting the work approved."),
         "approved": lambda: _("Approved. We will announce the planned outage."),
+        "budget_requested": lambda: _(
+            "The budget for the work is requested. Once it is granted we will "
+            "announce the planned outage."
+        ),
+        "budget_approved": lambda: _(
+            "The budget is granted. We will announce the planned outage."
+        ),
         "outage_announced": lambda: _(
             "The planned outage is announced; the work follows."
         ),
@@ -121,8 +138,18 @@ PROMISE_TEXT = {
 }
 
 
+# What differs for one service of a shared flow.
+SERVICE_STEP_TEXT = {
+    "correction-premises": {
+        "approved": lambda: _("Approved. We are requesting the budget for the work."),
+    },
+}
+
+
 def step_text(request) -> str:
-    text = FLOW_STEP_TEXT.get(request.service.flow, {}).get(request.state)
+    code = getattr(request.service, "code", "")
+    text = SERVICE_STEP_TEXT.get(code, {}).get(request.state)
+    text = text or FLOW_STEP_TEXT.get(request.service.flow, {}).get(request.state)
     return (text or STEP_TEXT.get(request.state, lambda: ""))()
 
 
@@ -236,6 +263,15 @@ def step_time_text(step) -> str:
     return text
 
 
+def _shown_invoice(invoices):
+    """The invoice to pay or paid; else the newest expired one (a reconnection
+    refused at 90 days shows what could no longer be paid)."""
+    live = sorted((i for i in invoices if i.status != "cancelled"), key=lambda i: i.pk)
+    return next((i for i in live if i.status != "expired"), None) or (
+        live[-1] if live else None
+    )
+
+
 def request_facts(request, now) -> dict:
     """What both the customer's and the staff's page show about a request."""
     from requests_app.services import missing_document_types
@@ -252,7 +288,7 @@ def request_facts(request, now) -> dict:
             if request.state == "closed"
             else None
         ),
-        "invoice": next((i for i in invoices if i.status != "cancelled"), None),
+        "invoice": _shown_invoice(invoices),
         "meter_test": getattr(request, "meter_test", None),
         "refunds": list(request.refunds.all()),
         "estimate": next(iter(request.estimates.all()), None),

@@ -13,14 +13,18 @@ from requests_app.forms import (
 from requests_app.models import ACCOUNT_FLOWS
 
 
-def filing_form(service, user, data=None, files=None):
+def filing_form(service, user, data=None, files=None, from_account=None):
     """The form for this service and customer; None when the service is about
-    an account and the customer has none it applies to."""
+    an account and the customer has none it applies to. `from_account` (an
+    account id, e.g. from a link offering the service) prefills what the
+    customer's own account says: the account itself, or for a new connection
+    its premises, office and meter size."""
     kwargs = {
         "service": service,
         "applicant_kind": user.profile.kind,
         "initial": {"contact_phone": user.phone},
     }
+    source = _own_account(user, from_account)
     if service.flow in ACCOUNT_FLOWS:
         accounts = selectors.accounts_for_customer(user)
         if service.flow == "reconnection":
@@ -29,6 +33,8 @@ def filing_form(service, user, data=None, files=None):
             ).filter(disconnections__isnull=False)
         if not accounts.exists():
             return None
+        if source is not None and accounts.filter(pk=source.pk).exists():
+            kwargs["initial"]["account"] = source.pk
         form_cls = (
             MeterUpgradeForm if service.flow == "meter_upgrade" else AccountRequestForm
         )
@@ -38,7 +44,20 @@ def filing_form(service, user, data=None, files=None):
         return form
     if service.flow == "covers":
         return CoversRequestForm(data, files, **kwargs)
+    if source is not None and service.flow == "new_connection":
+        kwargs["initial"].update(
+            premises_address=source.premises_address,
+            office=source.office_id,
+            meter_size=source.meter.size_id if source.meter else None,
+        )
     return RequestForm(data, files, **kwargs)
+
+
+def _own_account(user, pk):
+    """The customer's own account `pk` names (None for anything else)."""
+    if not str(pk or "").isdigit():
+        return None
+    return selectors.accounts_for_customer(user).filter(pk=int(pk)).first()
 
 
 def file_from_form(service, form, user):

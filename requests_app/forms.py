@@ -5,12 +5,17 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Office
-from accounts.validators import normalize_mobile, validate_thai_mobile
+from accounts.models import Office, User
+from accounts.validators import (
+    normalize_digits,
+    normalize_mobile,
+    validate_national_id,
+    validate_thai_mobile,
+)
 from core.dates import format_date
 from meters.models import MeterSize
 from requests_app.documents import validate_upload
-from requests_app.models import ServiceDocument
+from requests_app.models import ServiceDocument, ServiceType
 
 
 class RequestForm(forms.Form):
@@ -457,6 +462,35 @@ class OutageForm(forms.Form):
         self.fields["assignee"].queryset = staff
 
 
+class BudgetRequestForm(forms.Form):
+    """Charter §3.12: the budget for the approved estimate is requested."""
+
+    amount = forms.DecimalField(
+        label=_("Budget requested (baht)"), max_digits=12, decimal_places=2,
+        min_value=0,
+    )  # fmt: skip
+    request_number = forms.CharField(label=_("Budget request number"), max_length=40)
+    note = forms.CharField(label=_("Note (optional)"), required=False)
+
+
+class BudgetApprovalForm(forms.Form):
+    approval_number = forms.CharField(label=_("Budget approval number"), max_length=40)
+    note = forms.CharField(label=_("Note (optional)"), required=False)
+
+
+class CallForm(forms.Form):
+    """Charter §3.9: a cheque refund is told to the customer by phone."""
+
+    reached = forms.BooleanField(
+        label=_("I spoke to the customer: the cheque is ready to collect"),
+        help_text=_("Not reached? Leave the task open and call again."),
+    )
+    note = forms.CharField(
+        label=_("What was agreed (optional)"), required=False,
+        help_text=_("For example the day they will collect it."),
+    )  # fmt: skip
+
+
 class DebtForm(forms.Form):
     amount = forms.DecimalField(
         label=_("Amount (baht, VAT included)"), max_digits=12, decimal_places=2,
@@ -560,6 +594,9 @@ ACTION_FORMS = {
     "payout": PayoutForm,
     "estimate": EstimateForm,
     "outage": OutageForm,
+    "budget": BudgetRequestForm,
+    "budget_approval": BudgetApprovalForm,
+    "call": CallForm,
     "debt": DebtForm,
     "mt75": Mt75Form,
     "acknowledgment": AcknowledgmentForm,
@@ -582,3 +619,62 @@ class DisconnectionForm(forms.Form):
     deposit_offset = forms.BooleanField(
         label=_("The deposit was set against the unpaid bills"), required=False
     )
+
+
+class PhoneReportForm(forms.Form):
+    """A report taken by phone (charter §3.11): who called, on what number,
+    and where the problem is. No document: the call stands for the ID card."""
+
+    service = forms.ModelChoiceField(
+        label=_("Service"),
+        queryset=ServiceType.objects.filter(takes_phone_reports=True, is_active=True),
+        empty_label=None,
+    )
+    caller_first_name = forms.CharField(label=_("Caller's first name"), max_length=150)
+    caller_last_name = forms.CharField(label=_("Caller's last name"), max_length=150)
+    contact_phone = forms.CharField(
+        label=_("Caller's mobile number"),
+        max_length=16,
+        validators=[validate_thai_mobile],
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+        help_text=_("We send the report's progress to this number by SMS."),
+    )
+    national_id = forms.CharField(
+        label=_("Caller's national ID number (new callers only)"),
+        max_length=17,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        help_text=_(
+            "Read out by the caller; no copy of the card. Not needed when the "
+            "mobile number already has an account."
+        ),
+    )
+    office = forms.ModelChoiceField(
+        label=_("PEA office responsible for the place"),
+        queryset=Office.objects.filter(kind=Office.Kind.BRANCH, is_active=True),
+    )
+    premises_address = forms.CharField(
+        label=_("Where is it?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Road, village, sub-district, and a landmark (school, temple, pole number)."),
+    )  # fmt: skip
+    premises_province = forms.CharField(label=_("Province"), max_length=100)
+    note = forms.CharField(
+        label=_("What is wrong"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For example: a leaning pole, a sagging line, a tree on the line."),
+    )
+    preferred_language = forms.ChoiceField(
+        label=_("Language for messages"),
+        choices=User.Language.choices,
+        initial="th",
+    )
+
+    def clean_contact_phone(self):
+        return normalize_mobile(self.cleaned_data["contact_phone"])
+
+    def clean_national_id(self):
+        value = normalize_digits(self.cleaned_data.get("national_id", ""))
+        if value:
+            validate_national_id(value)
+        return value

@@ -5,7 +5,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, FSMModelMixin
 
-from accounts.models import CustomerProfile, Office
+from accounts.models import HEAD_TITLES, CustomerProfile, Department, Office
 
 
 def _pick(th: str, en: str) -> str:
@@ -34,8 +34,17 @@ class ServiceType(models.Model):
     description_en = models.TextField(blank=True)
     escalation_th = models.CharField(max_length=200, blank=True)
     escalation_en = models.CharField(max_length=200, blank=True)
+    # The department whose head the charter names as the escalation owner: a
+    # breach is sent to that head (sla.sweep), and the charter page prints the
+    # head's title and the office's contact for it. Blank: the free text above.
+    escalation_department = models.CharField(
+        max_length=12, choices=Department.choices, blank=True
+    )
     is_active = models.BooleanField(default=True)
     sort_order = models.PositiveSmallIntegerField(default=100)
+    # The charter takes a report of this service by phone (§3.11: "ID card or
+    # a phone call"): staff file it for the caller, and no document is asked.
+    takes_phone_reports = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["sort_order", "code"]
@@ -53,6 +62,8 @@ class ServiceType(models.Model):
 
     @property
     def escalation(self) -> str:
+        if self.escalation_department:
+            return str(HEAD_TITLES[self.escalation_department])
         return _pick(self.escalation_th, self.escalation_en)
 
 
@@ -197,6 +208,8 @@ class State(models.TextChoices):
     ESTIMATE_SENT = "estimate_sent", _("Cost estimate sent")
     CONSTRUCTION = "construction", _("Under construction")
     APPROVED = "approved", _("Approved")
+    BUDGET_REQUESTED = "budget_requested", _("Budget requested")
+    BUDGET_APPROVED = "budget_approved", _("Budget approved")
     OUTAGE_ANNOUNCED = "outage_announced", _("Planned outage announced")
     COVERS_INSTALLED = "covers_installed", _("Covers installed")
     SECOND_NOTICE = "second_notice", _("Second notice sent")
@@ -367,6 +380,7 @@ class ServiceRequest(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
             "web": _("Online"),
             "counter": _("At the counter"),
             "app": _("Mobile app"),
+            "phone": _("By phone"),
         }.get(self.channel, self.channel)
 
     @property
@@ -484,6 +498,9 @@ class Appointment(models.Model):
         REMOVAL = "removal", _("Removal (meter or covers)")
         RECONNECTION = "reconnection", _("Reconnection")
         DISCONNECTION = "disconnection", _("Disconnection")
+        # Not field work: counter staff phone the customer (a deposit refund
+        # paid by cheque, charter §3.9: the customer is told by phone).
+        CALL = "call", _("Phone call to the customer")
 
     class Status(models.TextChoices):
         OPEN = "open", _("To do")
@@ -539,6 +556,39 @@ class Appointment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.request_id} {self.kind} {self.scheduled_for:%Y-%m-%d %H:%M}"
+
+
+class CorrectionBudget(models.Model):
+    """The budget for a correction on the customer's premises (charter
+    §3.12): requested once the estimate is approved, and the planned outage
+    is announced only once it is granted."""
+
+    request = models.OneToOneField(
+        ServiceRequest, on_delete=models.CASCADE, related_name="budget"
+    )
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    # The budget request's document number, and the approval's.
+    request_number = models.CharField(max_length=40)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField()
+    approval_number = models.CharField(max_length=40, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )  # fmt: skip
+    approved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount__gt=0), name="budget_positive"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request_id} {self.amount} {self.request_number}"
 
 
 class SurveyResult(models.Model):

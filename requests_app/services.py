@@ -20,6 +20,7 @@ from requests_app.exceptions import ConcurrentChange, ServiceError, TransitionRe
 from requests_app.flows import as_flow
 from requests_app.models import (
     Appointment,
+    CorrectionBudget,
     Document,
     DocumentType,
     RequestEvent,
@@ -48,7 +49,13 @@ def required_document_types(
     ]
 
 
+# A report taken by phone (ServiceType.takes_phone_reports): no documents.
+PHONE = "phone"
+
+
 def missing_document_types(request: ServiceRequest) -> list[DocumentType]:
+    if request.channel == PHONE:
+        return []
     have = set(request.documents.values_list("document_type_id", flat=True))
     return [
         dt
@@ -128,10 +135,16 @@ def request_submit(
     Refuses a request whose required documents are not all attached, so a
     customer learns at once what is missing (SPEC §4)."""
     profile = applicant.profile
-    required = required_document_types(
-        service=service,
-        applicant_kind=profile.kind,
-        by_representative=bool(data.get("by_representative")),
+    if channel == PHONE and not service.takes_phone_reports:
+        raise ValidationError(_("This service is not taken by phone."))
+    required = (
+        []
+        if channel == PHONE
+        else required_document_types(
+            service=service,
+            applicant_kind=profile.kind,
+            by_representative=bool(data.get("by_representative")),
+        )
     )
     missing = [dt for dt in required if not documents.get(dt.pk)]
     if missing:
@@ -195,7 +208,11 @@ def request_submit(
         for document in attached:
             document.file.delete(save=False)
         raise
-    if channel == "counter":
+    if channel == PHONE:
+        note = _("Taken by phone by %(who)s.") % {
+            "who": created_by.get_full_name() or created_by.username
+        }
+    elif channel == "counter":
         note = ngettext(
             "Filed at the counter with %(n)d document.",
             "Filed at the counter with %(n)d documents.",
@@ -460,6 +477,59 @@ def request_approve(*, request, user, expected_state=None, note=""):
         expected_state=expected_state,
         note=note,
     )
+
+
+def request_budget_request(
+    *, request, user, amount, request_number: str, note: str = "",
+    expected_state=None,
+):  # fmt: skip
+    """Charter §3.12: once the estimate is approved, its budget is requested;
+    the planned outage waits for it."""
+    request = authorize(
+        request=request, user=user, name="request_budget", expected_state=expected_state
+    )
+    if amount is None or amount <= 0:
+        raise ValidationError(
+            {"amount": _("Enter the budget requested (more than 0).")}
+        )
+    if not request_number.strip():
+        raise ValidationError({"request_number": _("Enter the budget request number.")})
+    with transaction.atomic():
+        CorrectionBudget.objects.create(
+            request=request, amount=amount, request_number=request_number.strip(),
+            requested_by=user, requested_at=timezone.now(),
+        )  # fmt: skip
+        text = _("Budget of %(amount)s baht requested (%(number)s)") % {
+            "amount": f"{amount:,.2f}",
+            "number": request_number.strip(),
+        }
+        return _transition(
+            request=request, user=user, name="request_budget",
+            expected_state=expected_state, note=f"{text}. {note}".strip(),
+        )  # fmt: skip
+
+
+def request_budget_approve(
+    *, request, user, approval_number: str, note: str = "", expected_state=None
+):
+    """The budget is granted: the planned outage may be announced."""
+    request = authorize(
+        request=request, user=user, name="approve_budget", expected_state=expected_state
+    )
+    if not approval_number.strip():
+        raise ValidationError(
+            {"approval_number": _("Enter the budget approval number.")}
+        )
+    with transaction.atomic():
+        budget = CorrectionBudget.objects.select_for_update().get(request=request)
+        budget.approval_number = approval_number.strip()
+        budget.approved_by, budget.approved_at = user, timezone.now()
+        budget.save(update_fields=["approval_number", "approved_by", "approved_at"])
+        text = _("Budget approved (%(number)s)") % {"number": budget.approval_number}
+        return _transition(
+            request=request, user=user, name="approve_budget",
+            expected_state=expected_state, note=f"{text}. {note}".strip(),
+        )  # fmt: skip
 
 
 def request_announce_outage(

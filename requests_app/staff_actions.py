@@ -16,6 +16,7 @@ from meters.services import (
     reconnection_record_done,
 )
 from payments.services import (
+    deposit_record_call,
     deposit_record_meter_removal,
     deposit_record_payout,
     deposit_settle,
@@ -121,6 +122,12 @@ def staff_action_perform(name, form, req, user, expected):
         )  # fmt: skip
     if name == "approve":
         return services.request_approve(**common, note=data.get("note", ""))
+    if name == "request_budget":
+        return services.request_budget_request(**common, **data)
+    if name == "approve_budget":
+        return services.request_budget_approve(**common, **data)
+    if name == "record_call":
+        return deposit_record_call(**common, note=data.get("note", ""))
     if name == "announce_outage":
         return services.request_announce_outage(**common, **data)
     if name in ("finish_construction", "finish_work"):

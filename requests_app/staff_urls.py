@@ -10,6 +10,7 @@ app_name = "staff"
 urlpatterns = [
     path("", views.queue, name="queue"),
     path("file/", views.file_walk_in, name="file"),
+    path("phone-report/", views.file_phone_report, name="phone_report"),
     path("my-work/", views.my_work, name="my_work"),
     path("work-orders/", views.work_orders, name="work_orders"),
     path("outages/", outage_views.board, name="outages"),

@@ -22,6 +22,7 @@ from accounts.models import CustomerProfile, Department, User
 from accounts.services import customer_create
 from accounts.validators import normalize_digits, normalize_mobile
 from core.keyset import keyset_page
+from meters.selectors import default_meter_size
 from meters.services import (
     adjusted_bill_open,
     disconnection_record,
@@ -36,6 +37,7 @@ from requests_app.forms import (
     AdjustedBillForm,
     AssignForm,
     DisconnectionForm,
+    PhoneReportForm,
     RequestForm,
 )
 from requests_app.models import FINAL_STATES, Appointment, ServiceType, State
@@ -457,3 +459,77 @@ def file_walk_in(request):
             "form": request_form,
         },
     )
+
+
+def _phone_caller(data):
+    """The caller's account: found by the mobile number or the national ID
+    number, else opened with their name, number and ID number (an account
+    always has one: accounts.CustomerProfile)."""
+    found = User.objects.filter(role=User.Role.CUSTOMER, phone=data["contact_phone"])
+    if data["national_id"]:
+        found = found | User.objects.filter(
+            role=User.Role.CUSTOMER, profile__national_id=data["national_id"]
+        )
+    caller = found.first()
+    if caller is not None:
+        return caller
+    if not data["national_id"]:
+        raise ValidationError(
+            {"national_id": _("A new caller: ask for their national ID number.")}
+        )
+    return customer_create(
+        data={
+            "kind": CustomerProfile.Kind.INDIVIDUAL,
+            "first_name": data["caller_first_name"],
+            "last_name": data["caller_last_name"],
+            "phone": data["contact_phone"],
+            "national_id": data["national_id"],
+            "preferred_language": data["preferred_language"],
+        },
+        password=None,
+    )
+
+
+@staff_required
+def file_phone_report(request):
+    """Counter staff take a report by phone (charter §3.11) for the caller: a
+    known customer (by the mobile number) or a new account with only a name
+    and a number; nothing to upload."""
+    if not may_file_at_counter(request.user):
+        raise PermissionDenied(_("Phone reports are taken by counter staff."))
+    form = PhoneReportForm(
+        request.POST or None, initial={"office": request.user.office_id}
+    )
+    office_field = form.fields["office"]
+    office_field.queryset = offices_covered(request.user, office_field.queryset)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                caller = _phone_caller(data)
+                created = services.request_submit(
+                    applicant=caller,
+                    service=data["service"],
+                    data={
+                        "office": data["office"],
+                        "premises_address": data["premises_address"],
+                        "premises_province": data["premises_province"],
+                        "meter_size": default_meter_size(),
+                        "contact_phone": data["contact_phone"],
+                        "note": data["note"],
+                    },
+                    documents={},
+                    created_by=request.user,
+                    channel=services.PHONE,
+                )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(
+                request,
+                _("Phone report %(ref)s filed for %(name)s.")
+                % {"ref": created.reference, "name": caller.get_full_name()},
+            )
+            return redirect(created.staff_url())
+    return render(request, "staff/phone_report.html", {"form": form})

@@ -10,6 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.selectors import (
+    escalation_contact,
+    office_for_customer_pick,
+    offices_to_pick,
+)
 from core import audit
 from payments.selectors import fees_in_force
 from payments.services import estimate_decide
@@ -54,9 +59,32 @@ def charter_index(request):
     return render(request, "requests_app/charter_index.html", {"services": services_})
 
 
+def _charter_office(request):
+    """The office whose contacts a charter page shows: the one picked
+    (?office=CODE), else the office of the customer's first account."""
+    picked = office_for_customer_pick(request.GET.get("office", ""))
+    if picked is not None or request.GET.get("office"):
+        return picked
+    user = request.user
+    if user.is_authenticated and user.is_customer:
+        account = selectors.accounts_for_customer(user).first()
+        if account is not None:
+            return account.office
+    return None
+
+
 def charter_detail(request, code):
-    """One service's charter page, generated from the catalog the workflow uses."""
+    """One service's charter page, generated from the catalog the workflow uses.
+    "If we are late" names the escalation owner the sweep sends breaches to:
+    the head of the service's department, with the phone of the customer's
+    office (or the nearest office above it that publishes one), else 1129."""
     service = get_object_or_404(ServiceType, code=code, is_active=True)
+    office = _charter_office(request)
+    contact = None
+    if office is not None:
+        contact = escalation_contact(
+            office=office, department=service.escalation_department
+        )
     steps = [
         {"step": step, "time": step_time_text(step)} for step in service.steps.all()
     ]
@@ -68,6 +96,9 @@ def charter_detail(request, code):
             "steps": steps,
             "documents": selectors.documents_by_kind(service),
             "fees": fees_in_force(service, on_date=timezone.localdate()),
+            "office": office,
+            "contact": contact,
+            "offices": offices_to_pick() if service.escalation else [],
         },
     )
 
@@ -88,19 +119,23 @@ def file_request(request, code):
     if service.flow == "complaint":  # the voice of the customer has its own form
         return redirect("voice_new")
     form = filing_form(
-        service, request.user, request.POST or None, request.FILES or None
-    )
+        service, request.user, request.POST or None, request.FILES or None,
+        from_account=request.GET.get("account"),
+    )  # fmt: skip
     if form is None:
         return render(
             request, "requests_app/file_request.html",
             {"service": service, "no_account": True},
         )  # fmt: skip
+    refused = None
     if request.method == "POST" and form.is_valid():
         try:
             created = file_from_form(service, form, request.user)
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
+            # Reconnection at 90 days or more: offer what is left instead.
+            refused = getattr(exc, "account", None)
         else:
             messages.success(
                 request,
@@ -109,8 +144,9 @@ def file_request(request, code):
             )
             return redirect(created.get_absolute_url())
     return render(
-        request, "requests_app/file_request.html", {"form": form, "service": service}
-    )
+        request, "requests_app/file_request.html",
+        {"form": form, "service": service, "refused_account": refused},
+    )  # fmt: skip
 
 
 @login_required

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from requests_app.models import Appointment, RequestEvent, State
 from requests_app.permissions import COUNTER_ROLES, staff_may
-from sla.calendar import end_of_working_day, next_opening
+from sla.calendar import calendar_for, end_of_working_day, next_opening
 
 Kind = Appointment.Kind
 
@@ -42,6 +42,7 @@ CLOSES: dict[str, tuple[str, ...]] = {
     "finish_work": (Kind.OUTAGE,),
     "record_reconnection": (Kind.RECONNECTION,),
     "record_meter_removal": (Kind.REMOVAL,),
+    "record_call": (Kind.CALL,),
 }
 
 
@@ -98,6 +99,33 @@ def follow(*, request, name: str, user, note: str = "", label: str = "") -> None
         )
 
 
+def call_task_open(*, request) -> Appointment:
+    """A phone call the counter owes the customer, due now (or at the next
+    opening): given to whoever holds the request, else to the clerk who took
+    its last counter step, so it shows in their "My appointments"."""
+    assignee = request.assigned_to
+    if assignee is None or assignee.role not in COUNTER_ROLES:
+        last = (
+            RequestEvent.objects.filter(
+                request=request,
+                kind=RequestEvent.Kind.TRANSITION,
+                actor__role__in=COUNTER_ROLES,
+                actor__is_active=True,
+            )
+            .select_related("actor")
+            .order_by("-created_at", "-id")
+            .first()
+        )
+        assignee = last.actor if last else None
+    now = timezone.now()
+    return Appointment.objects.create(
+        request=request,
+        kind=Kind.CALL,
+        scheduled_for=calendar_for(request.office).next_opening(now),
+        assignee=assignee,
+    )
+
+
 FIELD_ROLES = {User.Role.SURVEYOR, User.Role.TECHNICIAN}
 
 
@@ -109,9 +137,11 @@ def work_order_assign(*, order: Appointment, user, assignee) -> Appointment:
         raise PermissionDenied(_("You may not do this on this request."))
     if order.status != Appointment.Status.OPEN:
         raise ValidationError(_("This work order is no longer open."))
+    # A call task is the counter's, field work the field staff's.
+    roles = COUNTER_ROLES if order.kind == Kind.CALL else FIELD_ROLES
     if assignee is not None and not (
         assignee.is_active
-        and assignee.role in FIELD_ROLES
+        and assignee.role in roles
         and assignee.office_id == request.office_id
     ):
         raise ValidationError(_("Choose field staff of this request's office."))

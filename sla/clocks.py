@@ -30,6 +30,10 @@ def _paid_before_inspection(request) -> bool:
 
 
 def _reconnect_rule(rule_name):
+    """The band of the days from the disconnection to the payment date (charter
+    §3.7): the day the money was received, as its invoice records it (a bank
+    line posted days later keeps the bank's time), else the request's."""
+
     def check(request) -> bool:
         from meters import services as m
         from sla.calendar import local_date
@@ -39,7 +43,13 @@ def _reconnect_rule(rule_name):
         cut = m.open_disconnection(request.account)
         if cut is None or request.paid_at is None:
             return False
-        days = (local_date(request.paid_at) - cut.disconnected_on).days
+        paid = (
+            request.invoices.filter(status="paid", paid_at__isnull=False)
+            .order_by("-paid_at")
+            .values_list("paid_at", flat=True)
+            .first()
+        )
+        days = (local_date(paid or request.paid_at) - cut.disconnected_on).days
         return m.reconnection_rule(days) == getattr(m, rule_name)
 
     return check

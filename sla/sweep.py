@@ -2,7 +2,14 @@
 past due through two partial indexes, claims each with a conditional UPDATE
 (two sweeps never act twice on one clock) and writes the escalations to the
 outbox in the same transaction. It reads state, not countdowns, so a sweep
-after downtime catches up on everything it missed."""
+after downtime catches up on everything it missed.
+
+A breach goes to the escalation owner the charter names: the head of the
+service's department (ServiceType.escalation_department) at the request's
+office, or at the nearest office above it that has one. Only when no office up
+the tree has such a head do the supervisors above the branch get it instead, so
+that no breach goes untold. At-risk warnings go to the assignee and every
+supervisor of the office, as does the dashboard."""
 
 from __future__ import annotations
 
@@ -15,6 +22,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import Office, User
+from accounts.selectors import department_heads, office_path_prefixes
 from notifications.services import notification_enqueue
 from requests_app.models import ServiceType
 from sla.models import Clock
@@ -31,10 +39,10 @@ class SweepResult:
 def _supervisors(office, *, above_branch: bool):
     """Supervisors whose offices cover `office` (path prefixes); for breaches
     the department heads above the branch when there are any."""
-    path = office.path
-    prefixes = [path[: i + 1] for i, ch in enumerate(path) if ch == "/"]
     qs = User.objects.filter(
-        role=User.Role.SUPERVISOR, is_active=True, office__path__in=prefixes
+        role=User.Role.SUPERVISOR,
+        is_active=True,
+        office__path__in=office_path_prefixes(office),
     )
     people = list(qs)
     if above_branch:
@@ -84,6 +92,7 @@ class _Lookups:
         self.offices: dict[int, object] = {}
         self.services: dict[int, object] = {}
         self.people: dict[tuple[int, bool], list] = {}
+        self.heads: dict[tuple[int, str], list] = {}
 
     def clock(self, pk: int) -> Clock:
         clock = Clock.objects.select_related("policy", "request").get(pk=pk)
@@ -103,6 +112,15 @@ class _Lookups:
         if key not in self.people:
             self.people[key] = list(_supervisors(office, above_branch=above_branch))
         return self.people[key]
+
+    def escalation_owners(self, request) -> list:
+        """The head of the charter's department nearest the request's office;
+        the supervisors above the branch when no office has one."""
+        office, department = request.office, request.service.escalation_department
+        key = (office.pk, department)
+        if key not in self.heads:
+            self.heads[key] = department_heads(office=office, department=department)
+        return self.heads[key] or self.supervisors(office, above_branch=True)
 
 
 def sla_sweep(*, now=None) -> SweepResult:
@@ -125,10 +143,7 @@ def sla_sweep(*, now=None) -> SweepResult:
                 if not claimed:
                     continue
                 clock = look.clock(pk)
-                office = clock.request.office
-                _notify(
-                    clock, "sla_breached", look.supervisors(office, above_branch=True)
-                )
+                _notify(clock, "sla_breached", look.escalation_owners(clock.request))
                 result.breached += 1
     while ids := _due_ids(
         Q(risk_notified_at__isnull=True, at_risk_at__lte=now), "at_risk_at"

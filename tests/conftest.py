@@ -126,6 +126,8 @@ REFERENCE_MIGRATIONS = [
     "payments.migrations.0008_ct_fees",
     "sla.migrations.0002_seed_policies",
     "voc.migrations.0002_complaint_service",
+    "requests_app.migrations.0028_service_escalation_departments",
+    "voc.migrations.0003_complaint_escalation_department",
 ]
 
 

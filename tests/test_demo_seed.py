@@ -42,6 +42,29 @@ def test_demo_data_has_every_state_and_every_service_built_through_the_services(
     for kind in ("survey", "test", "removal", "reconnection", "disconnection"):
         assert {(kind, "open"), (kind, "done")} & orders, kind
 
+    _breaches_reach_the_demo_heads()
+
+
+def _breaches_reach_the_demo_heads():
+    """Swept a month later, each breach goes to the head its charter names: the
+    branch's own meter head, the province's billing and service heads."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from notifications.models import OutboxMessage
+    from sla.sweep import sla_sweep
+
+    assert sla_sweep(now=timezone.now() + timedelta(days=30)).breached
+    told: dict[str, set] = {}
+    for code, username in OutboxMessage.objects.filter(
+        event="sla_breached"
+    ).values_list("request__service__code", "recipient__username"):
+        told.setdefault(code, set()).add(username)
+    assert told["meter-test"] == {"head.meter"}
+    assert told["reconnection"] == {"head.billing"}
+    assert told["new-connection"] == {"head.service"}
+
 
 def test_demo_seed_twice_adds_nothing():
     call_command("demo_seed", stdout=open("/dev/null", "w"))

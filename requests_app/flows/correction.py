@@ -1,7 +1,10 @@
 """Correction of the distribution system, in a public area (charter §3.11) or on
 the customer's premises (§3.12). Free. A joint survey, approval (materials,
-estimate, budget), a planned outage announced 7 days ahead (3 for high
-voltage), and the work done within 1 day."""
+estimate), a planned outage announced 7 days ahead (3 for high voltage), and
+the work done within 1 day. On the premises the budget is a step of its own:
+requested once the estimate is approved, and the outage announced only once it
+is granted. Which services have that step is the catalog's: a published step
+`budget` (ServiceStep), the row the charter page shows."""
 
 from django.utils.translation import gettext_lazy as _
 from django_fsm import transition
@@ -24,7 +27,19 @@ BEFORE_WORK = [
     S.SURVEY_BOOKED,
     S.SURVEYED,
     S.APPROVED,
+    S.BUDGET_REQUESTED,
+    S.BUDGET_APPROVED,
 ]
+BUDGET_STEP = "budget"
+
+
+def needs_budget(request) -> bool:
+    """The service publishes a budget step (charter §3.12)."""
+    return request.service.steps.filter(code=BUDGET_STEP).exists()
+
+
+def ready_to_announce(request) -> bool:
+    return request.state == S.BUDGET_APPROVED or not needs_budget(request)
 
 
 class CorrectionRequest(IntakeSteps, ServiceRequest):
@@ -50,13 +65,30 @@ class CorrectionRequest(IntakeSteps, ServiceRequest):
     @transition(
         field="state", source=S.SURVEYED, target=S.APPROVED,
         permission=staff_may(COUNTER_ROLES),
-        custom=staff_step(_("Approved (materials, estimate, budget)")),
+        custom=staff_step(_("Approved (materials, estimate)")),
     )  # fmt: skip
     def approve(self):
         pass
 
     @transition(
-        field="state", source=S.APPROVED, target=S.OUTAGE_ANNOUNCED,
+        field="state", source=S.APPROVED, target=S.BUDGET_REQUESTED,
+        conditions=[needs_budget], permission=staff_may(COUNTER_ROLES),
+        custom=staff_step(_("Request the budget"), form="budget"),
+    )  # fmt: skip
+    def request_budget(self):
+        pass
+
+    @transition(
+        field="state", source=S.BUDGET_REQUESTED, target=S.BUDGET_APPROVED,
+        permission=staff_may(COUNTER_ROLES),
+        custom=staff_step(_("Record the budget approval"), form="budget_approval"),
+    )  # fmt: skip
+    def approve_budget(self):
+        pass
+
+    @transition(
+        field="state", source=[S.APPROVED, S.BUDGET_APPROVED],
+        target=S.OUTAGE_ANNOUNCED, conditions=[ready_to_announce],
         permission=staff_may(COUNTER_ROLES),
         custom=staff_step(_("Announce the planned outage"), form="outage"),
     )  # fmt: skip

@@ -4,13 +4,15 @@ Two forms in one request (cancel the service, refund the deposit). PEA
 removes the meter and records the final reading, sets the final bill against
 the deposit, and pays the rest out within 15 working days: cash to the holder
 in person up to 15,000 baht, a cheque above that, for a representative, or for
-a juristic person."""
+a juristic person. Once a supervisor approves the refund the customer is told:
+by SMS when it is paid in cash, by a phone call from the counter when it is a
+cheque (a call task, Appointment.Kind.CALL, recorded by `record_call`)."""
 
 from django.utils.translation import gettext_lazy as _
 from django_fsm import transition
 
 from requests_app.flows.common import IntakeSteps, staff_step
-from requests_app.models import ServiceRequest, State
+from requests_app.models import Appointment, ServiceRequest, State
 from requests_app.permissions import (
     COUNTER_ROLES,
     INSTALL_ROLES,
@@ -20,6 +22,13 @@ from requests_app.permissions import (
 
 S = State
 BEFORE_REMOVAL = [S.SUBMITTED, S.RETURNED, S.ACCEPTED]
+
+
+def call_to_make(request) -> bool:
+    """A call task is open: the cheque is ready and the customer not yet told."""
+    return request.appointments.filter(
+        kind=Appointment.Kind.CALL, status=Appointment.Status.OPEN
+    ).exists()
 
 
 class DepositRefundRequest(IntakeSteps, ServiceRequest):
@@ -40,6 +49,14 @@ class DepositRefundRequest(IntakeSteps, ServiceRequest):
         custom=staff_step(_("Settle the deposit"), form="settlement"),
     )  # fmt: skip
     def settle(self):
+        pass
+
+    @transition(
+        field="state", source=S.SETTLED, target=S.SETTLED,
+        conditions=[call_to_make], permission=staff_may(COUNTER_ROLES),
+        custom=staff_step(_("Customer called: the cheque is ready"), form="call"),
+    )  # fmt: skip
+    def record_call(self):
         pass
 
     @transition(

@@ -3,7 +3,13 @@ Plus way: the customer files for a disconnected account, the system issues the
 invoice (outstanding bills, the reconnection fee, a new deposit when the old one
 was offset and 30–89 days have passed), payment sends the reconnection order,
 and the technician reports the supply back on. 90 days or more: refused at
-filing, with a pointer to a new connection."""
+filing, with a pointer to a new connection.
+
+The days are counted to the payment date, so an invoice is payable only
+until the last day of the band it was priced in: then it expires and the
+system prices a new one (`reissue_invoice`), or, from 90 days, refuses the
+request (`refuse_after_90_days`); every payment channel asks first
+(`payment_refusal`)."""
 
 from django.utils.translation import gettext_lazy as _
 from django_fsm import transition
@@ -29,6 +35,11 @@ def system_only(request, user) -> bool:
 
 
 class ReconnectionRequest(ServiceRequest):
+    # Asked by payments before any payment is taken, and after a refusal
+    # (dotted paths: the workflow core imports no domain app).
+    payment_refusal = "meters.services.reconnection_payment_refusal"
+    invoice_renewal = "meters.services.reconnection_invoice_renew"
+
     class Meta:
         proxy = True
 
@@ -38,6 +49,21 @@ class ReconnectionRequest(ServiceRequest):
     )  # fmt: skip
     def issue_invoice(self):
         pass
+
+    @transition(
+        field="state", source=S.FEES_QUOTED, target=S.FEES_QUOTED,
+        permission=system_only, custom={"audience": "system"},
+    )  # fmt: skip
+    def reissue_invoice(self):
+        """The invoice outlived its day band: a new one replaces it."""
+
+    @transition(
+        field="state", source=S.FEES_QUOTED, target=S.REJECTED,
+        permission=system_only, custom={"audience": "system"},
+    )  # fmt: skip
+    def refuse_after_90_days(self, *, reason):
+        """Unpaid on day 90: only a new connection is left (charter §3.7)."""
+        self.rejection_reason = reason
 
     @transition(
         field="state", source=S.FEES_QUOTED, target=S.PAID,

@@ -3,7 +3,8 @@ counter staff record the disconnection DMSx reports; the customer files for
 the account and gets the invoice at once (outstanding bills + reconnection
 fee); counter staff take the payment, which starts the 1-working-day promise;
 the technician reports the supply back on and the request closes. After 90
-days the filing is refused with a pointer to a new connection.
+days the filing is refused, offering a new connection (prefilled from the
+account) and the deposit refund.
 
 Elements are found by structure (form actions, ids, classes), not by their
 Thai wording, which the translators may still change.
@@ -266,7 +267,21 @@ def test_after_90_days_the_filing_points_to_a_new_connection(
     expect(error).to_have_text(expected)
     expect(page.locator(".field.has-error")).to_have_count(1)
     expect(page.locator(".field.has-error #id_account")).to_have_count(1)
+    # What is left is offered: a new connection and the deposit refund.
+    offer = page.locator("[data-testid=reconnection-refused]")
+    expect(offer).to_be_visible()
+    expect(offer.locator("a[data-offer=deposit-refund]")).to_have_attribute(
+        "href", f"/requests/new/deposit-refund/?account={account.pk}"
+    )
     journey.shot("refused")
+    offer.locator("a[data-offer=new-connection]").click()
+    expect(page).to_have_url(
+        live_server.url + f"/requests/new/new-connection/?account={account.pk}"
+    )
+    expect(page.locator("#id_premises_address")).to_have_value(account.premises_address)
+    expect(page.locator("#id_office")).to_have_value(str(account.office_id))
+    expect(page.locator("#id_meter_size")).to_have_value(str(account.meter.size_id))
+    journey.shot("new-connection-prefilled")
 
     assert not ServiceRequest.objects.filter(service__code="reconnection").exists()
     assert not Invoice.objects.exists()

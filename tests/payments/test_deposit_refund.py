@@ -8,12 +8,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from accounts.models import CustomerProfile
 from payments.models import DepositSettlement, Refund
 from payments.services import (
+    deposit_record_call,
     deposit_record_meter_removal,
     deposit_record_payout,
     deposit_settle,
     payout_method,
     refund_approve,
 )
+from requests_app import selectors as rs_selectors
 from requests_app import services as rs
 from requests_app.exceptions import ServiceError, TransitionRefused
 from requests_app.models import ServiceRequest
@@ -165,3 +167,85 @@ def test_refused_steps(customer, office, counter, technician, other_counter):
         deposit_settle(request=r, user=technician, final_bill=Decimal(0))
     with pytest.raises(TransitionRefused):
         rs.request_cancel(request=r, user=customer)
+
+
+# Charter §3.9: once the refund is approved the customer is told by SMS when it
+# is paid in cash, and by a phone call from the counter when it is a cheque.
+
+
+def test_a_cash_refund_is_told_by_sms_once_approved(
+    customer, office, counter, technician, supervisor
+):
+    from notifications.models import OutboxMessage
+
+    r = _to_meter_removed(_refund_request(customer, office), counter, technician)
+    r = deposit_settle(request=r, user=counter, final_bill=Decimal("120.50"))
+    before = set(OutboxMessage.objects.values_list("pk", flat=True))
+    _approve(r, supervisor)
+    sms = OutboxMessage.objects.exclude(pk__in=before).filter(channel="sms").get()
+    assert (sms.event, sms.to, sms.request_id) == (
+        "deposit_refund_cash", customer.phone, r.pk,
+    )  # fmt: skip
+    assert "179.50" in sms.body and r.reference in sms.body
+    assert not r.appointments.filter(kind="call").exists()
+    r = ServiceRequest.objects.get(pk=r.pk)
+    assert "record_call" not in {
+        a["name"] for a in rs_selectors.actions_for(r, counter, "staff")
+    }
+
+
+def test_a_cheque_refund_gives_the_counter_a_call_task(
+    client, customer, office, counter, technician, supervisor
+):
+    from notifications.models import OutboxMessage
+
+    r = _refund_request(customer, office, deposit="20000.00")
+    r = deposit_settle(
+        request=_to_meter_removed(r, counter, technician), user=counter,
+        final_bill=Decimal("0"),
+    )  # fmt: skip
+    with pytest.raises(TransitionRefused):  # nothing to call about yet
+        deposit_record_call(request=r, user=counter)
+    before = set(OutboxMessage.objects.values_list("pk", flat=True))
+    _approve(r, supervisor)
+    assert not OutboxMessage.objects.exclude(pk__in=before).exists()
+    task = r.appointments.get(kind="call")
+    # To the clerk who settled it, in their list of appointments.
+    assert (task.status, task.assignee) == ("open", counter)
+    client.force_login(counter)
+    client.cookies["pea_language"] = "en"
+    mine = client.get("/staff/my-work/").content.decode()
+    assert r.reference in mine and "Phone call to the customer" in mine
+    page = client.get(r.staff_url()).content.decode()
+    assert "Customer called: the cheque is ready" in page
+    response = client.post(
+        f"/staff/requests/{r.reference}/act/record_call/",
+        {"expected_state": "settled", "record_call-reached": "on",
+         "record_call-note": "มารับวันจันทร์"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    task.refresh_from_db()
+    assert (task.status, task.done_by) == ("done", counter)
+    assert "มารับวันจันทร์" in task.outcome
+    r = ServiceRequest.objects.get(pk=r.pk)
+    assert r.state == "settled"
+    r = deposit_record_payout(request=r, user=counter, cheque_number="0012345")
+    assert r.state == "closed"
+
+
+def test_the_call_needs_the_customer_reached(
+    client, customer, office, counter, technician, supervisor
+):
+    r = _refund_request(customer, office, deposit="20000.00")
+    r = deposit_settle(
+        request=_to_meter_removed(r, counter, technician), user=counter,
+        final_bill=Decimal("0"),
+    )  # fmt: skip
+    _approve(r, supervisor)
+    client.force_login(counter)
+    response = client.post(
+        f"/staff/requests/{r.reference}/act/record_call/",
+        {"expected_state": "settled", "record_call-note": "ไม่รับสาย"},
+    )
+    assert response.status_code == 400
+    assert r.appointments.get(kind="call").status == "open"

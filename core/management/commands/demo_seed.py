@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from accounts.models import CustomerProfile, Office, User
+from accounts.models import CustomerProfile, Office, OfficeContact, User
 from meters.models import ElectricityAccount, MeterSize
 from meters.selectors import default_meter_size
 from meters.services import (
@@ -88,6 +88,31 @@ STAFF = [
     ("counter.udon", "counter", "อรุณ", "แสงทอง", "B30201"),
 ]
 
+# The department heads the charter names as escalation owners: a breach of a
+# meter test at B30101 goes to its own head of the meter department; the other
+# departments' heads sit at the province office, so every branch below uses them.
+# They have a mobile and an e-mail, so the outbox shows whom a breach reached.
+HEADS = [
+    ("head.meter", "สมพงษ์", "วัดแม่น", "B30101", "metering", "0891110001"),
+    ("head.service", "ศิริพร", "บริการดี", "P301", "service", "0891110002"),
+    ("head.billing", "ประภา", "เงินตรง", "P301", "billing", "0891110003"),
+    ("head.network", "ชาญชัย", "สายดี", "P301", "network", "0891110004"),
+]
+
+# What each office's charter pages print under "If we are late": (office,
+# department, phone, own title th/en or blank for the charter's). B30102 and
+# P302 publish none: their pages use the province's, or 1129.
+CONTACTS = [
+    ("B30101", "service", "043-241-111", "", ""),
+    ("B30101", "metering", "043-241-112", "", ""),
+    ("P301", "service", "043-236-100", "", ""),
+    ("P301", "billing", "043-236-101", "", ""),
+    ("P301", "network", "043-236-102", "", ""),
+    ("P301", "metering", "043-236-103", "", ""),
+    ("B30201", "service", "042-221-111", "ผู้ช่วยผู้จัดการสาขา (ด้านบริการลูกค้า)",
+     "Assistant branch manager (customer service)"),
+]  # fmt: skip
+
 CUSTOMERS = [
     # username/phone, first, last, national id, language
     ("0812345671", "สมชาย", "ใจงาม", "1101700203450", "th"),
@@ -159,6 +184,20 @@ class Command(BaseCommand):
             u.set_password(PASSWORD)
             u.save()
             staff[username] = u
+        for username, first, last, office, department, phone in HEADS:
+            u = User(
+                username=username, role="supervisor", first_name=first,
+                last_name=last, office=offices[office], department=department,
+                is_department_head=True, phone=phone,
+                email=f"{username}@pea.local",
+            )  # fmt: skip
+            u.set_password(PASSWORD)
+            u.save()
+        for office, department, phone, title_th, title_en in CONTACTS:
+            OfficeContact.objects.create(
+                office=offices[office], department=department, phone=phone,
+                title_th=title_th, title_en=title_en,
+            )  # fmt: skip
         admin = User(
             username="admin",
             role="admin",
@@ -505,6 +544,8 @@ class Command(BaseCommand):
                 ("correction-public", "approved"),
                 ("correction-public", "closed"),
                 ("correction-premises", "survey_booked"),
+                ("correction-premises", "budget_requested"),
+                ("correction-premises", "budget_approved"),
                 ("correction-premises", "outage_announced"),
                 ("correction-premises", "closed"),
             ]
@@ -532,6 +573,18 @@ class Command(BaseCommand):
             r = rs.request_approve(request=r, user=counter)
             if upto == "approved":
                 continue
+            if code == "correction-premises":  # §3.12: the budget first
+                r = rs.request_budget_request(
+                    request=r, user=counter, amount=Decimal("48500.00"),
+                    request_number=f"งบ-{r.pk:05d}",
+                )  # fmt: skip
+                if upto == "budget_requested":
+                    continue
+                r = rs.request_budget_approve(
+                    request=r, user=counter, approval_number=f"อนม-{r.pk:05d}"
+                )
+                if upto == "budget_approved":
+                    continue
             r = rs.request_announce_outage(
                 request=r, user=counter, outage_at=timezone.now() + timedelta(days=9)
             )
@@ -838,6 +891,7 @@ class Command(BaseCommand):
             ("technician", "technician"),
             ("supervisor", "supervisor"),
             ("second supervisor (bank file)", "finance"),
+            ("head of the meter dept.", "head.meter"),
             ("staff of another office", "counter.udon"),
             ("administrator (/admin/)", "admin"),
         ]
