@@ -1,3 +1,5 @@
+from datetime import datetime
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -11,6 +13,7 @@ from accounts.validators import (
     validate_national_id,
     validate_thai_mobile,
 )
+from core.dates import format_date
 from meters.models import MeterSize
 from requests_app.documents import validate_upload
 from requests_app.models import ServiceDocument, ServiceType
@@ -256,6 +259,13 @@ class NoteForm(forms.Form):
 
 
 class AppointmentForm(forms.Form):
+    """A booking staff make (survey, installation, test, covers, construction).
+
+    On the staff page (`request` given) the date the customer asked for when
+    filing is offered first, and a time outside the office's working hours
+    (sla.calendar: its hours, weekends, public holidays, days off) is only
+    saved on a second press, once staff have seen the warning."""
+
     scheduled_for = forms.DateTimeField(
         label=_("Date and time agreed with the customer"),
         widget=forms.DateTimeInput(
@@ -267,10 +277,77 @@ class AppointmentForm(forms.Form):
         label=_("Field staff"), queryset=None, required=False
     )
     note = forms.CharField(label=_("Note (optional)"), required=False)
+    # The time the warning was shown for: pressing again with it books it.
+    confirmed_for = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, staff, **kwargs):
+    def __init__(self, *args, staff, request=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = staff
+        self.request = request
+        self.outside_hours_warning = ""
+        if request is None:
+            del self.fields["confirmed_for"]  # the API books as it is told
+            return
+        self.preferred = self._preferred_date(request)
+        if self.preferred is not None:
+            from sla.calendar import BANGKOK, calendar_for
+
+            opens = calendar_for(request.office).opens
+            self.fields["scheduled_for"].help_text = _(
+                "The customer asked for %(date)s: offered first."
+            ) % {"date": format_date(self.preferred)}
+            if not self.is_bound:
+                self.initial.setdefault(
+                    "scheduled_for",
+                    datetime.combine(self.preferred, opens, tzinfo=BANGKOK),
+                )
+
+    @staticmethod
+    def _preferred_date(request):
+        """The customer's date, for the first visit booked, while still ahead."""
+        preferred = getattr(request, "preferred_date", None)
+        if not preferred or preferred < timezone.localdate():
+            return None
+        if request.appointments.exists():
+            return None
+        return preferred
+
+    def clean(self):
+        data = super().clean()
+        when = data.get("scheduled_for")
+        if self.request is None or when is None:
+            return data
+        from sla.calendar import calendar_for, local_date
+
+        cal = calendar_for(self.request.office)
+        if when < timezone.now() or cal.in_working_hours(when):
+            return data  # a past time is refused by the booking itself
+        typed = self.data.get(self.add_prefix("scheduled_for"), "")
+        if typed and data.get("confirmed_for") == typed:
+            return data  # seen and confirmed
+        day = local_date(when)
+        if day.weekday() >= 5:
+            why = _("a weekend")
+        elif not cal.is_working_day(day):
+            why = _("a public holiday or a day off")
+        else:
+            why = _("outside %(opens)s–%(closes)s") % {
+                "opens": f"{cal.opens:%H:%M}",
+                "closes": f"{cal.closes:%H:%M}",
+            }
+        self.outside_hours_warning = _(
+            "%(when)s is outside the office's working hours (%(why)s). "
+            "Check it with the customer, then press the button again to book it."
+        ) % {"when": format_date(when, with_time=True), "why": why}
+        self.data = self.data.copy()
+        self.data[self.add_prefix("confirmed_for")] = typed
+        self.add_error(None, self.outside_hours_warning)
+        return data
+
+    @property
+    def only_warning(self) -> bool:
+        """Nothing wrong but the time: shown as a warning, not as an error."""
+        return bool(self.outside_hours_warning) and list(self.errors) == ["__all__"]
 
 
 class SurveyForm(forms.Form):

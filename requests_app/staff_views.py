@@ -258,7 +258,11 @@ def _staff_detail_context(req, user, forms=None):
         form_cls = ACTION_FORMS[action["form"]]
         if action["name"] in forms:
             action["form_obj"] = forms[action["name"]]
-        elif action["form"] in ("appointment", "outage"):
+        elif action["form"] == "appointment":
+            action["form_obj"] = form_cls(
+                staff=staff, request=req, prefix=action["name"]
+            )
+        elif action["form"] == "outage":
             action["form_obj"] = form_cls(staff=staff, prefix=action["name"])
         elif getattr(form_cls, "needs_request", False):
             action["form_obj"] = form_cls(request=req, prefix=action["name"])
@@ -313,7 +317,12 @@ def act(request, reference, action):
         if allowed[action]["form"] in ("appointment", "outage")
         else {}
     )
-    if getattr(form_cls, "needs_request", False):
+    if (
+        getattr(form_cls, "needs_request", False)
+        or allowed[action]["form"] == "appointment"
+    ):
+        # the request: dated documents; bookings offer the customer's date first
+        # and warn off hours
         kwargs["request"] = req
     form = form_cls(request.POST, prefix=action, **kwargs)
     if form.is_valid():

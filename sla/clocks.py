@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from django.db.models import Q
 
-from sla.calendar import BusinessCalendar, calendar_for
+from sla.calendar import BusinessCalendar, calendar_for, local_date
 from sla.models import Clock, Policy
 from sla.tallies import clock_finished
 
@@ -101,21 +101,35 @@ def _latest_appointment(request, kind):
     )
 
 
+def customer_date_booked(request, booked) -> bool:
+    """Whether a booking falls on the date the customer asked for when filing:
+    only such a date may move a promise (a later date staff choose is a late
+    promise)."""
+    preferred = getattr(request, "preferred_date", None)
+    return bool(preferred and local_date(booked.scheduled_for) == preferred)
+
+
 def compute_due(clock: Clock, policy: Policy, cal: BusinessCalendar, request):
-    """The policy's target from the clock's start, moved by a later appointment
-    the customer chose and by the working time spent paused."""
+    """The policy's target from the clock's start, pushed on by the working
+    time spent paused; then moved to the end of a booked day the customer
+    asked for, if that is later. A booking staff chose past the promise does
+    not move it: the clock is at risk from the moment of that booking."""
     due = cal.due_after(clock.started_at, policy.target_value, policy.target_unit)
-    if policy.appointment_kind:
-        booked = _latest_appointment(request, policy.appointment_kind)
-        if booked is not None:
-            end_of_day = cal.end_of_working_day(booked.scheduled_for, 0)
-            due = max(due, end_of_day)
     if clock.paused_seconds:
         due = cal.add_working_hours(due, clock.paused_seconds / 3600)
+    late_booking = None
+    if policy.appointment_kind:
+        booked = _latest_appointment(request, policy.appointment_kind)
+        if booked is not None and customer_date_booked(request, booked):
+            due = max(due, cal.end_of_working_day(booked.scheduled_for, 0))
+        elif booked is not None and booked.scheduled_for > due:
+            late_booking = booked.created_at or clock.started_at
     span = due - clock.started_at
     at_risk = clock.started_at + timedelta(
         seconds=span.total_seconds() * float(policy.at_risk_ratio)
     )
+    if late_booking is not None:
+        at_risk = min(at_risk, max(late_booking, clock.started_at))
     return due, at_risk
 
 
@@ -144,6 +158,10 @@ def follow(*, request, name: str, now: datetime) -> None:
                     status=Clock.Status.RUNNING, started_at=_anchor(policy, request, now),
                     assignee_id=request.assigned_to_id,
                 )  # fmt: skip
+                if policy.anchor == Policy.Anchor.FILED and "accept" in clocks:
+                    # Counted from filing, but not the time the request went
+                    # back to the customer for documents before acceptance.
+                    clock.paused_seconds = clocks["accept"].paused_seconds
                 clock.due_at, clock.at_risk_at = compute_due(
                     clock, policy, cal, request
                 )

@@ -204,11 +204,15 @@ class Clock(models.Model):
 
     @property
     def shown_status(self) -> tuple[str, str]:
-        """(css key, label) for screens: a running clock past due shows late."""
+        """(css key, label) for screens: a running clock past due shows late,
+        one past its at-risk time (or booked past its promise) at risk."""
         from django.utils import timezone
 
-        if self.status == self.Status.RUNNING and self.due_at <= timezone.now():
+        now = timezone.now()
+        if self.status == self.Status.RUNNING and self.due_at <= now:
             return "missed", str(_("Late"))
+        if self.status == self.Status.RUNNING and self.at_risk_at <= now:
+            return "at_risk", str(_("At risk"))  # a late booking: at once
         return self.status, self.get_status_display()
 
 

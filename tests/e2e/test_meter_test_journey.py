@@ -11,7 +11,6 @@ Thai wording, which the translators may still change.
 
 import os
 import re
-from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -32,7 +31,9 @@ PHONE = "0891234567"
 
 def _tomorrow_at(hour: int) -> str:
     """What a datetime-local input takes: YYYY-MM-DDTHH:MM, Bangkok time."""
-    day = timezone.localdate() + timedelta(days=1)
+    from sla.calendar import next_working_day
+
+    day = next_working_day(timezone.localdate())  # bookings off hours warn first
     return f"{day:%Y-%m-%d}T{hour:02d}:00"
 
 

@@ -167,14 +167,16 @@ def test_a_new_connection_runs_its_clocks_one_after_another(
     customer, office, counter, surveyor, clock_at
 ):
     clock_at(bkk(2026, 11, 16, 9, 0))
-    r = factories.submit_request(customer=customer, office=office)
+    r = factories.submit_request(
+        customer=customer, office=office, preferred_date=date(2026, 11, 20)
+    )
     clock_at(bkk(2026, 11, 16, 10, 0))
     r = rs.request_accept(request=r, user=counter)
     assert _clock(r, "callback").due_at == bkk(2026, 11, 16, 11, 0)
     assert _clock(r, "inspect").due_at == bkk(2026, 11, 18, 16, 30)
     r = ServiceRequest.objects.get(pk=r.pk)
     assert r.due_at == bkk(2026, 11, 16, 11, 0)  # the earliest promise
-    # The customer chose a survey on Friday: the promise moves to that day.
+    # The customer asked for Friday and got it: the promise moves to that day.
     r = rs.request_book_survey(
         request=r, user=counter, scheduled_for=bkk(2026, 11, 20, 9, 0)
     )
@@ -223,7 +225,7 @@ def test_a_new_policy_version_keeps_the_time_spent_paused(
     inspect = c.policy
     new = policy_publish(current=inspect, target_value=Decimal("3"))
     c.refresh_from_db()
-    assert (c.policy, new.version) == (new, 2)
+    assert (c.policy, new.version) == (new, inspect.version + 1)
     assert c.paused_seconds == 8 * 3600
     assert c.due_at == bkk(2026, 11, 20, 16, 30)  # 3 days from Mon, + 1 day paused
     running = Clock.objects.filter(request=r, status="running").exclude(
