@@ -13,7 +13,7 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
-from requests_app.exceptions import ServiceError
+from core.errors import ServiceError
 
 CODES = {
     400: "validation_error", 401: "not_authenticated", 403: "permission_denied",

@@ -10,8 +10,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from core import audit
+from core.decorators import staff_required
 from core.models import PersonalDataAccess
-from requests_app.staff_views import staff_required
 
 PAGE_SIZE = 50
 

@@ -272,7 +272,8 @@ def disconnection_record(
     *, account, disconnected_on, outstanding: Decimal, deposit_offset: bool, user
 ) -> Disconnection:
     """What DMSx reports; staff of the account's office record it here."""
-    from requests_app.permissions import COUNTER_ROLES, covers_office
+    from accounts.offices import covers_office
+    from requests_app.permissions import COUNTER_ROLES
 
     if user.role not in COUNTER_ROLES | {"admin"} or not covers_office(
         user, account.office
@@ -663,9 +664,10 @@ def adjusted_bill_open(
     *, account, user, evidence: str, history_kwh, months: int, billed_kwh, rate
 ):
     """PEA opens the case after an inspection, with the evidence and the bill."""
+    from accounts.offices import covers_office
     from payments.services import invoice_create
     from requests_app.models import ServiceType
-    from requests_app.permissions import COUNTER_ROLES, covers_office
+    from requests_app.permissions import COUNTER_ROLES
     from requests_app.services import request_submit
 
     if user.role not in COUNTER_ROLES | {"admin"} or not covers_office(

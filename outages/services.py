@@ -19,14 +19,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Office, User
+from accounts.offices import covers_office
 from accounts.validators import normalize_digits, normalize_mobile, validate_thai_mobile
 from core.dates import be_year
+from core.errors import ServiceError
 from core.services import sequence_next
 from meters.models import ElectricityAccount
 from notifications.services import notification_enqueue_sms
 from outages.models import DANGER, Incident, IncidentUpdate, OutageReport
-from requests_app.exceptions import ServiceError
-from requests_app.permissions import covers_office
 
 EARTH_M = 6_371_000
 OUTAGE_STAFF = {User.Role.COUNTER, User.Role.TECHNICIAN, User.Role.SUPERVISOR}

@@ -10,15 +10,15 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.offices import covers_office
+from core.decorators import staff_required
+from core.errors import ServiceError
 from core.security_log import client_ip
 from outages import services
 from outages.forms import DispatchForm, OutageReportForm, UpdateForm
 from outages.models import Incident
 from outages.selectors import report_status
-from requests_app.exceptions import ServiceError
-from requests_app.permissions import covers_office
 from requests_app.selectors import office_scope_q
-from requests_app.staff_views import staff_required
 
 
 def report(request):

@@ -57,7 +57,7 @@ def receipt_cancel(*, receipt: Receipt, user, reason: str) -> Receipt:
     """A receipt is never edited: a supervisor of its office cancels it with a
     credit note of its own number."""
     from accounts.models import User
-    from requests_app.permissions import covers_office
+    from accounts.offices import covers_office
 
     if user.role != User.Role.SUPERVISOR or not covers_office(user, receipt.office):
         raise PermissionDenied(
@@ -70,7 +70,7 @@ def receipt_cancel(*, receipt: Receipt, user, reason: str) -> Receipt:
     with transaction.atomic():
         original = Receipt.objects.select_for_update().get(pk=receipt.pk)
         if original.kind != Receipt.Kind.RECEIPT or hasattr(original, "credit_note"):
-            from requests_app.exceptions import ServiceError
+            from core.errors import ServiceError
 
             raise ServiceError(_("This receipt is already cancelled."))
         return _issue(

@@ -26,7 +26,7 @@ def may_handle_money(user) -> bool:
 
 
 def _customer_or_office(user, customer_id, office) -> bool:
-    from requests_app.permissions import covers_office
+    from accounts.offices import covers_office
 
     return customer_id == user.pk or (
         user.is_office_staff and covers_office(user, office)

@@ -13,6 +13,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from core.dates import be_year, format_date
+from core.errors import ServiceError
 from core.services import sequence_next
 from payments.models import (
     DepositSettlement,
@@ -28,7 +29,6 @@ from payments.receipts import invoice_schedule, receipt_issue
 from payments.selectors import fees_in_force
 from payments.vat import split_vat
 from payments.vouchers import voucher_schedule
-from requests_app.exceptions import ServiceError
 
 logger = logging.getLogger(__name__)
 
@@ -255,8 +255,8 @@ def refund_approve(*, refund: Refund, user) -> Refund:
     """A supervisor of the office approves a refund; it gets its document
     number (per office and Buddhist-era year, without gaps)."""
     from accounts.models import User
+    from accounts.offices import covers_office
     from requests_app.models import RequestEvent
-    from requests_app.permissions import covers_office
 
     with transaction.atomic():
         refund = (
@@ -761,7 +761,7 @@ def settlement_covered(user, settlement) -> bool:
     """Whether `user`'s scope holds the settlement's office tree (an import
     for every office: administrators only)."""
     from accounts.models import User
-    from requests_app.permissions import covers_office
+    from accounts.offices import covers_office
 
     if user.role == User.Role.ADMIN:
         return True

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from core import csv_export
+from core.decorators import staff_required
 from payments.models import SettlementRow
 from payments.selectors import (
     settlement_get_for_user,
@@ -21,7 +22,6 @@ from payments.selectors import (
 )
 from payments.services import settlement_upload
 from requests_app.documents import content_disposition
-from requests_app.staff_views import staff_required
 
 MAX_FILE = 20 * 1024 * 1024
 
@@ -153,7 +153,7 @@ def refunds(request):
 def _act(request, action, success) -> bool:
     """Run a service for a POST; its refusal becomes a message, a permission
     refusal a 404 (no hint that the object exists)."""
-    from requests_app.exceptions import ServiceError
+    from core.errors import ServiceError
 
     if request.method != "POST":
         raise Http404

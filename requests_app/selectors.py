@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django_fsm import has_transition_perm
 
 from accounts.models import Office, User
+from accounts.offices import covers_office
 from accounts.validators import normalize_mobile
 from core.audit import may_reveal_identity
 from requests_app.flows import as_flow
@@ -19,7 +20,6 @@ from requests_app.models import (
     ServiceDocument,
     ServiceRequest,
 )
-from requests_app.permissions import covers_office
 from sla.models import Clock
 
 

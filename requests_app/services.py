@@ -14,10 +14,11 @@ from django.utils.translation import ngettext
 from django_fsm import ConcurrentTransition, can_proceed
 
 from core.dates import be_year, format_date
+from core.errors import ServiceError
 from core.services import sequence_next
 from notifications.services import notification_enqueue
 from requests_app.documents import validate_upload
-from requests_app.exceptions import ConcurrentChange, ServiceError, TransitionRefused
+from requests_app.exceptions import ConcurrentChange, TransitionRefused
 from requests_app.flows import as_flow
 from requests_app.models import (
     Appointment,
@@ -849,7 +850,8 @@ def request_reject(
 
 def request_assign(*, request: ServiceRequest, user, assignee) -> ServiceRequest:
     """Claim (assignee = user) or hand a request to a colleague of its office."""
-    from requests_app.permissions import ANY_STAFF, covers_office, staff_may
+    from accounts.offices import covers_office
+    from requests_app.permissions import ANY_STAFF, staff_may
 
     if not staff_may(ANY_STAFF)(request, user):
         raise PermissionDenied(_("You may not do this on this request."))

@@ -3,6 +3,7 @@
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from core.errors import ServiceError
 from meters.services import (
     adjusted_bill_order_disconnection,
     broken_meter_book,
@@ -26,7 +27,6 @@ from payments.services import (
     request_quote_fees,
 )
 from requests_app import services
-from requests_app.exceptions import ServiceError
 
 
 def staff_action_perform(name, form, req, user, expected):

@@ -1,12 +1,10 @@
 """Counter, field and supervisor screens: the office queue and request handling."""
 
 import re
-from functools import wraps
 from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -19,8 +17,11 @@ from django.views.decorators.http import require_POST
 
 from accounts.forms import CustomerDetailsForm
 from accounts.models import CustomerProfile, Department, User
+from accounts.offices import offices_covered
 from accounts.services import customer_create
 from accounts.validators import normalize_digits, normalize_mobile
+from core.decorators import staff_required
+from core.errors import ServiceError
 from core.keyset import keyset_page
 from meters.selectors import default_meter_size
 from meters.services import (
@@ -30,7 +31,6 @@ from meters.services import (
 from requests_app import selectors, services
 from requests_app.diagram import flow_edges, flow_mermaid
 from requests_app.display import request_facts, sla_status
-from requests_app.exceptions import ServiceError
 from requests_app.flows import FLOWS
 from requests_app.forms import (
     ACTION_FORMS,
@@ -41,26 +41,11 @@ from requests_app.forms import (
     RequestForm,
 )
 from requests_app.models import FINAL_STATES, Appointment, ServiceType, State
-from requests_app.permissions import (
-    COUNTER_ROLES,
-    may_file_at_counter,
-    offices_covered,
-)
+from requests_app.permissions import COUNTER_ROLES, may_file_at_counter
 from requests_app.staff_actions import staff_action_perform
 from requests_app.work_orders import work_order_assign
 
 PAGE_SIZE = 25
-
-
-def staff_required(view):
-    @wraps(view)
-    @login_required
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_office_staff:
-            raise PermissionDenied(_("This page is for PEA staff."))
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 @staff_required

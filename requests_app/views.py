@@ -16,6 +16,7 @@ from accounts.selectors import (
     offices_to_pick,
 )
 from core import audit
+from core.errors import ServiceError
 from meters.selectors import meter_sizes_in_use
 from payments.selectors import fees_in_force
 from payments.services import estimate_decide
@@ -31,7 +32,6 @@ from requests_app.display import (
     wiring_standard_rows,
 )
 from requests_app.documents import file_response
-from requests_app.exceptions import ServiceError
 from requests_app.filing import file_from_form, filing_form
 from requests_app.forms import (
     DocumentUploadForm,

@@ -7,10 +7,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.offices import covers_office
+from core.errors import ServiceError
 from meters.selectors import default_meter_size
-from requests_app.exceptions import ServiceError
 from requests_app.models import RequestEvent, ServiceType, State
-from requests_app.permissions import ANY_STAFF, covers_office
+from requests_app.permissions import ANY_STAFF
 from voc.models import Category, Kind, Rating, Voice
 
 

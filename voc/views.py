@@ -12,9 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from requests_app.exceptions import ServiceError
+from core.decorators import staff_required
+from core.errors import ServiceError
 from requests_app.models import ServiceRequest
-from requests_app.staff_views import staff_required
 from voc import selectors, services
 from voc.forms import RatingForm, VoiceForm
 from voc.models import Rating

@@ -20,12 +20,12 @@ from api.apis.common import (
     responses,
     schema,
 )
+from core.errors import ServiceError
 from payments import thaiqr
 from payments.models import Invoice, Receipt
 from payments.receipts import receipt_for_download
 from payments.selectors import receipt_get_for_user
 from payments.views import pdf_response
-from requests_app.exceptions import ServiceError
 
 
 def _invoices(user):

@@ -124,7 +124,7 @@ class DocumentUploadApi(Api):
             request={"multipart/form-data": InputSerializer},
             responses=responses({201: RequestOut}, 400, 401, 403, 404, 409, 429))  # fmt: skip
     def post(self, request, reference):
-        from requests_app.exceptions import ServiceError
+        from core.errors import ServiceError
 
         req = selectors.request_get_for_customer(request.user, reference)
         if req.state not in ("submitted", "returned"):

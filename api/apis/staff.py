@@ -20,8 +20,8 @@ from api.apis.common import (
     schema,
 )
 from api.errors import form_errors
+from core.errors import ServiceError
 from requests_app import selectors
-from requests_app.exceptions import ServiceError
 from requests_app.forms import ACTION_FORMS
 from requests_app.models import State
 

@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from core.errors import ServiceError
 from meters.models import ElectricityAccount, MeterTest
 from meters.services import (
     installation_record,
@@ -22,7 +23,7 @@ from payments.services import (
     request_quote_fees,
 )
 from requests_app import services as rs
-from requests_app.exceptions import ServiceError, TransitionRefused
+from requests_app.exceptions import TransitionRefused
 from requests_app.models import RequestEvent, ServiceRequest, ServiceType
 from tests import factories
 

@@ -11,10 +11,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from core.errors import ServiceError
 from notifications.models import OutboxMessage
 from outages import services as o
 from outages.models import Incident, OutageReport
-from requests_app.exceptions import ServiceError
 from tests import factories
 
 pytestmark = pytest.mark.django_db

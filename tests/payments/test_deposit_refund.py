@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from accounts.models import CustomerProfile
+from core.errors import ServiceError
 from payments.models import DepositSettlement, Refund
 from payments.services import (
     deposit_record_call,
@@ -18,7 +19,7 @@ from payments.services import (
 )
 from requests_app import selectors as rs_selectors
 from requests_app import services as rs
-from requests_app.exceptions import ServiceError, TransitionRefused
+from requests_app.exceptions import TransitionRefused
 from requests_app.models import ServiceRequest
 from tests import factories
 

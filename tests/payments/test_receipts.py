@@ -16,6 +16,7 @@ from django.utils import timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from core.errors import ServiceError
 from core.thai_words import baht_words
 from payments.models import Invoice, Receipt
 from payments.receipts import (
@@ -26,7 +27,6 @@ from payments.receipts import (
 )
 from payments.services import payment_record_cash, request_quote_fees
 from requests_app import services as rs
-from requests_app.exceptions import ServiceError
 from tests import factories
 
 

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from core.errors import ServiceError
 from core.thai_words import baht_words
 from payments import settlement as s
 from payments.models import Invoice, Payment, Receipt, Refund, SettlementRow
@@ -27,7 +28,6 @@ from payments.services import (
 )
 from payments.vouchers import voucher_render_one
 from requests_app import services as rs
-from requests_app.exceptions import ServiceError
 from tests import factories
 from tests.payments.test_receipts import _flat, _text
 from tests.payments.test_settlement import _line, _paid_online

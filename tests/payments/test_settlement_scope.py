@@ -13,6 +13,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from core.errors import ServiceError
 from payments import settlement as s
 from payments.models import Invoice, Payment, Receipt, Refund, Settlement
 from payments.services import (
@@ -24,7 +25,6 @@ from payments.services import (
     settlement_upload,
 )
 from requests_app import services as rs
-from requests_app.exceptions import ServiceError
 from tests import factories
 from tests.payments.test_settlement import _line, _paid_online
 

@@ -10,9 +10,10 @@ import pytest
 from django.db import connection, connections
 from django.utils import timezone
 
+from core.errors import ServiceError
 from payments.models import Invoice, Payment
 from payments.services import payment_record_cash, request_quote_fees
-from requests_app.exceptions import ConcurrentChange, ServiceError
+from requests_app.exceptions import ConcurrentChange
 from requests_app.flows import as_flow
 from requests_app.models import (
     Appointment,

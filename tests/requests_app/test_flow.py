@@ -538,7 +538,7 @@ def test_it_refuses_a_step_in_the_wrong_state(desk, submitted_request, action, s
 
 
 def test_it_refuses_a_payment_on_a_cancelled_invoice(desk, submitted_request, counter):
-    from requests_app.exceptions import ServiceError
+    from core.errors import ServiceError
 
     sr = desk.reach(submitted_request, S.FEES_QUOTED)
     invoice = open_invoice(sr)

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
-from requests_app.exceptions import ServiceError
+from core.errors import ServiceError
 from requests_app.flows import FLOWS, as_flow
 from requests_app.models import FINAL_STATES, RequestEvent, ServiceRequest
 from requests_app.services import _transition

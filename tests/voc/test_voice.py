@@ -13,9 +13,9 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from core.errors import ServiceError
 from notifications.models import OutboxMessage
 from requests_app import services as rs
-from requests_app.exceptions import ServiceError
 from requests_app.flows import as_flow
 from requests_app.models import ServiceStep
 from sla.models import Clock
