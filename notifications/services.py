@@ -7,6 +7,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from core.dates import format_date
+from core.queue import delay_on_commit
 from notifications.backends import get_sms_backend, send_email
 from notifications.models import SECRET_MARK, OutboxMessage
 
@@ -64,7 +65,7 @@ def notification_enqueue(
             )
     OutboxMessage.objects.bulk_create(rows)
     for message in rows:
-        transaction.on_commit(lambda pk=message.pk: _schedule(pk))
+        _schedule(message.pk)
     return rows
 
 
@@ -98,17 +99,18 @@ def notification_enqueue_sms(
         language=language, event=event, body=body, secret=secret,
         secret_until=secret_until if secret else None,
     )  # fmt: skip
-    transaction.on_commit(lambda: _schedule(message.pk))
+    _schedule(message.pk)
     return message
 
 
 def _schedule(pk: int) -> None:
-    from notifications.tasks import outbox_deliver
-
-    try:
-        outbox_deliver.delay(pk)
-    except Exception:  # broker down: the beat sweep delivers it later
-        logger.warning("outbox %s: could not reach the broker; left for the sweep", pk)
+    """Deliver on commit; broker down: the beat sweep delivers it later."""
+    delay_on_commit(
+        "notifications.tasks.outbox_deliver",
+        pk,
+        warning="outbox %s: could not reach the broker; left for the sweep",
+        logger=logger,
+    )
 
 
 def outbox_deliver_one(*, message_id: int) -> bool:

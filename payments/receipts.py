@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.dates import be_year
+from core.queue import delay, delay_on_commit
 from core.services import sequence_next
 from core.thai_words import baht_words
 from payments.models import Receipt
@@ -41,7 +42,13 @@ def _issue(*, kind, payment, invoice, user, now, cancels=None, reason="") -> Rec
         invoice=invoice, total=sign * invoice.total, net=sign * net, vat=sign * vat,
         issued_at=now, issued_by=user, cancels=cancels, reason=reason,
     )  # fmt: skip
-    transaction.on_commit(lambda: _schedule(receipt.pk))
+    # broker down: the beat sweep renders it later
+    delay_on_commit(
+        "payments.tasks.receipt_render",
+        receipt.pk,
+        warning="receipt %s: could not reach the broker; left for the sweep",
+        logger=logger,
+    )
     return receipt
 
 
@@ -78,15 +85,6 @@ def receipt_cancel(*, receipt: Receipt, user, reason: str) -> Receipt:
             invoice=original.invoice, user=user, now=timezone.now(), cancels=original,
             reason=reason,
         )  # fmt: skip
-
-
-def _schedule(pk: int) -> None:
-    from payments.tasks import receipt_render
-
-    try:
-        receipt_render.delay(pk)
-    except Exception:  # broker down: the beat sweep renders it later
-        logger.warning("receipt %s: could not reach the broker; left for the sweep", pk)
 
 
 # Verification ----------------------------------------------------------------------
@@ -206,15 +204,6 @@ def receipt_render_copy(*, receipt_id: int) -> bool:
     return True
 
 
-def _schedule_copy(pk: int) -> None:
-    from payments.tasks import receipt_render_copy as task
-
-    try:
-        task.delay(pk)
-    except Exception:  # broker down: the beat sweep renders it later
-        logger.warning("receipt %s copy: broker unreachable; left for the sweep", pk)
-
-
 def receipts_render_missing(*, limit: int = 200) -> int:
     """Receipts, unpaid invoices and approved refunds still without their
     PDF (beat)."""
@@ -248,7 +237,13 @@ def receipt_for_download(receipt: Receipt):
     updated = Receipt.objects.filter(pk=receipt.pk, downloads=0).update(downloads=1)
     if not updated:
         if not receipt.pdf_copy:
-            _schedule_copy(receipt.pk)
+            # at once, not on commit; broker down: the beat sweep renders it
+            delay(
+                "payments.tasks.receipt_render_copy",
+                receipt.pk,
+                warning="receipt %s copy: broker unreachable; left for the sweep",
+                logger=logger,
+            )
             return None, True
         Receipt.objects.filter(pk=receipt.pk).update(downloads=F("downloads") + 1)
         return receipt.pdf_copy, True
@@ -259,16 +254,13 @@ def receipt_for_download(receipt: Receipt):
 
 
 def invoice_schedule(invoice) -> None:
-    transaction.on_commit(lambda: _schedule_invoice(invoice.pk))
-
-
-def _schedule_invoice(pk: int) -> None:
-    from payments.tasks import invoice_render
-
-    try:
-        invoice_render.delay(pk)
-    except Exception:  # broker down: the beat sweep renders it later
-        logger.warning("invoice %s: could not reach the broker; left for the sweep", pk)
+    # broker down: the beat sweep renders it later
+    delay_on_commit(
+        "payments.tasks.invoice_render",
+        invoice.pk,
+        warning="invoice %s: could not reach the broker; left for the sweep",
+        logger=logger,
+    )
 
 
 def render_invoice_pdf(invoice) -> bytes:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from core.dates import be_year, format_date
 from core.errors import ServiceError
+from core.queue import delay_on_commit
 from core.services import sequence_next
 from payments.models import (
     DepositSettlement,
@@ -661,7 +662,13 @@ def settlement_upload(
         uploaded_by=user,
     )  # fmt: skip
     if schedule:
-        transaction.on_commit(lambda: _reconcile_later(settlement.pk))
+        # broker down: the page offers to run it again
+        delay_on_commit(
+            "payments.tasks.settlement_reconcile",
+            settlement.pk,
+            warning="settlement %s: broker unreachable",
+            logger=logger,
+        )
     return settlement
 
 
@@ -683,15 +690,6 @@ def _lines_of_tree(lines, office) -> tuple[list, int]:
         )
     ]
     return kept, len(lines) - len(kept)
-
-
-def _reconcile_later(pk: int) -> None:
-    from payments.tasks import settlement_reconcile
-
-    try:
-        settlement_reconcile.delay(pk)
-    except Exception:  # broker down: the page offers to run it again
-        logger.warning("settlement %s: broker unreachable", pk)
 
 
 def settlement_reconcile(*, settlement_id: int, chunk: int = 500) -> dict:

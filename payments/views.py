@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from core.queue import delay_on_commit
 from payments.receipts import receipt_for_download, receipt_for_verification
 from payments.selectors import (
     invoice_get_for_user,
@@ -65,7 +66,13 @@ def provider_callback(request):
     with transaction.atomic():
         stored, created = provider_event_store(event)
         if created and stored.status == stored.Status.RECEIVED:
-            transaction.on_commit(lambda: _apply_later(stored.pk))
+            # broker down: beat applies pending events
+            delay_on_commit(
+                "payments.tasks.provider_event_apply",
+                stored.pk,
+                warning="provider event %s: broker unreachable; left for the sweep",
+                logger=logger,
+            )
     if created and event.problem:
         logger.warning("provider event %s rejected: %s", stored.pk, event.problem)
     # 200 for every event stored, rejected ones too: resending it can only
@@ -75,15 +82,6 @@ def provider_callback(request):
     if stored.status == stored.Status.REJECTED and event.problem:
         answer["reason"] = event.problem
     return JsonResponse(answer)
-
-
-def _apply_later(pk: int) -> None:
-    from payments.tasks import provider_event_apply
-
-    try:
-        provider_event_apply.delay(pk)
-    except Exception:  # broker down: beat applies pending events
-        logger.warning("provider event %s: broker unreachable; left for the sweep", pk)
 
 
 @login_required

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from core.queue import delay_on_commit
 from core.thai_words import baht_words
 from payments.models import Refund
 from payments.pdf import PrintDocument, document_to_pdf
@@ -18,16 +19,13 @@ logger = logging.getLogger(__name__)
 
 
 def voucher_schedule(refund: Refund) -> None:
-    transaction.on_commit(lambda: _schedule(refund.pk))
-
-
-def _schedule(pk: int) -> None:
-    from payments.tasks import refund_render
-
-    try:
-        refund_render.delay(pk)
-    except Exception:  # broker down: the beat sweep renders it later
-        logger.warning("refund %s: could not reach the broker; left for the sweep", pk)
+    # broker down: the beat sweep renders it later
+    delay_on_commit(
+        "payments.tasks.refund_render",
+        refund.pk,
+        warning="refund %s: could not reach the broker; left for the sweep",
+        logger=logger,
+    )
 
 
 def render_voucher_pdf(refund: Refund) -> bytes:
