@@ -1,7 +1,6 @@
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.validators import (
@@ -12,6 +11,7 @@ from accounts.validators import (
     validate_national_id,
     validate_thai_mobile,
 )
+from core.language import localized
 
 
 class Office(models.Model):
@@ -47,9 +47,7 @@ class Office(models.Model):
 
     @property
     def name(self) -> str:
-        return (
-            self.name_en if (get_language() or "th").startswith("en") else self.name_th
-        )
+        return localized(self, "name")
 
 
 class Department(models.TextChoices):
@@ -198,9 +196,7 @@ class OfficeContact(models.Model):
 
     @property
     def title(self) -> str:
-        english = (get_language() or "th").startswith("en")
-        own = self.title_en if english else self.title_th
-        return own or str(HEAD_TITLES[self.department])
+        return localized(self, "title") or str(HEAD_TITLES[self.department])
 
 
 class CustomerProfile(models.Model):

@@ -3,7 +3,8 @@
 from datetime import date, datetime
 
 from django.utils import timezone
-from django.utils.translation import get_language
+
+from core.language import english
 
 THAI_MONTHS_ABBR = [
     "ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.",
@@ -25,7 +26,7 @@ def format_date(value: date | datetime | None, *, with_time: bool = False) -> st
         return ""
     if isinstance(value, datetime):
         value = timezone.localtime(value) if timezone.is_aware(value) else value
-    thai = not (get_language() or "th").startswith("en")
+    thai = not english()
     if thai:
         text = f"{value.day} {THAI_MONTHS_ABBR[value.month - 1]} {be_year(value)}"
     else:

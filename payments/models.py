@@ -2,10 +2,10 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Office
+from core.language import localized
 
 
 class FeeItem(models.Model):
@@ -45,9 +45,7 @@ class FeeItem(models.Model):
 
     @property
     def name(self) -> str:
-        return (
-            self.name_en if (get_language() or "th").startswith("en") else self.name_th
-        )
+        return localized(self, "name")
 
 
 def _private_storage_lazy():
@@ -158,9 +156,7 @@ class InvoiceLine(models.Model):
 
     @property
     def name(self) -> str:
-        return (
-            self.name_en if (get_language() or "th").startswith("en") else self.name_th
-        )
+        return localized(self, "name")
 
 
 class Payment(models.Model):

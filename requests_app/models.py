@@ -1,15 +1,11 @@
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, FSMModelMixin
 
 from accounts.models import HEAD_TITLES, CustomerProfile, Department, Office
-
-
-def _pick(th: str, en: str) -> str:
-    return en if (get_language() or "th").startswith("en") and en else th
+from core.language import localized
 
 
 class ServiceType(models.Model):
@@ -54,17 +50,17 @@ class ServiceType(models.Model):
 
     @property
     def name(self) -> str:
-        return _pick(self.name_th, self.name_en)
+        return localized(self, "name", thai_if_blank=True)
 
     @property
     def description(self) -> str:
-        return _pick(self.description_th, self.description_en)
+        return localized(self, "description", thai_if_blank=True)
 
     @property
     def escalation(self) -> str:
         if self.escalation_department:
             return str(HEAD_TITLES[self.escalation_department])
-        return _pick(self.escalation_th, self.escalation_en)
+        return localized(self, "escalation", thai_if_blank=True)
 
 
 class ServiceStep(models.Model):
@@ -116,11 +112,11 @@ class ServiceStep(models.Model):
 
     @property
     def text(self) -> str:
-        return _pick(self.text_th, self.text_en)
+        return localized(self, "text", thai_if_blank=True)
 
     @property
     def time_from(self) -> str:
-        return _pick(self.time_from_th, self.time_from_en)
+        return localized(self, "time_from", thai_if_blank=True)
 
 
 # Document types that show a national ID number: the card itself (the
@@ -155,7 +151,7 @@ class DocumentType(models.Model):
 
     @property
     def name(self) -> str:
-        return _pick(self.name_th, self.name_en)
+        return localized(self, "name", thai_if_blank=True)
 
 
 class ServiceDocument(models.Model):
@@ -324,29 +320,29 @@ class ServiceRequest(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
             models.Index(
                 fields=["office", "due_at", "id"],
                 name="req_queue_idx",
-                condition=~models.Q(state__in=["closed", "cancelled", "rejected"]),
+                condition=~models.Q(state__in=list(FINAL_STATES)),
             ),
             # A province's or a region's queue (supervisors), in promise order
             # (web) and in filing order (API cursor pages).
             models.Index(
                 fields=["province", "due_at", "id"],
                 name="req_province_queue_idx",
-                condition=~models.Q(state__in=["closed", "cancelled", "rejected"]),
+                condition=~models.Q(state__in=list(FINAL_STATES)),
             ),
             models.Index(
                 fields=["region", "due_at", "id"],
                 name="req_region_queue_idx",
-                condition=~models.Q(state__in=["closed", "cancelled", "rejected"]),
+                condition=~models.Q(state__in=list(FINAL_STATES)),
             ),
             models.Index(
                 fields=["province", "created_at", "id"],
                 name="req_province_filed_idx",
-                condition=~models.Q(state__in=["closed", "cancelled", "rejected"]),
+                condition=~models.Q(state__in=list(FINAL_STATES)),
             ),
             models.Index(
                 fields=["region", "created_at", "id"],
                 name="req_region_filed_idx",
-                condition=~models.Q(state__in=["closed", "cancelled", "rejected"]),
+                condition=~models.Q(state__in=list(FINAL_STATES)),
             ),
             # Staff queue filtered by state.
             models.Index(
@@ -644,7 +640,7 @@ class SurveyCheck(models.Model):
 
     @property
     def label(self) -> str:
-        return _pick(self.label_th, self.label_en)
+        return localized(self, "label", thai_if_blank=True)
 
 
 # The flows are proxy models of ServiceRequest; importing them here registers

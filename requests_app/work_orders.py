@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from requests_app.models import Appointment, RequestEvent, State
+from requests_app.models import FINAL_STATES, Appointment, RequestEvent
 from requests_app.permissions import COUNTER_ROLES, staff_may
 from sla.calendar import calendar_for, end_of_working_day, next_opening
 
@@ -70,8 +70,6 @@ OPENS: dict[tuple[str, str], tuple[str, Callable[..., datetime]]] = {
     ("adjusted_bill", "order_disconnection"): (Kind.DISCONNECTION, _next_working_day),
 }
 
-ENDED = {State.CLOSED, State.CANCELLED, State.REJECTED}
-
 
 def follow(*, request, name: str, user, note: str = "", label: str = "") -> None:
     """Bring the request's work orders in line with the step just taken (called
@@ -87,7 +85,7 @@ def follow(*, request, name: str, user, note: str = "", label: str = "") -> None
             done_by=user,
             outcome=f"{label}: {note}" if note else label,
         )
-    if request.state in ENDED:
+    if request.state in FINAL_STATES:
         Appointment.objects.filter(
             request=request, status=Appointment.Status.OPEN
         ).update(status=Appointment.Status.CANCELLED, done_at=now, done_by=user)

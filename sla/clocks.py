@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from django.db.models import Q
 
+from requests_app.models import FINAL_STATES
 from sla.calendar import BusinessCalendar, calendar_for, local_date
 from sla.models import Clock, Policy
 from sla.tallies import clock_finished
@@ -72,7 +73,6 @@ CONDITIONS = {
 
 
 PAYMENT_SMS = "payment-sms"
-FINAL_STATES = ("closed", "cancelled", "rejected")
 
 
 def current_policies(service) -> list[Policy]:

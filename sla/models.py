@@ -5,6 +5,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.language import localized
+
 
 class WorkingHours(models.Model):
     """An office's opening hours when they differ from PEA's 08:30-16:30."""
@@ -123,11 +125,7 @@ class Policy(models.Model):
 
     @property
     def name(self) -> str:
-        from django.utils.translation import get_language
-
-        return (
-            self.name_en if (get_language() or "th").startswith("en") else self.name_th
-        )
+        return localized(self, "name")
 
 
 class Clock(models.Model):

@@ -124,9 +124,9 @@ def dashboard(*, office_ids: list[int], weeks: int, now: datetime) -> Dashboard:
             "service_id", "step_code", "name_th", "name_en"
         )
     }
-    from django.utils.translation import get_language
+    from core.language import english
 
-    english = (get_language() or "th").startswith("en")
+    in_english = english()
     for row in (
         weekly.values("service_id", "step_code")
         .annotate(met=Sum("met"), missed=Sum("missed"))
@@ -139,7 +139,7 @@ def dashboard(*, office_ids: list[int], weeks: int, now: datetime) -> Dashboard:
                 "service": services[row["service_id"]],
                 "step_code": row["step_code"],
                 "step": policy.get(
-                    "name_en" if english else "name_th", row["step_code"]
+                    "name_en" if in_english else "name_th", row["step_code"]
                 ),
                 "total": total,
                 "met": row["met"],

@@ -10,10 +10,9 @@ from datetime import date, datetime, timedelta
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
+from requests_app.models import FINAL_STATES
 from sla.calendar import local_date
 from sla.models import OpenTally, StepTally
-
-FINAL_STATES = ("closed", "cancelled", "rejected")
 
 
 def week_of(moment: datetime) -> date:

@@ -4,10 +4,10 @@ and the 1-5 rating a customer gives a closed request."""
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department
+from core.language import localized
 
 
 class Kind(models.TextChoices):
@@ -34,9 +34,7 @@ class Category(models.Model):
 
     @property
     def name(self) -> str:
-        return (
-            self.name_en if (get_language() or "th").startswith("en") else self.name_th
-        )
+        return localized(self, "name")
 
 
 class Voice(models.Model):

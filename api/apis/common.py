@@ -2,7 +2,6 @@
 shape documented on every operation), cursor pagination, and the output
 serializers several operations return."""
 
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import (
     OpenApiResponse,
@@ -14,10 +13,7 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.views import APIView
 
 from api.errors import ErrorSerializer
-
-
-def pick(th: str, en: str) -> str:
-    return en if (get_language() or "th").startswith("en") else th
+from core.language import localized
 
 
 class Cursor(CursorPagination):
@@ -122,7 +118,7 @@ class ClockOut(serializers.Serializer):
     smart_plus = serializers.IntegerField(source="policy.smart_plus", allow_null=True)
 
     def get_name(self, clock) -> str:
-        return pick(clock.policy.name_th, clock.policy.name_en)
+        return localized(clock.policy, "name")
 
 
 class RequestSummaryOut(serializers.Serializer):

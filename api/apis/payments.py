@@ -16,11 +16,11 @@ from api.apis.common import (
     CustomerOnly,
     paged,
     paginate,
-    pick,
     responses,
     schema,
 )
 from core.errors import ServiceError
+from core.language import localized
 from payments import thaiqr
 from payments.models import Invoice, Receipt
 from payments.receipts import receipt_for_download
@@ -46,7 +46,7 @@ class LineOut(serializers.Serializer):
     amount = serializers.DecimalField(max_digits=12, decimal_places=2)
 
     def get_name(self, line) -> str:
-        return pick(line.name_th, line.name_en)
+        return localized(line, "name")
 
 
 class ThaiQrOut(serializers.Serializer):

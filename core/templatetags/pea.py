@@ -1,9 +1,9 @@
 from decimal import Decimal
 
 from django import template
-from django.utils.translation import get_language
 
 from core.dates import format_date
+from core.language import english
 
 register = template.Library()
 
@@ -24,7 +24,7 @@ def baht(value):
     if value is None or value == "":
         return ""
     amount = f"{Decimal(value):,.2f}"
-    if (get_language() or "th").startswith("en"):
+    if english():
         return f"฿{amount}"
     return f"{amount} บาท"
 

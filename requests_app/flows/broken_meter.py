@@ -6,7 +6,7 @@ way the technician fills form มต.75."""
 from django.utils.translation import gettext_lazy as _
 from django_fsm import transition
 
-from requests_app.flows.common import staff_step
+from requests_app.flows.common import not_paid, staff_step
 from requests_app.models import ServiceRequest, State
 from requests_app.permissions import (
     COUNTER_ROLES,
@@ -16,10 +16,6 @@ from requests_app.permissions import (
 )
 
 S = State
-
-
-def not_paid(request) -> bool:
-    return request.paid_at is None
 
 
 class BrokenMeterRequest(ServiceRequest):

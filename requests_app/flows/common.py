@@ -9,6 +9,11 @@ from requests_app.models import State
 from requests_app.permissions import COUNTER_ROLES, is_applicant, staff_may
 
 
+def not_paid(request) -> bool:
+    """The request's fee is not paid yet (a transition condition)."""
+    return request.paid_at is None
+
+
 def staff_step(label, form="note", style="primary") -> dict:
     return {"label": label, "audience": "staff", "form": form, "style": style}
 

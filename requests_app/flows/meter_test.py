@@ -8,7 +8,7 @@ present and signing; a faulty meter means the fee is refunded within 7 days.
 from django.utils.translation import gettext_lazy as _
 from django_fsm import transition
 
-from requests_app.flows.common import IntakeSteps, staff_step
+from requests_app.flows.common import IntakeSteps, not_paid, staff_step
 from requests_app.models import ServiceRequest, State
 from requests_app.permissions import (
     COUNTER_ROLES,
@@ -19,10 +19,6 @@ from requests_app.permissions import (
 
 S = State
 BEFORE_PAYMENT = [S.SUBMITTED, S.RETURNED, S.ACCEPTED, S.FEES_QUOTED]
-
-
-def not_paid(request) -> bool:
-    return request.paid_at is None
 
 
 class MeterTestRequest(IntakeSteps, ServiceRequest):

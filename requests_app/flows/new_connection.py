@@ -8,7 +8,7 @@ label, who sees it, and which form it asks for.
 from django.utils.translation import gettext_lazy as _
 from django_fsm import GET_STATE, transition
 
-from requests_app.flows.common import IntakeSteps, staff_step
+from requests_app.flows.common import IntakeSteps, not_paid, staff_step
 from requests_app.models import ServiceRequest, State
 from requests_app.permissions import (
     COUNTER_ROLES,
@@ -23,10 +23,6 @@ BEFORE_PAYMENT = [
     S.SUBMITTED, S.RETURNED, S.ACCEPTED, S.SURVEY_BOOKED,
     S.WIRING_FAILED, S.SURVEYED, S.FEES_QUOTED,
 ]  # fmt: skip
-
-
-def not_paid(request) -> bool:
-    return request.paid_at is None
 
 
 def survey_not_passed(request) -> bool:

@@ -14,6 +14,7 @@ request (`refuse_after_90_days`); every payment channel asks first
 from django.utils.translation import gettext_lazy as _
 from django_fsm import transition
 
+from requests_app.flows.common import not_paid
 from requests_app.models import ServiceRequest, State
 from requests_app.permissions import (
     COUNTER_ROLES,
@@ -23,10 +24,6 @@ from requests_app.permissions import (
 )
 
 S = State
-
-
-def not_paid(request) -> bool:
-    return request.paid_at is None
 
 
 def system_only(request, user) -> bool:
