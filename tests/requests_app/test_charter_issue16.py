@@ -81,7 +81,7 @@ def test_an_extension_page_says_the_estimate_is_charged_after_the_survey(english
     assert "(within 5 working days from the survey)" in fees
     assert "You pay only if you accept it, the amount on the PEA invoice" in fees
     build = {
-        "grid-extension": "within 30 days from payment",
+        "grid-extension": "within 30 working days from payment",
         "dedicated-extension-pea": "within 10 working days from payment",
         "dedicated-extension-self": "within 10 working days from payment",
     }[code]

@@ -92,6 +92,7 @@ ACCESS = {
     "open311:open311_request": EVERYONE,
     "staff:queue": STAFF,
     "staff:file": COUNTER_STAFF,  # counter roles only, at their own office
+    "staff:phone_report": COUNTER_STAFF,  # a report taken by phone (§3.11), likewise
     "staff:my_work": STAFF,
     "staff:work_orders": STAFF,
     "staff:outages": STAFF,
