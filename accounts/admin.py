@@ -82,9 +82,16 @@ class ProfileInline(admin.StackedInline):
     form = ProfileForm
     can_delete = False
     readonly_fields = ("national_id_shown", "registration_shown")
-    fields = ("kind", "national_id_shown", "new_national_id", "company_name",
-              "registration_shown", "new_registration_no", "vat_number",
-              "address")  # fmt: skip
+    fields = (
+        "kind",
+        "national_id_shown",
+        "new_national_id",
+        "company_name",
+        "registration_shown",
+        "new_registration_no",
+        "vat_number",
+        "address",
+    )
 
     @admin.display(description=_("National ID"))
     def national_id_shown(self, profile) -> str:

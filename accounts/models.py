@@ -269,9 +269,12 @@ class PasswordResetCode(models.Model):
     of the code is kept."""
 
     user = models.ForeignKey(
-        User, null=True, blank=True, on_delete=models.CASCADE,
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         related_name="password_reset_codes",
-    )  # fmt: skip
+    )
     phone = models.CharField(max_length=10)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     salt = models.CharField(max_length=32)

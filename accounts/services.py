@@ -101,19 +101,26 @@ def password_reset_request(*, phone: str, ip_address: str | None) -> PasswordRes
     code = f"{secrets.randbelow(1_000_000):06d}"
     salt = secrets.token_hex(16)
     row = PasswordResetCode.objects.create(
-        user=user, phone=phone, ip_address=ip_address, salt=salt,
-        code_hash=_code_hash(salt, code), created_at=now,
+        user=user,
+        phone=phone,
+        ip_address=ip_address,
+        salt=salt,
+        code_hash=_code_hash(salt, code),
+        created_at=now,
         expires_at=now + timedelta(minutes=settings.PASSWORD_RESET_CODE_MINUTES),
-    )  # fmt: skip
+    )
     if user is not None:
         from notifications.services import notification_enqueue_sms
 
         notification_enqueue_sms(
-            phone=user.phone, language=user.preferred_language,
-            event="password_reset_code", recipient=user,
+            phone=user.phone,
+            language=user.preferred_language,
+            event="password_reset_code",
+            recipient=user,
             context={"minutes": settings.PASSWORD_RESET_CODE_MINUTES},
-            secret=code, secret_until=row.expires_at,
-        )  # fmt: skip
+            secret=code,
+            secret_until=row.expires_at,
+        )
     return row
 
 

@@ -95,9 +95,12 @@ def password_reset_start(request):
                 status=429,
             )
         security_event(
-            "password_reset_requested", request, username=phone, user=row.user,
+            "password_reset_requested",
+            request,
+            username=phone,
+            user=row.user,
             level=logging.INFO,
-        )  # fmt: skip
+        )
         request.session[RESET_SESSION_KEY] = {
             "id": row.pk,
             "phone": mask_phone(phone),

@@ -16,11 +16,17 @@ from rest_framework.views import exception_handler
 from core.errors import ServiceError
 
 CODES = {
-    400: "validation_error", 401: "not_authenticated", 403: "permission_denied",
-    404: "not_found", 405: "method_not_allowed", 406: "not_acceptable",
-    409: "conflict", 413: "too_large", 415: "unsupported_media_type",
+    400: "validation_error",
+    401: "not_authenticated",
+    403: "permission_denied",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    409: "conflict",
+    413: "too_large",
+    415: "unsupported_media_type",
     429: "throttled",
-}  # fmt: skip
+}
 
 
 def _flatten(detail) -> list[str]:
@@ -50,10 +56,15 @@ def form_errors(form) -> DjangoValidationError:
 
 def error_response(status_code: int, message: str, fields=None, code=None) -> Response:
     return Response(
-        {"error": {"code": code or CODES.get(status_code, "error"), "message": message,
-                   "fields": fields or {}}},
+        {
+            "error": {
+                "code": code or CODES.get(status_code, "error"),
+                "message": message,
+                "fields": fields or {},
+            }
+        },
         status=status_code,
-    )  # fmt: skip
+    )
 
 
 def handler(exc, context):

@@ -16,53 +16,53 @@ urlpatterns = [
         "catalog/services/<slug:code>/",
         catalog.ServiceDetailApi.as_view(),
         name="service",
-    ),  # fmt: skip
+    ),
     path(
         "catalog/services/<slug:code>/requests/",
         requests.RequestFileApi.as_view(),
         name="request_file",
-    ),  # fmt: skip
+    ),
     path("catalog/offices/", customer.OfficeListApi.as_view(), name="offices"),
     path(
         "catalog/meter-sizes/", customer.MeterSizeListApi.as_view(), name="meter_sizes"
-    ),  # fmt: skip
+    ),
     path(
         "catalog/feedback-categories/",
         customer.CategoryListApi.as_view(),
         name="categories",
-    ),  # fmt: skip
+    ),
     path("me/accounts/", customer.AccountListApi.as_view(), name="accounts"),
     path(
         "me/notifications/",
         customer.NotificationListApi.as_view(),
         name="notifications",
-    ),  # fmt: skip
+    ),
     path("requests/", requests.RequestListApi.as_view(), name="requests"),
     path(
         "requests/<str:reference>/", requests.RequestDetailApi.as_view(), name="request"
-    ),  # fmt: skip
+    ),
     path(
         "requests/<str:reference>/documents/",
         requests.DocumentUploadApi.as_view(),
         name="request_documents",
-    ),  # fmt: skip
+    ),
     path(
         "requests/<str:reference>/rating/",
         requests.RatingCreateApi.as_view(),
         name="request_rating",
-    ),  # fmt: skip
+    ),
     path("invoices/", payments.InvoiceListApi.as_view(), name="invoices"),
     path("invoices/<str:number>/", payments.InvoiceDetailApi.as_view(), name="invoice"),
     path(
         "invoices/<str:number>/payments/",
         payments.PaymentStartApi.as_view(),
         name="invoice_pay",
-    ),  # fmt: skip
+    ),
     path(
         "receipts/<str:number>/pdf/",
         payments.ReceiptPdfApi.as_view(),
         name="receipt_pdf",
-    ),  # fmt: skip
+    ),
     path("outages/", customer.OutageReportApi.as_view(), name="outages"),
     path("outages/<str:token>/", customer.OutageStatusApi.as_view(), name="outage"),
     path("voice/", customer.VoiceCreateApi.as_view(), name="voice"),
@@ -71,10 +71,10 @@ urlpatterns = [
         "staff/requests/<str:reference>/transitions/",
         staff.TransitionListApi.as_view(),
         name="transitions",
-    ),  # fmt: skip
+    ),
     path(
         "staff/requests/<str:reference>/transitions/<slug:name>/",
         staff.TransitionPerformApi.as_view(),
         name="transition",
-    ),  # fmt: skip
+    ),
 ]

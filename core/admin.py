@@ -40,8 +40,17 @@ class ImmutableInline(NoWrites, admin.TabularInline):
 
 @admin.register(PersonalDataAccess)
 class PersonalDataAccessAdmin(ImmutableAdmin):
-    list_display = ("accessed_at", "accessed_by", "office", "subject", "kind",
-                    "field", "document_type", "reason", "reference")  # fmt: skip
+    list_display = (
+        "accessed_at",
+        "accessed_by",
+        "office",
+        "subject",
+        "kind",
+        "field",
+        "document_type",
+        "reason",
+        "reference",
+    )
     list_filter = ("kind", "reason", "field")
     list_select_related = ("accessed_by", "office", "subject")
     search_fields = ("reference", "accessed_by__username")

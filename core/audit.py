@@ -36,9 +36,13 @@ def identity_field(profile: CustomerProfile) -> str:
 
 
 def identity_reveal(
-    *, user: User, profile: CustomerProfile, reason: str, source: str,
+    *,
+    user: User,
+    profile: CustomerProfile,
+    reason: str,
+    source: str,
     reference: str = "",
-) -> tuple[str, PersonalDataAccess]:  # fmt: skip
+) -> tuple[str, PersonalDataAccess]:
     """The full identifier of `profile` for `user`, and the audit record of
     that look. The caller has checked that `user` may see the customer (the
     request selector) and has a role in REVEAL_ROLES."""
@@ -53,16 +57,25 @@ def identity_reveal(
     field = identity_field(profile)
     with transaction.atomic():
         record = PersonalDataAccess.objects.create(
-            accessed_by=user, office_id=user.office_id, subject_id=profile.user_id,
-            field=field, reason=reason, source=source[:200], reference=reference[:20],
-        )  # fmt: skip
+            accessed_by=user,
+            office_id=user.office_id,
+            subject_id=profile.user_id,
+            field=field,
+            reason=reason,
+            source=source[:200],
+            reference=reference[:20],
+        )
     return getattr(profile, field), record
 
 
 def document_download_record(
-    *, user: User, subject_id: int, document_type: str, source: str,
+    *,
+    user: User,
+    subject_id: int,
+    document_type: str,
+    source: str,
     reference: str = "",
-) -> PersonalDataAccess:  # fmt: skip
+) -> PersonalDataAccess:
     """The audit record of staff downloading a customer's document (any
     kind: an ID card scan, a house registration, a deed, a map), written
     before the file is sent. The caller has checked that `user` may have
@@ -70,11 +83,15 @@ def document_download_record(
     own downloads are not recorded: PDPA asks who else saw their data, and
     the subject's own look at what they sent tells nobody anything."""
     return PersonalDataAccess.objects.create(
-        accessed_by=user, office_id=user.office_id, subject_id=subject_id,
-        kind=PersonalDataAccess.Kind.DOWNLOAD, field="document",
-        document_type=document_type[:40], source=source[:200],
+        accessed_by=user,
+        office_id=user.office_id,
+        subject_id=subject_id,
+        kind=PersonalDataAccess.Kind.DOWNLOAD,
+        field="document",
+        document_type=document_type[:40],
+        source=source[:200],
         reference=reference[:20],
-    )  # fmt: skip
+    )
 
 
 def accesses_for_user(user: User) -> QuerySet:

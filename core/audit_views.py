@@ -36,9 +36,12 @@ def identity_reveal(request, reference):
         messages.error(request, _("Choose why you need the full ID number."))
         return redirect(req.staff_url())
     value, record = audit.identity_reveal(
-        user=request.user, profile=profile, reason=reason,
-        source=f"staff:detail {req.reference}", reference=req.reference,
-    )  # fmt: skip
+        user=request.user,
+        profile=profile,
+        reason=reason,
+        source=f"staff:detail {req.reference}",
+        reference=req.reference,
+    )
     return render(
         request,
         "staff/identity.html",

@@ -68,9 +68,10 @@ class RejectNulMiddleware:
 
             if open311:  # GeoReport v2's own error shape
                 return JsonResponse(
-                    [{"code": 404, "description": "no such address"}], status=404,
+                    [{"code": 404, "description": "no such address"}],
+                    status=404,
                     safe=False,
-                )  # fmt: skip
+                )
             return not_found(request)
         if any("\x00" in v for values in request.GET.lists() for v in values[1]):
             message = _("The address contains a character that is not allowed.")

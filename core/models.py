@@ -40,9 +40,12 @@ class PersonalDataAccess(models.Model):
     # The staff member's office at the time: a supervisor sees the accesses
     # made by staff of the offices they supervise.
     office = models.ForeignKey(
-        "accounts.Office", null=True, blank=True, on_delete=models.PROTECT,
+        "accounts.Office",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
-    )  # fmt: skip
+    )
     subject = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -13,7 +13,9 @@ class FakeProvider:
 
     def checkout(self, *, invoice, return_url: str) -> str:
         charge = FakeCharge.objects.create(
-            reference=invoice.number, amount=invoice.total,
-            description=f"PEA {invoice.request.reference}", return_url=return_url,
-        )  # fmt: skip
+            reference=invoice.number,
+            amount=invoice.total,
+            description=f"PEA {invoice.request.reference}",
+            return_url=return_url,
+        )
         return reverse("fakepay:checkout", args=[charge.pk])

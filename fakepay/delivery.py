@@ -34,16 +34,26 @@ def event_body(charge: FakeCharge, kind: str, event_id: str | None = None) -> by
     ).encode()
 
 
-def post(body: bytes, *, secret: str | None = None, timestamp: int | None = None,
-         url: str | None = None, header: str | None = None) -> int:  # fmt: skip
+def post(
+    body: bytes,
+    *,
+    secret: str | None = None,
+    timestamp: int | None = None,
+    url: str | None = None,
+    header: str | None = None,
+) -> int:
     """One signed POST to the merchant; returns the HTTP status (0 if none)."""
     secret = secret or settings.FAKEPAY_SECRET
     timestamp = int(time.time()) if timestamp is None else timestamp
     req = urllib.request.Request(
-        url or settings.FAKEPAY_CALLBACK_URL, data=body, method="POST",
-        headers={"Content-Type": "application/json",
-                 HEADER_NAME: header or sign(body, secret=secret, timestamp=timestamp)},
-    )  # fmt: skip
+        url or settings.FAKEPAY_CALLBACK_URL,
+        data=body,
+        method="POST",
+        headers={
+            "Content-Type": "application/json",
+            HEADER_NAME: header or sign(body, secret=secret, timestamp=timestamp),
+        },
+    )
     try:
         with urllib.request.urlopen(req, timeout=10) as response:  # noqa: S310
             return response.status

@@ -73,9 +73,13 @@ def installation_record(
                     "ca": account.ca_number
                 }
             _transition(
-                request=request, user=user, name="close", expected_state=None, at=now,
+                request=request,
+                user=user,
+                name="close",
+                expected_state=None,
+                at=now,
                 note=note,
-            )  # fmt: skip
+            )
     except IntegrityError as exc:
         if Meter.objects.filter(serial=serial).exists():
             raise ValidationError(
@@ -160,13 +164,17 @@ def meter_test_install_comparison(
             customer_signed_install=True,
         )
         return _transition(
-            request=request, user=user, name="install_comparison",
+            request=request,
+            user=user,
+            name="install_comparison",
             expected_state=expected_state,
-            note=_("Comparison meter %(serial)s; readings %(m)s / %(c)s") % {
-                "serial": comparison_serial.strip().upper(), "m": meter_start,
+            note=_("Comparison meter %(serial)s; readings %(m)s / %(c)s")
+            % {
+                "serial": comparison_serial.strip().upper(),
+                "m": meter_start,
                 "c": comparison_start,
             },
-        )  # fmt: skip
+        )
 
 
 def meter_test_record_result(
@@ -212,13 +220,20 @@ def meter_test_record_result(
         if faulty:
             refund_create_for_request(request=request, reason=_("Meter found faulty"))
             return _transition(
-                request=request, user=user, name=name, expected_state=expected_state,
+                request=request,
+                user=user,
+                name=name,
+                expected_state=expected_state,
                 note=note,
-            )  # fmt: skip
+            )
         return _transition(
-            request=request, user=user, name=name, expected_state=expected_state,
-            note=note, at=now,
-        )  # fmt: skip
+            request=request,
+            user=user,
+            name=name,
+            expected_state=expected_state,
+            note=note,
+            at=now,
+        )
 
 
 # Charter §3.7, read as SPEC says: calendar days from the disconnection date
@@ -288,9 +303,12 @@ def disconnection_record(
     if open_disconnection(account):
         raise ValidationError({"account": _("This account is already disconnected.")})
     return Disconnection.objects.create(
-        account=account, disconnected_on=disconnected_on, outstanding=outstanding,
-        deposit_offset=deposit_offset, recorded_by=user,
-    )  # fmt: skip
+        account=account,
+        disconnected_on=disconnected_on,
+        outstanding=outstanding,
+        deposit_offset=deposit_offset,
+        recorded_by=user,
+    )
 
 
 def reconnection_file(
@@ -308,17 +326,27 @@ def reconnection_file(
         raise ReconnectionRefused(_refused_text(days), account=account)
     with transaction.atomic():
         request = request_submit(
-            applicant=applicant, service=service, documents={}, created_by=created_by,
+            applicant=applicant,
+            service=service,
+            documents={},
+            created_by=created_by,
             channel=channel,
-            data={**data, "account": account, "office": account.office,
-                  "premises_address": account.premises_address,
-                  "meter_size": account.meter.size},
-        )  # fmt: skip
+            data={
+                **data,
+                "account": account,
+                "office": account.office,
+                "premises_address": account.premises_address,
+                "meter_size": account.meter.size,
+            },
+        )
         _reconnection_invoice(request=request, cut=cut, days=days, by=applicant)
         return _transition(
-            request=request, user=None, name="issue_invoice", expected_state=None,
+            request=request,
+            user=None,
+            name="issue_invoice",
+            expected_state=None,
             note=_("Disconnected %(days)d days") % {"days": days},
-        )  # fmt: skip
+        )
 
 
 def _reconnection_invoice(*, request, cut, days: int, by):
@@ -413,23 +441,33 @@ def reconnection_invoice_renew(*, request, on_date=None):
         days = (on_date - cut.disconnected_on).days
         if reconnection_rule(days) == RECONNECT_REFUSED:
             _transition(
-                request=request, user=None, name="refuse_after_90_days",
-                expected_state=State.FEES_QUOTED, note=_refused_text(days),
+                request=request,
+                user=None,
+                name="refuse_after_90_days",
+                expected_state=State.FEES_QUOTED,
+                note=_refused_text(days),
                 reason=_refused_text(days),
-            )  # fmt: skip
+            )
             return None
         new = _reconnection_invoice(
             request=request, cut=cut, days=days, by=invoice.created_by
         )
         _transition(
-            request=request, user=None, name="reissue_invoice",
+            request=request,
+            user=None,
+            name="reissue_invoice",
             expected_state=State.FEES_QUOTED,
             note=_(
                 "Invoice %(old)s expired; disconnected %(days)d days: invoice "
                 "%(new)s of %(total)s baht replaces it."
-            ) % {"old": invoice.number, "days": days, "new": new.number,
-                 "total": f"{new.total:,.2f}"},
-        )  # fmt: skip
+            )
+            % {
+                "old": invoice.number,
+                "days": days,
+                "new": new.number,
+                "total": f"{new.total:,.2f}",
+            },
+        )
         return new
 
 
@@ -468,13 +506,27 @@ def reconnection_record_done(*, request, user, expected_state=None, note=""):
             cut.reconnected_at = now
             cut.save(update_fields=["reconnected_at"])
         return _transition(
-            request=request, user=user, name="record_reconnection",
-            expected_state=expected_state, at=now, note=note,
-        )  # fmt: skip
+            request=request,
+            user=user,
+            name="record_reconnection",
+            expected_state=expected_state,
+            at=now,
+            note=note,
+        )
 
 
-def covers_file(*, applicant, service, data: dict, covers: int, days: int,
-                line_length_m=None, documents: dict, created_by, channel="web"):  # fmt: skip
+def covers_file(
+    *,
+    applicant,
+    service,
+    data: dict,
+    covers: int,
+    days: int,
+    line_length_m=None,
+    documents: dict,
+    created_by,
+    channel="web",
+):
     """File a cover rental with how many covers and for how many days."""
     from requests_app.services import request_submit
 
@@ -484,9 +536,13 @@ def covers_file(*, applicant, service, data: dict, covers: int, days: int,
         raise ValidationError({"days": _("Enter how many days (1 or more).")})
     with transaction.atomic():
         request = request_submit(
-            applicant=applicant, service=service, data=data, documents=documents,
-            created_by=created_by, channel=channel,
-        )  # fmt: skip
+            applicant=applicant,
+            service=service,
+            data=data,
+            documents=documents,
+            created_by=created_by,
+            channel=channel,
+        )
         CoverRental.objects.create(
             request=request, covers=covers, days=days, line_length_m=line_length_m
         )
@@ -511,18 +567,32 @@ def covers_quote(*, request, user, expected_state=None, note=""):
     quantity = rental.covers * rental.days
     with transaction.atomic():
         invoice_create(
-            request=request, created_by=user,
+            request=request,
+            created_by=user,
             lines=[
-                (install.kind, install.name_th, install.name_en, install.amount, install),
-                (rent.kind, f"{rent.name_th} × {rental.covers} ชุด × {rental.days} วัน",
-                 f"{rent.name_en} × {rental.covers} covers × {rental.days} days",
-                 rent.amount * quantity, rent),
+                (
+                    install.kind,
+                    install.name_th,
+                    install.name_en,
+                    install.amount,
+                    install,
+                ),
+                (
+                    rent.kind,
+                    f"{rent.name_th} × {rental.covers} ชุด × {rental.days} วัน",
+                    f"{rent.name_en} × {rental.covers} covers × {rental.days} days",
+                    rent.amount * quantity,
+                    rent,
+                ),
             ],
-        )  # fmt: skip
+        )
         return _transition(
-            request=request, user=user, name="quote_fees", expected_state=expected_state,
+            request=request,
+            user=user,
+            name="quote_fees",
+            expected_state=expected_state,
             note=note,
-        )  # fmt: skip
+        )
 
 
 def covers_record(*, request, user, name: str, expected_state=None, note=""):
@@ -535,9 +605,13 @@ def covers_record(*, request, user, name: str, expected_state=None, note=""):
         field = "installed_at" if name == "install_covers" else "removed_at"
         CoverRental.objects.filter(request=request).update(**{field: now})
         return _transition(
-            request=request, user=user, name=name, expected_state=expected_state,
-            at=now, note=note,
-        )  # fmt: skip
+            request=request,
+            user=user,
+            name=name,
+            expected_state=expected_state,
+            at=now,
+            note=note,
+        )
 
 
 def broken_meter_raise_debt(
@@ -585,9 +659,12 @@ def broken_meter_raise_debt(
         )
         invoice_create(request=request, created_by=user, lines=[line])
         return _transition(
-            request=request, user=user, name="raise_debt", expected_state=expected_state,
+            request=request,
+            user=user,
+            name="raise_debt",
+            expected_state=expected_state,
             note=cause_details,
-        )  # fmt: skip
+        )
 
 
 def broken_meter_book(
@@ -602,16 +679,27 @@ def broken_meter_book(
             request=request, defaults={"cause": MeterReplacement.Cause.NATURAL}
         )
         return _book(
-            request=request, user=user, name="book_replacement",
-            kind=Appointment.Kind.INSTALLATION, scheduled_for=scheduled_for,
-            assignee=assignee, expected_state=expected_state, note=note,
-        )  # fmt: skip
+            request=request,
+            user=user,
+            name="book_replacement",
+            kind=Appointment.Kind.INSTALLATION,
+            scheduled_for=scheduled_for,
+            assignee=assignee,
+            expected_state=expected_state,
+            note=note,
+        )
 
 
 def broken_meter_replace(
-    *, request, user, old_reading, new_serial: str, new_reading,
-    left_in_mailbox: bool = False, expected_state=None,
-):  # fmt: skip
+    *,
+    request,
+    user,
+    old_reading,
+    new_serial: str,
+    new_reading,
+    left_in_mailbox: bool = False,
+    expected_state=None,
+):
     """Form มต.75: the old meter's last reading, the new meter and its reading."""
     request = authorize(
         request=request,
@@ -638,12 +726,19 @@ def broken_meter_replace(
         form.save()
         account_replace_meter(account=account, meter=meter)
         return _transition(
-            request=request, user=user, name="record_replacement",
-            expected_state=expected_state, at=now,
-            note=_("Form มต.75: %(old)s (%(old_r)s) → %(new)s (%(new_r)s)") % {
-                "old": form.old_serial, "old_r": old_reading, "new": new_serial,
-                "new_r": new_reading},
-        )  # fmt: skip
+            request=request,
+            user=user,
+            name="record_replacement",
+            expected_state=expected_state,
+            at=now,
+            note=_("Form มต.75: %(old)s (%(old_r)s) → %(new)s (%(new_r)s)")
+            % {
+                "old": form.old_serial,
+                "old_r": old_reading,
+                "new": new_serial,
+                "new_r": new_reading,
+            },
+        )
 
 
 def adjusted_bill_compute(*, history_kwh, months: int, billed_kwh, rate):
@@ -693,14 +788,20 @@ def adjusted_bill_open(
     }
     with transaction.atomic():
         request = request_submit(
-            applicant=account.customer, service=ServiceType.objects.get(code="adjusted-bill"),
-            documents={}, created_by=user, channel="counter",
-            data={"account": account, "office": account.office,
-                  "premises_address": account.premises_address,
-                  "meter_size": account.meter.size,
-                  "contact_phone": account.customer.phone or "",
-                  "note": f"{evidence.strip()}\n{summary}"},
-        )  # fmt: skip
+            applicant=account.customer,
+            service=ServiceType.objects.get(code="adjusted-bill"),
+            documents={},
+            created_by=user,
+            channel="counter",
+            data={
+                "account": account,
+                "office": account.office,
+                "premises_address": account.premises_address,
+                "meter_size": account.meter.size,
+                "contact_phone": account.customer.phone or "",
+                "note": f"{evidence.strip()}\n{summary}",
+            },
+        )
         invoice_create(
             request=request,
             created_by=user,
@@ -729,12 +830,19 @@ def adjusted_bill_order_disconnection(*, request, user, expected_state=None, not
         invoice.status = Invoice.Status.CANCELLED
         invoice.save(update_fields=["status"])
         Disconnection.objects.create(
-            account=request.account, disconnected_on=timezone.localdate(),
-            outstanding=invoice.total, deposit_offset=False, recorded_by=user,
-        )  # fmt: skip
+            account=request.account,
+            disconnected_on=timezone.localdate(),
+            outstanding=invoice.total,
+            deposit_offset=False,
+            recorded_by=user,
+        )
         return _transition(
-            request=request, user=user, name="order_disconnection",
-            expected_state=expected_state, at=timezone.now(),
-            note=note or _("Disconnection ordered; %(amount)s baht outstanding") % {
-                "amount": f"{invoice.total:,.2f}"},
-        )  # fmt: skip
+            request=request,
+            user=user,
+            name="order_disconnection",
+            expected_state=expected_state,
+            at=timezone.now(),
+            note=note
+            or _("Disconnection ordered; %(amount)s baht outstanding")
+            % {"amount": f"{invoice.total:,.2f}"},
+        )

@@ -29,9 +29,12 @@ class OutboxMessage(models.Model):
 
     # None for a visitor known only by a phone number (an outage reporter).
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         related_name="messages",
-    )  # fmt: skip
+    )
     channel = models.CharField(max_length=5, choices=Channel.choices)
     to = models.CharField(max_length=254)
     language = models.CharField(max_length=2)

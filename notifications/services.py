@@ -95,10 +95,15 @@ def notification_enqueue_sms(
     if secret and SECRET_MARK not in body:
         raise ValueError(f"notifications/{event}_sms.txt does not show the secret")
     message = OutboxMessage.objects.create(
-        recipient=recipient, channel=OutboxMessage.Channel.SMS, to=phone,
-        language=language, event=event, body=body, secret=secret,
+        recipient=recipient,
+        channel=OutboxMessage.Channel.SMS,
+        to=phone,
+        language=language,
+        event=event,
+        body=body,
+        secret=secret,
         secret_until=secret_until if secret else None,
-    )  # fmt: skip
+    )
     _schedule(message.pk)
     return message
 

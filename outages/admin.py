@@ -7,8 +7,14 @@ from outages.models import Incident, IncidentUpdate, OutageReport
 
 @admin.register(Incident)
 class IncidentAdmin(admin.ModelAdmin):
-    list_display = ["number", "office", "status", "danger", "reports_count",
-                    "first_reported_at"]  # fmt: skip
+    list_display = [
+        "number",
+        "office",
+        "status",
+        "danger",
+        "reports_count",
+        "first_reported_at",
+    ]
     list_filter = ["status", "danger"]
     search_fields = ["number", "area"]
     readonly_fields = [f.name for f in Incident._meta.fields]

@@ -21,30 +21,43 @@ class OutageReportForm(forms.Form):
         label=_("What do you see?"), choices=Symptom.choices, widget=forms.RadioSelect
     )
     ca_number = forms.RegexField(
-        regex=r"^\d{9,12}$", required=False, label=_("CA number (on your bill)"),
+        regex=r"^\d{9,12}$",
+        required=False,
+        label=_("CA number (on your bill)"),
         error_messages={"invalid": _("A CA number has 9 to 12 digits.")},
-    )  # fmt: skip
+    )
     office = forms.ModelChoiceField(
         queryset=Office.objects.filter(kind=Office.Kind.BRANCH, is_active=True),
-        required=False, label=_("PEA office of the area"),
+        required=False,
+        label=_("PEA office of the area"),
         help_text=_("Not needed when you use your location."),
-    )  # fmt: skip
+    )
     address = forms.CharField(
-        required=False, label=_("Where (address or landmark)"), max_length=500,
+        required=False,
+        label=_("Where (address or landmark)"),
+        max_length=500,
         widget=forms.Textarea(attrs={"rows": 2}),
-    )  # fmt: skip
+    )
     lat = forms.FloatField(
-        required=False, label=_("Latitude"), min_value=-90, max_value=90,
+        required=False,
+        label=_("Latitude"),
+        min_value=-90,
+        max_value=90,
         widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
-    )  # fmt: skip
+    )
     lon = forms.FloatField(
-        required=False, label=_("Longitude"), min_value=-180, max_value=180,
+        required=False,
+        label=_("Longitude"),
+        min_value=-180,
+        max_value=180,
         widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
-    )  # fmt: skip
+    )
     note = forms.CharField(
-        required=False, label=_("Anything else we should know"), max_length=500,
+        required=False,
+        label=_("Anything else we should know"),
+        max_length=500,
         widget=forms.Textarea(attrs={"rows": 2}),
-    )  # fmt: skip
+    )
     name = forms.CharField(required=False, label=_("Your name"), max_length=120)
     phone = ThaiMobileField(required=False, label=_("Mobile phone"), max_length=20)
 
@@ -72,11 +85,13 @@ class OutageReportForm(forms.Form):
 class DispatchForm(forms.Form):
     crew = forms.ModelChoiceField(queryset=None, label=_("Crew (technician)"))
     eta = forms.DateTimeField(
-        required=False, label=_("Estimated restoration"),
+        required=False,
+        label=_("Estimated restoration"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
-    )  # fmt: skip
-    message = forms.CharField(required=False, label=_("Message to reporters"),
-                              max_length=300)  # fmt: skip
+    )
+    message = forms.CharField(
+        required=False, label=_("Message to reporters"), max_length=300
+    )
 
     def __init__(self, *args, technicians=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -84,9 +99,11 @@ class DispatchForm(forms.Form):
 
 
 class UpdateForm(forms.Form):
-    message = forms.CharField(required=False, label=_("Message to reporters"),
-                              max_length=300)  # fmt: skip
+    message = forms.CharField(
+        required=False, label=_("Message to reporters"), max_length=300
+    )
     eta = forms.DateTimeField(
-        required=False, label=_("Estimated restoration"),
+        required=False,
+        label=_("Estimated restoration"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
-    )  # fmt: skip
+    )

@@ -42,9 +42,12 @@ class Incident(models.Model):
     first_reported_at = models.DateTimeField()
     last_reported_at = models.DateTimeField()
     crew = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
-    )  # fmt: skip
+    )
     eta = models.DateTimeField(null=True, blank=True)
     restored_at = models.DateTimeField(null=True, blank=True)
     merged_into = models.ForeignKey(
@@ -86,16 +89,22 @@ class OutageReport(models.Model):
     # The public id: the reporter's status page and the Open311 request id.
     token = models.CharField(max_length=16, unique=True)
     reporter = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="outage_reports",
-    )  # fmt: skip
+    )
     name = models.CharField(max_length=120, blank=True)
     phone = models.CharField(max_length=10, blank=True)
     language = models.CharField(max_length=2, default="th")
     account = models.ForeignKey(
-        "meters.ElectricityAccount", null=True, blank=True, on_delete=models.PROTECT,
+        "meters.ElectricityAccount",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
-    )  # fmt: skip
+    )
     # The CA number as the reporter typed it. Never checked against the
     # accounts while they wait (that would tell a stranger which numbers
     # exist); matched within the office afterwards, `account` when it was.

@@ -42,9 +42,10 @@ ID = re.compile(r"[0-9]{1,18}")  # a report's id (bigint)
 
 def _error(status: int, description: str, code=None) -> JsonResponse:
     return JsonResponse(
-        [{"code": code or status, "description": description}], status=status,
+        [{"code": code or status, "description": description}],
+        status=status,
         safe=False,
-    )  # fmt: skip
+    )
 
 
 def _service() -> dict:
@@ -74,22 +75,43 @@ def service_definition(request, code):
         {"key": o.code, "name": o.name_en}
         for o in Office.objects.filter(kind=Office.Kind.BRANCH, is_active=True)
     ]
-    return JsonResponse({
-        "service_code": SERVICE_CODE,
-        "attributes": [
-            {"variable": True, "code": "symptom", "datatype": "singlevaluelist",
-             "required": True, "datatype_description": "", "order": 1,
-             "description": "What do you see?", "values": symptoms},
-            {"variable": True, "code": "ca_number", "datatype": "string",
-             "required": False, "datatype_description": "9-12 digits, on the bill",
-             "order": 2, "description": "CA number of the electricity account"},
-            {"variable": True, "code": "office", "datatype": "singlevaluelist",
-             "required": False, "datatype_description": "",
-             "order": 3, "description": "PEA office of the area (when the request "
-             "has neither a CA number nor a location, the nearest otherwise)",
-             "values": offices},
-        ],
-    })  # fmt: skip
+    return JsonResponse(
+        {
+            "service_code": SERVICE_CODE,
+            "attributes": [
+                {
+                    "variable": True,
+                    "code": "symptom",
+                    "datatype": "singlevaluelist",
+                    "required": True,
+                    "datatype_description": "",
+                    "order": 1,
+                    "description": "What do you see?",
+                    "values": symptoms,
+                },
+                {
+                    "variable": True,
+                    "code": "ca_number",
+                    "datatype": "string",
+                    "required": False,
+                    "datatype_description": "9-12 digits, on the bill",
+                    "order": 2,
+                    "description": "CA number of the electricity account",
+                },
+                {
+                    "variable": True,
+                    "code": "office",
+                    "datatype": "singlevaluelist",
+                    "required": False,
+                    "datatype_description": "",
+                    "order": 3,
+                    "description": "PEA office of the area (when the request "
+                    "has neither a CA number nor a location, the nearest otherwise)",
+                    "values": offices,
+                },
+            ],
+        }
+    )
 
 
 @csrf_exempt
@@ -151,20 +173,34 @@ def _post(request):
         # The service validates every field (a Thai mobile number, lengths,
         # NUL) and matches the CA number, as it does for the web form.
         report = services.outage_report(
-            symptom=symptom, office=office, name=name, phone=data.get("phone", ""),
+            symptom=symptom,
+            office=office,
+            name=name,
+            phone=data.get("phone", ""),
             ca_number=data.get("attribute[ca_number]", ""),
-            address=data.get("address_string", ""), lat=lat, lon=lon,
-            note=data.get("description", ""), channel=OutageReport.Channel.OPEN311,
-            language="en" if "en" in request.headers.get("Accept-Language", "")[:2]
-            else "th", ip_address=ip_address,
-        )  # fmt: skip
+            address=data.get("address_string", ""),
+            lat=lat,
+            lon=lon,
+            note=data.get("description", ""),
+            channel=OutageReport.Channel.OPEN311,
+            language="en"
+            if "en" in request.headers.get("Accept-Language", "")[:2]
+            else "th",
+            ip_address=ip_address,
+        )
     except ValidationError as exc:
         return _error(400, _field_errors(exc))
     return JsonResponse(
-        [{"service_request_id": str(report.pk), "service_notice": "",
-          "account_id": None}],
-        safe=False, status=201,
-    )  # fmt: skip
+        [
+            {
+                "service_request_id": str(report.pk),
+                "service_notice": "",
+                "account_id": None,
+            }
+        ],
+        safe=False,
+        status=201,
+    )
 
 
 # Dates a W3C date-time may give that the database and the 90-day window hold.

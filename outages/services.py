@@ -101,11 +101,23 @@ def _clean_ip(ip_address: str | None) -> str | None:
 
 
 def outage_report(
-    *, symptom: str, office=None, account=None, reporter=None, name: str = "",
-    phone: str = "", ca_number: str = "", address: str = "", lat=None, lon=None,
-    note: str = "", channel: str = OutageReport.Channel.WEB, language: str = "th",
-    ip_address: str | None = None, now=None,
-) -> OutageReport:  # fmt: skip
+    *,
+    symptom: str,
+    office=None,
+    account=None,
+    reporter=None,
+    name: str = "",
+    phone: str = "",
+    ca_number: str = "",
+    address: str = "",
+    lat=None,
+    lon=None,
+    note: str = "",
+    channel: str = OutageReport.Channel.WEB,
+    language: str = "th",
+    ip_address: str | None = None,
+    now=None,
+) -> OutageReport:
     """File a report and put it into an incident: an open incident of the
     same office with a report in the last OUTAGE_GROUP_MINUTES that is on the
     same feeder, or failing that within OUTAGE_GROUP_METRES; otherwise a new
@@ -123,14 +135,15 @@ def outage_report(
     one is acknowledged by SMS only while its phone and its client address
     are under OUTAGE_ACK_SMS_PER_PHONE_HOUR and OUTAGE_ACK_SMS_PER_IP_HOUR."""
     now = now or timezone.now()
-    _check_text(name=name, phone=phone, ca_number=ca_number, address=address,
-                note=note)  # fmt: skip
+    _check_text(name=name, phone=phone, ca_number=ca_number, address=address, note=note)
     _check_point(lat, lon)
     phone, ca_number = _clean_phone(phone), _clean_ca_number(ca_number)
     if account is None and ca_number and reporter is not None:
-        account = reporter.accounts.select_related("office").filter(
-            ca_number=ca_number
-        ).first()  # fmt: skip
+        account = (
+            reporter.accounts.select_related("office")
+            .filter(ca_number=ca_number)
+            .first()
+        )
     if account is None and not ca_number and not address.strip() and lat is None:
         raise ValidationError(
             {"address": _("Give the CA number, or the address, or use your location.")}
@@ -158,18 +171,33 @@ def outage_report(
         incident = _group(office=office, area=area, lat=lat, lon=lon, now=now)
         if incident is None:
             incident = Incident.objects.create(
-                number=_number(office, now), office=office, area=area, lat=lat,
-                lon=lon, first_reported_at=now, last_reported_at=now,
-            )  # fmt: skip
+                number=_number(office, now),
+                office=office,
+                area=area,
+                lat=lat,
+                lon=lon,
+                first_reported_at=now,
+                last_reported_at=now,
+            )
         report = OutageReport.objects.create(
-            incident=incident, token=secrets.token_urlsafe(9), reporter=reporter,
+            incident=incident,
+            token=secrets.token_urlsafe(9),
+            reporter=reporter,
             name=name or (reporter.get_full_name() if reporter else ""),
             phone=phone or (reporter.phone if reporter else ""),
             language=(reporter.preferred_language if reporter else language) or "th",
-            account=account, ca_number=ca_number, address=address.strip(), lat=lat,
-            lon=lon, symptom=symptom, danger=symptom in DANGER, note=note.strip(),
-            channel=channel, ip_address=_clean_ip(ip_address), created_at=now,
-        )  # fmt: skip
+            account=account,
+            ca_number=ca_number,
+            address=address.strip(),
+            lat=lat,
+            lon=lon,
+            symptom=symptom,
+            danger=symptom in DANGER,
+            note=note.strip(),
+            channel=channel,
+            ip_address=_clean_ip(ip_address),
+            created_at=now,
+        )
         _absorb(incident, report)
         if reporter is not None or _may_acknowledge(report, now):
             report.acknowledged = _tell([report], incident, "outage_received") > 0
@@ -208,7 +236,7 @@ def open311_posts_exceeded(*, ip_address: str | None, now=None) -> bool:
             channel=OutageReport.Channel.OPEN311,
             ip_address=ip_address,
             created_at__gt=now - timedelta(hours=1),
-        ).count()  # fmt: skip
+        ).count()
         >= settings.OPEN311_POSTS_PER_IP_HOUR
     )
 
@@ -259,8 +287,9 @@ def _recount(incident: Incident) -> None:
     """Counts, danger, centre and times again from the incident's reports
     (after a merge or a split)."""
     agg = incident.reports.aggregate(
-        n=Count("id"), danger=Count("id", filter=Q(danger=True)),
-    )  # fmt: skip
+        n=Count("id"),
+        danger=Count("id", filter=Q(danger=True)),
+    )
     reports = list(incident.reports.only("lat", "lon", "created_at"))
     located = [r for r in reports if r.lat is not None]
     incident.reports_count, incident.danger = agg["n"], agg["danger"] > 0
@@ -281,11 +310,17 @@ def _tell(reports, incident, event, update=None) -> int:
             continue
         seen.add(report.phone)
         notification_enqueue_sms(
-            phone=report.phone, language=report.language, event=event,
+            phone=report.phone,
+            language=report.language,
+            event=event,
             recipient=report.reporter,
-            context={"incident": incident, "report": report, "update": update,
-                     "url": settings.SITE_URL.rstrip("/") + report_url(report)},
-        )  # fmt: skip
+            context={
+                "incident": incident,
+                "report": report,
+                "update": update,
+                "url": settings.SITE_URL.rstrip("/") + report_url(report),
+            },
+        )
         n += 1
     return n
 
@@ -316,9 +351,14 @@ def _check_message(message: str) -> None:
             {"message": _("This text contains a character that is not allowed.")}
         )
     if len(message) > MESSAGE_MAX:
-        raise ValidationError({"message": _(
-            "Keep this to at most %(limit)d characters (it has %(length)d)."
-        ) % {"limit": MESSAGE_MAX, "length": len(message)}})  # fmt: skip
+        raise ValidationError(
+            {
+                "message": _(
+                    "Keep this to at most %(limit)d characters (it has %(length)d)."
+                )
+                % {"limit": MESSAGE_MAX, "length": len(message)}
+            }
+        )
 
 
 def _post(incident, user, kind, message="", eta=None, event="outage_update"):
@@ -377,11 +417,17 @@ def incident_restore(*, incident, user, message="") -> Incident:
         incident = _staff_lock(incident, user)
         _open_only(incident)
         incident.status, incident.restored_at = (
-            Incident.Status.RESTORED, timezone.now(),
-        )  # fmt: skip
+            Incident.Status.RESTORED,
+            timezone.now(),
+        )
         incident.save(update_fields=["status", "restored_at"])
-        _post(incident, user, IncidentUpdate.Kind.RESTORED, message,
-              event="outage_restored")  # fmt: skip
+        _post(
+            incident,
+            user,
+            IncidentUpdate.Kind.RESTORED,
+            message,
+            event="outage_restored",
+        )
     return incident
 
 
@@ -405,13 +451,17 @@ def incident_merge(*, target, other, user) -> Incident:
         other.save(update_fields=["status", "merged_into", "reports_count"])
         _recount(target)
         IncidentUpdate.objects.create(
-            incident=target, kind=IncidentUpdate.Kind.MERGED, author=user,
+            incident=target,
+            kind=IncidentUpdate.Kind.MERGED,
+            author=user,
             message=_("%(other)s merged into this incident") % {"other": other.number},
-        )  # fmt: skip
+        )
         IncidentUpdate.objects.create(
-            incident=other, kind=IncidentUpdate.Kind.MERGED, author=user,
+            incident=other,
+            kind=IncidentUpdate.Kind.MERGED,
+            author=user,
             message=_("Merged into %(target)s") % {"target": target.number},
-        )  # fmt: skip
+        )
     return target
 
 
@@ -431,14 +481,19 @@ def incident_split(*, incident, report_ids, user) -> Incident:
             raise ValidationError({"reports": _("Leave at least one report here.")})
         now = timezone.now()
         new = Incident.objects.create(
-            number=_number(incident.office, now), office=incident.office,
-            area=incident.area, first_reported_at=now, last_reported_at=now,
-        )  # fmt: skip
+            number=_number(incident.office, now),
+            office=incident.office,
+            area=incident.area,
+            first_reported_at=now,
+            last_reported_at=now,
+        )
         OutageReport.objects.filter(pk__in=[r.pk for r in moving]).update(incident=new)
         _recount(new)
         _recount(incident)
         IncidentUpdate.objects.create(
-            incident=new, kind=IncidentUpdate.Kind.SPLIT, author=user,
+            incident=new,
+            kind=IncidentUpdate.Kind.SPLIT,
+            author=user,
             message=_("Split from %(number)s") % {"number": incident.number},
-        )  # fmt: skip
+        )
     return new

@@ -27,11 +27,19 @@ def report(request):
         d = form.cleaned_data
         try:
             r = services.outage_report(
-                symptom=d["symptom"], ca_number=d["ca_number"], office=d["office"],
-                reporter=form.user, name=d.get("name", ""), phone=d.get("phone", ""),
-                address=d["address"], lat=d["lat"], lon=d["lon"], note=d["note"],
-                language=(get_language() or "th")[:2], ip_address=client_ip(request),
-            )  # fmt: skip
+                symptom=d["symptom"],
+                ca_number=d["ca_number"],
+                office=d["office"],
+                reporter=form.user,
+                name=d.get("name", ""),
+                phone=d.get("phone", ""),
+                address=d["address"],
+                lat=d["lat"],
+                lon=d["lon"],
+                note=d["note"],
+                language=(get_language() or "th")[:2],
+                ip_address=client_ip(request),
+            )
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
@@ -44,9 +52,10 @@ def status(request, token):
     """What the reporter follows: the incident, its estimate and updates."""
     st = report_status(token)
     return render(
-        request, "outages/status.html",
+        request,
+        "outages/status.html",
         {"report": st.report, "incident": st.incident, "updates": st.updates},
-    )  # fmt: skip
+    )
 
 
 # Staff ---------------------------------------------------------------------------
@@ -68,9 +77,10 @@ def board(request):
         qs = qs.exclude(status=Incident.Status.MERGED).order_by("-first_reported_at")
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
     return render(
-        request, "outages/board.html",
+        request,
+        "outages/board.html",
         {"page": page, "show": show, "keep": f"show={show}"},
-    )  # fmt: skip
+    )
 
 
 def _incident_for(user, number) -> Incident:
@@ -103,19 +113,27 @@ def incident(request, number):
                 dispatch = DispatchForm(request.POST, technicians=technicians)
                 if dispatch.is_valid():
                     d = dispatch.cleaned_data
-                    services.incident_dispatch(incident=inc, user=request.user,
-                                               crew=d["crew"], eta=d["eta"],
-                                               message=d["message"])  # fmt: skip
+                    services.incident_dispatch(
+                        incident=inc,
+                        user=request.user,
+                        crew=d["crew"],
+                        eta=d["eta"],
+                        message=d["message"],
+                    )
                     return _done(request, inc, _("Crew dispatched; reporters told."))
             elif action == "update":
                 update = UpdateForm(request.POST)
                 if update.is_valid():
-                    services.incident_update(incident=inc, user=request.user,
-                                             **update.cleaned_data)  # fmt: skip
+                    services.incident_update(
+                        incident=inc, user=request.user, **update.cleaned_data
+                    )
                     return _done(request, inc, _("Update sent to every reporter."))
             elif action == "restore":
-                services.incident_restore(incident=inc, user=request.user,
-                                          message=request.POST.get("message", ""))  # fmt: skip
+                services.incident_restore(
+                    incident=inc,
+                    user=request.user,
+                    message=request.POST.get("message", ""),
+                )
                 return _done(request, inc, _("Marked restored; reporters told."))
             elif action == "merge":
                 other = _incident_for(request.user, request.POST.get("other", ""))
@@ -123,9 +141,10 @@ def incident(request, number):
                 return _done(request, inc, _("Incidents merged."))
             elif action == "split":
                 new = services.incident_split(
-                    incident=inc, user=request.user,
+                    incident=inc,
+                    user=request.user,
                     report_ids=request.POST.getlist("reports"),
-                )  # fmt: skip
+                )
                 return _done(request, new, _("Reports moved to a new incident."))
             else:
                 raise Http404
@@ -139,12 +158,18 @@ def incident(request, number):
         .order_by("-last_reported_at")[:50]
     )
     return render(
-        request, "outages/incident.html",
-        {"inc": inc, "reports": inc.reports.select_related("account")[:200],
-         "updates": inc.updates.select_related("author")[:50],
-         "dispatch": dispatch, "update": update, "others": others},
+        request,
+        "outages/incident.html",
+        {
+            "inc": inc,
+            "reports": inc.reports.select_related("account")[:200],
+            "updates": inc.updates.select_related("author")[:50],
+            "dispatch": dispatch,
+            "update": update,
+            "others": others,
+        },
         status=status,
-    )  # fmt: skip
+    )
 
 
 def _done(request, incident, text):

@@ -51,8 +51,14 @@ class InvoiceAdmin(ImmutableAdmin):
 
 @admin.register(Payment)
 class PaymentAdmin(ImmutableAdmin):
-    list_display = ("invoice", "method", "amount", "office", "received_at",
-                    "provider_txn")  # fmt: skip
+    list_display = (
+        "invoice",
+        "method",
+        "amount",
+        "office",
+        "received_at",
+        "provider_txn",
+    )
     list_filter = ("method",)
     list_select_related = ("invoice", "office")
     search_fields = ("invoice__number", "provider_txn")
@@ -78,8 +84,14 @@ class RefundAdmin(ImmutableAdmin):
 
 @admin.register(DepositSettlement)
 class DepositSettlementAdmin(ImmutableAdmin):
-    list_display = ("request", "deposit", "final_bill", "refund_amount", "method",
-                    "paid_out_at")  # fmt: skip
+    list_display = (
+        "request",
+        "deposit",
+        "final_bill",
+        "refund_amount",
+        "method",
+        "paid_out_at",
+    )
     list_select_related = ("request",)
     search_fields = ("request__reference",)
 
@@ -93,16 +105,31 @@ class EstimateAdmin(ImmutableAdmin):
 
 @admin.register(ProviderEvent)
 class ProviderEventAdmin(ImmutableAdmin):
-    list_display = ("event_id", "kind", "invoice_number", "amount", "status",
-                    "received_at")  # fmt: skip
+    list_display = (
+        "event_id",
+        "kind",
+        "invoice_number",
+        "amount",
+        "status",
+        "received_at",
+    )
     list_filter = ("status", "kind")
     search_fields = ("event_id", "transaction_id", "invoice_number")
 
 
 @admin.register(Settlement)
 class SettlementAdmin(ImmutableAdmin):
-    list_display = ("filename", "office", "bank", "effective", "status",
-                    "total_lines", "other_lines", "uploaded_by", "uploaded_at")  # fmt: skip
+    list_display = (
+        "filename",
+        "office",
+        "bank",
+        "effective",
+        "status",
+        "total_lines",
+        "other_lines",
+        "uploaded_by",
+        "uploaded_at",
+    )
     list_filter = ("status", "bank")
     # The file itself is binary; staff download the report from the finance page.
     exclude = ("content",)
@@ -113,8 +140,7 @@ class SettlementRowAdmin(ImmutableAdmin):
     """Lines of a settlement report (a file has thousands: a paged list, not an
     inline of the settlement)."""
 
-    list_display = ("file", "line_seq", "result", "ref1", "file_amount",
-                    "resolution")  # fmt: skip
+    list_display = ("file", "line_seq", "result", "ref1", "file_amount", "resolution")
     list_filter = ("result", "resolution")
     list_select_related = False
     search_fields = ("ref1", "ref2")

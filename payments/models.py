@@ -214,22 +214,30 @@ class Refund(models.Model):
     # The request the money is paid back on (a meter test; a deposit refund,
     # whose deposit was paid on the connection's invoice).
     request = models.ForeignKey(
-        "requests_app.ServiceRequest", null=True, on_delete=models.PROTECT,
+        "requests_app.ServiceRequest",
+        null=True,
+        on_delete=models.PROTECT,
         related_name="refunds",
-    )  # fmt: skip
+    )
     # The refund document's number, given when a supervisor approves it.
     number = models.CharField(max_length=32, null=True, blank=True, unique=True)
     approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
-    )  # fmt: skip
+    )
     approved_at = models.DateTimeField(null=True, blank=True)
     # Who raised it, when a person did (an over-payment refund from a
     # settlement report): they may not approve it themselves (four eyes).
     raised_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
-    )  # fmt: skip
+    )
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.FEE)
     amount = models.DecimalField(max_digits=12, decimal_places=2)
     reason = models.CharField(max_length=200)
@@ -378,13 +386,19 @@ class Receipt(models.Model):
     vat = models.DecimalField(max_digits=12, decimal_places=2)
     issued_at = models.DateTimeField()
     issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
-    )  # fmt: skip
+    )
     cancels = models.OneToOneField(
-        "self", null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="credit_note",
-    )  # fmt: skip
+    )
     reason = models.CharField(max_length=200, blank=True)
     pdf = models.FileField(
         upload_to=_receipt_path, storage=_private_storage, blank=True, max_length=255
@@ -563,9 +577,12 @@ class SettlementRow(models.Model):
         Refund, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
-    )  # fmt: skip
+    )
     resolved_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

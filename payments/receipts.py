@@ -38,10 +38,20 @@ def _issue(*, kind, payment, invoice, user, now, cancels=None, reason="") -> Rec
     vat = sum((line.vat for line in invoice.lines.all()), 0)
     receipt = Receipt.objects.create(
         number=f"{PREFIX[kind]}{office.code}-{year}-{seq:06d}",
-        kind=kind, office=office, be_year=year, seq=seq, payment=payment,
-        invoice=invoice, total=sign * invoice.total, net=sign * net, vat=sign * vat,
-        issued_at=now, issued_by=user, cancels=cancels, reason=reason,
-    )  # fmt: skip
+        kind=kind,
+        office=office,
+        be_year=year,
+        seq=seq,
+        payment=payment,
+        invoice=invoice,
+        total=sign * invoice.total,
+        net=sign * net,
+        vat=sign * vat,
+        issued_at=now,
+        issued_by=user,
+        cancels=cancels,
+        reason=reason,
+    )
     # broker down: the beat sweep renders it later
     delay_on_commit(
         "payments.tasks.receipt_render",
@@ -55,9 +65,12 @@ def _issue(*, kind, payment, invoice, user, now, cancels=None, reason="") -> Rec
 def receipt_issue(*, payment, user) -> Receipt:
     """The receipt of a payment; call inside the payment's transaction."""
     return _issue(
-        kind=Receipt.Kind.RECEIPT, payment=payment, invoice=payment.invoice,
-        user=user, now=payment.received_at,
-    )  # fmt: skip
+        kind=Receipt.Kind.RECEIPT,
+        payment=payment,
+        invoice=payment.invoice,
+        user=user,
+        now=payment.received_at,
+    )
 
 
 def receipt_cancel(*, receipt: Receipt, user, reason: str) -> Receipt:
@@ -81,10 +94,14 @@ def receipt_cancel(*, receipt: Receipt, user, reason: str) -> Receipt:
 
             raise ServiceError(_("This receipt is already cancelled."))
         return _issue(
-            kind=Receipt.Kind.CREDIT_NOTE, payment=original.payment,
-            invoice=original.invoice, user=user, now=timezone.now(), cancels=original,
+            kind=Receipt.Kind.CREDIT_NOTE,
+            payment=original.payment,
+            invoice=original.invoice,
+            user=user,
+            now=timezone.now(),
+            cancels=original,
             reason=reason,
-        )  # fmt: skip
+        )
 
 
 # Verification ----------------------------------------------------------------------
@@ -125,15 +142,19 @@ def receipt_document(receipt: Receipt, *, copy: bool) -> PrintDocument:
         html = render_to_string(
             "payments/receipt_pdf.html",
             {
-                "r": receipt, "invoice": invoice, "request": request,
+                "r": receipt,
+                "invoice": invoice,
+                "request": request,
                 "office": receipt.office,
-                "lines": list(invoice.lines.all()), "copy": copy,
+                "lines": list(invoice.lines.all()),
+                "copy": copy,
                 "payer": invoice.customer,
                 "account": request.account,
                 "words": baht_words(abs(receipt.total)),
-                "qr": qr_png_uri(verify), "verify": verify,
+                "qr": qr_png_uri(verify),
+                "verify": verify,
             },
-        )  # fmt: skip
+        )
     return PrintDocument(html, ("base", "receipt"))
 
 
@@ -275,13 +296,17 @@ def invoice_document(invoice) -> PrintDocument:
         html = render_to_string(
             "payments/invoice_pdf.html",
             {
-                "invoice": invoice, "request": invoice.request, "office": invoice.office,
-                "lines": list(invoice.lines.all()), "payer": invoice.customer,
-                "qr": qr, "qr_png": qr_png_uri(qr["payload"]),
+                "invoice": invoice,
+                "request": invoice.request,
+                "office": invoice.office,
+                "lines": list(invoice.lines.all()),
+                "payer": invoice.customer,
+                "qr": qr,
+                "qr_png": qr_png_uri(qr["payload"]),
                 "barcode_text": qr["barcode"].replace("\r", " "),
                 "words": baht_words(invoice.total),
             },
-        )  # fmt: skip
+        )
     return PrintDocument(html, ("base", "invoice"))
 
 

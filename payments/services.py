@@ -107,10 +107,16 @@ def invoice_create(*, request, created_by, lines, due_date=None) -> Invoice:
         )
         rows.append(
             InvoiceLine(
-                invoice=invoice, fee_item=item[0] if item else None, kind=kind,
-                name_th=name_th, name_en=name_en, amount=amount, net=net, vat=vat,
+                invoice=invoice,
+                fee_item=item[0] if item else None,
+                kind=kind,
+                name_th=name_th,
+                name_en=name_en,
+                amount=amount,
+                net=net,
+                vat=vat,
             )
-        )  # fmt: skip
+        )
     InvoiceLine.objects.bulk_create(rows)
     invoice_schedule(invoice)
     return invoice
@@ -246,10 +252,14 @@ def refund_record_paid(*, request, user, expected_state=None, note=""):
         refund.paid_by = user
         refund.save(update_fields=["status", "paid_at", "paid_by"])
         return _transition(
-            request=request, user=user, name="record_refund",
-            expected_state=expected_state, at=refund.paid_at,
-            note=note or _("Refunded %(amount)s baht") % {"amount": f"{refund.amount:,.2f}"},
-        )  # fmt: skip
+            request=request,
+            user=user,
+            name="record_refund",
+            expected_state=expected_state,
+            at=refund.paid_at,
+            note=note
+            or _("Refunded %(amount)s baht") % {"amount": f"{refund.amount:,.2f}"},
+        )
 
 
 def refund_approve(*, refund: Refund, user) -> Refund:
@@ -281,16 +291,20 @@ def refund_approve(*, refund: Refund, user) -> Refund:
         seq = sequence_next(key=f"refund:{office.code}:{year}")
         refund.number = f"RF{office.code}-{year}-{seq:06d}"
         refund.status, refund.approved_by, refund.approved_at = (
-            Refund.Status.APPROVED, user, now,
-        )  # fmt: skip
+            Refund.Status.APPROVED,
+            user,
+            now,
+        )
         refund.save(update_fields=["number", "status", "approved_by", "approved_at"])
         voucher_schedule(refund)
         RequestEvent.objects.create(
-            request=refund.request, kind=RequestEvent.Kind.APPROVAL,
-            action="approve_refund", actor=user,
+            request=refund.request,
+            kind=RequestEvent.Kind.APPROVAL,
+            action="approve_refund",
+            actor=user,
             note=_("Refund %(number)s of %(amount)s baht approved")
             % {"number": refund.number, "amount": f"{refund.amount:,.2f}"},
-        )  # fmt: skip
+        )
         if refund.kind == Refund.Kind.DEPOSIT:
             _deposit_tell_customer(refund=refund, user=user)
     return refund
@@ -309,9 +323,11 @@ def _deposit_tell_customer(*, refund: Refund, user) -> None:
     amount = f"{refund.amount:,.2f}"
     if settlement.method == DepositSettlement.Method.CASH:
         notification_enqueue(
-            user=request.applicant, event="deposit_refund_cash", request=request,
+            user=request.applicant,
+            event="deposit_refund_cash",
+            request=request,
             context={"amount": amount, "office": request.office},
-        )  # fmt: skip
+        )
         note = _("SMS sent: %(amount)s baht to collect in cash, ID card shown") % {
             "amount": amount
         }
@@ -321,9 +337,12 @@ def _deposit_tell_customer(*, refund: Refund, user) -> None:
             "who": order.assignee or _("the counter")
         }
     RequestEvent.objects.create(
-        request=request, kind=RequestEvent.Kind.APPROVAL, action="tell_customer",
-        actor=user, note=note,
-    )  # fmt: skip
+        request=request,
+        kind=RequestEvent.Kind.APPROVAL,
+        action="tell_customer",
+        actor=user,
+        note=note,
+    )
 
 
 def deposit_record_call(*, request, user, note: str = "", expected_state=None):
@@ -332,10 +351,13 @@ def deposit_record_call(*, request, user, note: str = "", expected_state=None):
     from requests_app.services import _transition
 
     return _transition(
-        request=request, user=user, name="record_call", expected_state=expected_state,
+        request=request,
+        user=user,
+        name="record_call",
+        expected_state=expected_state,
         note=note or _("The customer was told the cheque is ready to collect."),
         notify=False,
-    )  # fmt: skip
+    )
 
 
 # Charter §3.9: cash to the holder in person up to this amount, else a cheque.
@@ -368,10 +390,12 @@ def deposit_record_meter_removal(*, request, user, final_reading, expected_state
             meter_removed_at=timezone.now(),
         )
         return _transition(
-            request=request, user=user, name="record_meter_removal",
+            request=request,
+            user=user,
+            name="record_meter_removal",
             expected_state=expected_state,
             note=_("Final reading %(reading)s") % {"reading": final_reading},
-        )  # fmt: skip
+        )
 
 
 def deposit_settle(*, request, user, final_bill: Decimal, expected_state=None):
@@ -397,21 +421,36 @@ def deposit_settle(*, request, user, final_bill: Decimal, expected_state=None):
         settlement.save()
         if refund > 0:  # paid out only once a supervisor approves it
             Refund.objects.create(
-                request=request, amount=refund, kind=Refund.Kind.DEPOSIT,
+                request=request,
+                amount=refund,
+                kind=Refund.Kind.DEPOSIT,
                 reason=_("Deposit refund on ending the contract"),
-            )  # fmt: skip
+            )
         return _transition(
-            request=request, user=user, name="settle", expected_state=expected_state,
-            note=_("Deposit %(deposit)s − final bill %(bill)s = %(refund)s baht, by %(method)s")
-            % {"deposit": f"{deposit:,.2f}", "bill": f"{final_bill:,.2f}",
-               "refund": f"{refund:,.2f}", "method": settlement.get_method_display()},
-        )  # fmt: skip
+            request=request,
+            user=user,
+            name="settle",
+            expected_state=expected_state,
+            note=_(
+                "Deposit %(deposit)s − final bill %(bill)s = %(refund)s baht, by %(method)s"
+            )
+            % {
+                "deposit": f"{deposit:,.2f}",
+                "bill": f"{final_bill:,.2f}",
+                "refund": f"{refund:,.2f}",
+                "method": settlement.get_method_display(),
+            },
+        )
 
 
 def deposit_record_payout(
-    *, request, user, cheque_number: str = "", holder_id_checked: bool = False,
+    *,
+    request,
+    user,
+    cheque_number: str = "",
+    holder_id_checked: bool = False,
     expected_state=None,
-):  # fmt: skip
+):
     from requests_app.services import _transition, authorize
 
     request = authorize(
@@ -447,10 +486,14 @@ def deposit_record_payout(
                 status=Refund.Status.PAID, paid_at=now, paid_by=user
             )
         return _transition(
-            request=request, user=user, name="record_payout", expected_state=expected_state,
-            at=now, note=_("Paid out %(amount)s baht") % {
-                "amount": f"{settlement.refund_amount:,.2f}"},
-        )  # fmt: skip
+            request=request,
+            user=user,
+            name="record_payout",
+            expected_state=expected_state,
+            at=now,
+            note=_("Paid out %(amount)s baht")
+            % {"amount": f"{settlement.refund_amount:,.2f}"},
+        )
 
 
 def estimate_send(
@@ -468,10 +511,13 @@ def estimate_send(
             request=request, amount=amount, details=details, created_by=user
         )
         return _transition(
-            request=request, user=user, name="send_estimate", expected_state=expected_state,
+            request=request,
+            user=user,
+            name="send_estimate",
+            expected_state=expected_state,
             note=_("Estimated cost %(amount)s baht. %(details)s")
             % {"amount": f"{amount:,.2f}", "details": details},
-        )  # fmt: skip
+        )
 
 
 def estimate_decide(
@@ -490,14 +536,24 @@ def estimate_decide(
         estimate.save(update_fields=["accepted", "decided_at"])
         if accept:
             invoice_create(
-                request=request, created_by=user,
-                lines=[(FeeItem.Kind.FEE, "ค่าใช้จ่ายตามประมาณการ", "Cost as estimated",
-                        estimate.amount)],
-            )  # fmt: skip
+                request=request,
+                created_by=user,
+                lines=[
+                    (
+                        FeeItem.Kind.FEE,
+                        "ค่าใช้จ่ายตามประมาณการ",
+                        "Cost as estimated",
+                        estimate.amount,
+                    )
+                ],
+            )
         return _transition(
-            request=request, user=user, name=name, expected_state=expected_state,
+            request=request,
+            user=user,
+            name=name,
+            expected_state=expected_state,
             note=reason,
-        )  # fmt: skip
+        )
 
 
 # Online payments (provider callbacks) -----------------------------------------------
@@ -527,19 +583,26 @@ def provider_event_store(event) -> tuple:
 
     problem = getattr(event, "problem", "")
     rejected = (
-        {"status": ProviderEvent.Status.REJECTED, "outcome": problem[:200],
-         "processed_at": timezone.now()}
-        if problem else {}
-    )  # fmt: skip
+        {
+            "status": ProviderEvent.Status.REJECTED,
+            "outcome": problem[:200],
+            "processed_at": timezone.now(),
+        }
+        if problem
+        else {}
+    )
     stored, created = ProviderEvent.objects.get_or_create(
         event_id=event.event_id,
         defaults=dict(
-            kind=event.kind, transaction_id=event.transaction_id,
+            kind=event.kind,
+            transaction_id=event.transaction_id,
             invoice_number=event.invoice_number,
             amount=None if problem else event.amount,
-            currency=event.currency, payload=event.payload, **rejected,
+            currency=event.currency,
+            payload=event.payload,
+            **rejected,
         ),
-    )  # fmt: skip
+    )
     return stored, created
 
 
@@ -558,9 +621,11 @@ def provider_event_apply(*, event_pk: int) -> str:
             ProviderEvent.objects.filter(
                 pk=event_pk, status=ProviderEvent.Status.RECEIVED
             ).update(
-                status=ProviderEvent.Status.REJECTED, amount=None,
-                outcome="amount is not a finite number", processed_at=timezone.now(),
-            )  # fmt: skip
+                status=ProviderEvent.Status.REJECTED,
+                amount=None,
+                outcome="amount is not a finite number",
+                processed_at=timezone.now(),
+            )
             return ProviderEvent.Status.REJECTED
         if event.status != ProviderEvent.Status.RECEIVED:
             return event.status
@@ -623,10 +688,14 @@ def _pay_online(*, invoice: Invoice, txn: str, received_at=None) -> Payment:
     now = timezone.now()
     system = online_payments_user()
     payment = Payment.objects.create(
-        invoice=invoice, method=Payment.Method.ONLINE, amount=invoice.total,
-        office=invoice.office, received_by=system, received_at=received_at or now,
+        invoice=invoice,
+        method=Payment.Method.ONLINE,
+        amount=invoice.total,
+        office=invoice.office,
+        received_by=system,
+        received_at=received_at or now,
         provider_txn=txn,
-    )  # fmt: skip
+    )
     invoice.status, invoice.paid_at = Invoice.Status.PAID, payment.received_at
     invoice.save(update_fields=["status", "paid_at"])
     receipt_issue(payment=payment, user=None)
@@ -658,9 +727,12 @@ def settlement_upload(
     if Settlement.objects.filter(sha256=digest, office=office).exists():
         raise ValidationError({"file": _("This file was imported already.")})
     settlement = Settlement.objects.create(
-        filename=filename[:200], content=data, sha256=digest, office=office,
+        filename=filename[:200],
+        content=data,
+        sha256=digest,
+        office=office,
         uploaded_by=user,
-    )  # fmt: skip
+    )
     if schedule:
         # broker down: the page offers to run it again
         delay_on_commit(
@@ -726,16 +798,23 @@ def settlement_reconcile(*, settlement_id: int, chunk: int = 500) -> dict:
     for start in range(0, len(rows), chunk):
         SettlementRow.objects.bulk_create(
             SettlementRow(
-                settlement=settlement, result=row["result"],
+                settlement=settlement,
+                result=row["result"],
                 line_seq=row["line"].seq if row["line"] else None,
-                ref1=(row["line"].ref1 if row["line"] else row["payment"].invoice.payment_ref),
+                ref1=(
+                    row["line"].ref1
+                    if row["line"]
+                    else row["payment"].invoice.payment_ref
+                ),
                 ref2=row["line"].ref2 if row["line"] else "",
                 file_amount=row["line"].amount if row["line"] else None,
-                paid_at=row["line"].paid_at if row["line"] else row["payment"].received_at,
+                paid_at=row["line"].paid_at
+                if row["line"]
+                else row["payment"].received_at,
                 payment=row["payment"],
             )
             for row in rows[start : start + chunk]
-        )  # fmt: skip
+        )
         done = sum(1 for row in rows[: start + chunk] if row["line"])
         Settlement.objects.filter(pk=settlement.pk).update(processed=done)
     counts = dict(Counter(row["result"] for row in rows))
@@ -839,9 +918,12 @@ def settlement_row_post(*, row, user) -> Payment:
         if row.file_amount != invoice.total:
             raise ServiceError(
                 _("The bank paid %(paid)s baht; invoice %(number)s is for %(total)s.")
-                % {"paid": f"{row.file_amount:,.2f}", "number": invoice.number,
-                   "total": f"{invoice.total:,.2f}"}
-            )  # fmt: skip
+                % {
+                    "paid": f"{row.file_amount:,.2f}",
+                    "number": invoice.number,
+                    "total": f"{invoice.total:,.2f}",
+                }
+            )
         s = row.settlement
         txn = f"BANK-{s.bank}-{s.effective:%Y%m%d}-{row.line_seq}"
         payment = _pay_online(invoice=invoice, txn=txn, received_at=row.paid_at)
@@ -860,9 +942,10 @@ def settlement_row_refund(*, row, user) -> Refund:
     result = SettlementRow.Result
     with transaction.atomic():
         row = _locked_open_row(
-            row.pk, (result.DUPLICATE, result.MISSING_HERE, result.AMOUNT_MISMATCH),
+            row.pk,
+            (result.DUPLICATE, result.MISSING_HERE, result.AMOUNT_MISMATCH),
             user,
-        )  # fmt: skip
+        )
         invoice = (
             Invoice.objects.select_related("request")
             .filter(office_scope_q(user))
@@ -902,11 +985,18 @@ def settlement_row_refund(*, row, user) -> Refund:
             )
         refund = Refund.objects.create(
             raised_by=user,
-            request=invoice.request, kind=Refund.Kind.OVERPAYMENT, amount=amount,
-            reason=_("Over-payment of invoice %(number)s (bank line %(line)s, %(date)s)")
-            % {"number": invoice.number, "line": row.line_seq,
-               "date": format_date(row.settlement.effective)},
-        )  # fmt: skip
+            request=invoice.request,
+            kind=Refund.Kind.OVERPAYMENT,
+            amount=amount,
+            reason=_(
+                "Over-payment of invoice %(number)s (bank line %(line)s, %(date)s)"
+            )
+            % {
+                "number": invoice.number,
+                "line": row.line_seq,
+                "date": format_date(row.settlement.effective),
+            },
+        )
         _done(row, user, SettlementRow.Resolution.REFUND, refund=refund)
     return refund
 
@@ -930,7 +1020,9 @@ def refund_record_paid_out(*, refund: Refund, user) -> Refund:
         if refund.status != Refund.Status.APPROVED:
             raise ServiceError(_("A supervisor must approve the refund first."))
         refund.status, refund.paid_at, refund.paid_by = (
-            Refund.Status.PAID, timezone.now(), user,
-        )  # fmt: skip
+            Refund.Status.PAID,
+            timezone.now(),
+            user,
+        )
         refund.save(update_fields=["status", "paid_at", "paid_by"])
     return refund

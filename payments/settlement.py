@@ -77,9 +77,10 @@ def parse(data: bytes) -> SettlementFile:
             )
     head, tail = records[0], records[-1]
     out = SettlementFile(
-        bank=_cut(head, 8, 10), account=_cut(head, 11, 20).strip(),
+        bank=_cut(head, 8, 10),
+        account=_cut(head, 11, 20).strip(),
         effective=_date(_cut(head, 61, 68)),
-    )  # fmt: skip
+    )
     for n, record in enumerate(records[1:-1], 2):
         if record[0] != "D":
             raise SettlementFormatError(f"record {n} is not a detail record")
@@ -106,29 +107,67 @@ def parse(data: bytes) -> SettlementFile:
     return out
 
 
-def write(*, bank: str, account: str, effective: date, lines: list[Line],
-          company: str = "PEA") -> bytes:  # fmt: skip
+def write(
+    *, bank: str, account: str, effective: date, lines: list[Line], company: str = "PEA"
+) -> bytes:
     """A settlement file in the standard layout (tests, demo, benchmarks)."""
 
     def pad(fields: list[tuple[str, int]]) -> str:
         rec = "".join(value[:width].ljust(width) for value, width in fields)
         return rec.ljust(RECORD)
 
-    records = [pad([("H", 1), ("000001", 6), (bank, 3), (account, 10), (company, 40),
-                    (effective.strftime("%d%m%Y"), 8)])]  # fmt: skip
+    records = [
+        pad(
+            [
+                ("H", 1),
+                ("000001", 6),
+                (bank, 3),
+                (account, 10),
+                (company, 40),
+                (effective.strftime("%d%m%Y"), 8),
+            ]
+        )
+    ]
     for i, line in enumerate(lines, 2):
         local = line.paid_at.astimezone(BANGKOK)
-        records.append(pad([
-            ("D", 1), (f"{i:06d}", 6), (bank, 3), (account, 10),
-            (local.strftime("%d%m%Y"), 8), (local.strftime("%H%M%S"), 6),
-            (line.name, 50), (line.ref1, 20), (line.ref2, 20), ("", 20), ("0001", 4),
-            ("0001", 4), ("C", 1), (line.channel or "CSH", 3), ("", 7),
-            (f"{int(line.amount * 100):013d}", 13), ("", 3),
-        ]))  # fmt: skip
+        records.append(
+            pad(
+                [
+                    ("D", 1),
+                    (f"{i:06d}", 6),
+                    (bank, 3),
+                    (account, 10),
+                    (local.strftime("%d%m%Y"), 8),
+                    (local.strftime("%H%M%S"), 6),
+                    (line.name, 50),
+                    (line.ref1, 20),
+                    (line.ref2, 20),
+                    ("", 20),
+                    ("0001", 4),
+                    ("0001", 4),
+                    ("C", 1),
+                    (line.channel or "CSH", 3),
+                    ("", 7),
+                    (f"{int(line.amount * 100):013d}", 13),
+                    ("", 3),
+                ]
+            )
+        )
     total = sum((line.amount for line in lines), Decimal("0"))
-    records.append(pad([("T", 1), (f"{len(records) + 1:06d}", 6), (bank, 3),
-                        (account, 10), ("0" * 6, 6), ("0" * 13, 13),
-                        (f"{len(lines):06d}", 6), (f"{int(total * 100):013d}", 13)]))  # fmt: skip
+    records.append(
+        pad(
+            [
+                ("T", 1),
+                (f"{len(records) + 1:06d}", 6),
+                (bank, 3),
+                (account, 10),
+                ("0" * 6, 6),
+                ("0" * 13, 13),
+                (f"{len(lines):06d}", 6),
+                (f"{int(total * 100):013d}", 13),
+            ]
+        )
+    )
     return "\r\n".join(records).encode(ENCODING) + b"\r\n"
 
 

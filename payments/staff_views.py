@@ -85,21 +85,36 @@ def settlement(request, pk):
         response["Cache-Control"] = "private, no-store"
         response.write("\ufeff")
         writer = csv_export.writer(response)
-        writer.writerow(["result", "line", "ref1", "ref2", "file_amount", "our_amount",
-                         "paid_at"])  # fmt: skip
+        writer.writerow(
+            ["result", "line", "ref1", "ref2", "file_amount", "our_amount", "paid_at"]
+        )
         for r in rows.iterator():
-            writer.writerow([r.result, r.line_seq or "", r.ref1, r.ref2,
-                             r.file_amount or "", r.payment.amount if r.payment else "",
-                             r.paid_at.isoformat() if r.paid_at else ""])  # fmt: skip
+            writer.writerow(
+                [
+                    r.result,
+                    r.line_seq or "",
+                    r.ref1,
+                    r.ref2,
+                    r.file_amount or "",
+                    r.payment.amount if r.payment else "",
+                    r.paid_at.isoformat() if r.paid_at else "",
+                ]
+            )
         return response
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     return render(
-        request, "payments/settlement.html",
-        {"s": s, "page": page, "result": result, "results": SettlementRow.Result.choices,
-         "keep": f"result={result}" if result else "",
-         "line_actions": _line_actions(page, request.user),
-         "uploader": s.uploaded_by_id == request.user.pk},
-    )  # fmt: skip
+        request,
+        "payments/settlement.html",
+        {
+            "s": s,
+            "page": page,
+            "result": result,
+            "results": SettlementRow.Result.choices,
+            "keep": f"result={result}" if result else "",
+            "line_actions": _line_actions(page, request.user),
+            "uploader": s.uploaded_by_id == request.user.pk,
+        },
+    )
 
 
 def _line_actions(page, user) -> dict[str, str]:
@@ -116,9 +131,10 @@ def _line_actions(page, user) -> dict[str, str]:
         if r.result == SettlementRow.Result.MISSING_HERE and not r.resolution
     }
     status = dict(
-        Invoice.objects.filter(office_scope_q(user), number__in=set(refs.values()) - {""})
-        .values_list("number", "status")
-    )  # fmt: skip
+        Invoice.objects.filter(
+            office_scope_q(user), number__in=set(refs.values()) - {""}
+        ).values_list("number", "status")
+    )
     return {
         ref: {None: "", Invoice.Status.UNPAID: "post"}.get(status.get(n), "refund")
         for ref, n in refs.items()
@@ -143,11 +159,16 @@ def refunds(request):
     )
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
     return render(
-        request, "payments/refunds.html",
-        {"page": page, "status": status, "statuses": Refund.Status.choices,
-         "may_approve": request.user.role == User.Role.SUPERVISOR,
-         "keep": f"status={status}"},
-    )  # fmt: skip
+        request,
+        "payments/refunds.html",
+        {
+            "page": page,
+            "status": status,
+            "statuses": Refund.Status.choices,
+            "may_approve": request.user.role == User.Role.SUPERVISOR,
+            "keep": f"status={status}",
+        },
+    )
 
 
 def _act(request, action, success) -> bool:
@@ -175,9 +196,10 @@ def refund_approve_view(request, pk):
 
     refund = get_object_or_404(Refund, pk=pk)
     _act(
-        request, lambda: refund_approve(refund=refund, user=request.user),
+        request,
+        lambda: refund_approve(refund=refund, user=request.user),
         lambda r: _("Refund %(number)s approved.") % {"number": r.number},
-    )  # fmt: skip
+    )
     return redirect("staff:refunds")
 
 
@@ -188,9 +210,10 @@ def refund_paid_out_view(request, pk):
 
     refund = get_object_or_404(Refund, pk=pk)
     _act(
-        request, lambda: refund_record_paid_out(refund=refund, user=request.user),
+        request,
+        lambda: refund_record_paid_out(refund=refund, user=request.user),
         lambda r: _("Refund %(number)s recorded as paid out.") % {"number": r.number},
-    )  # fmt: skip
+    )
     return redirect(f"{reverse('staff:refunds')}?status=approved")
 
 
@@ -204,16 +227,22 @@ def settlement_row_action(request, pk, action):
     row = settlement_row_get_for_user(request.user, pk)
     if action == "post":
         _act(
-            request, lambda: settlement_row_post(row=row, user=request.user),
-            lambda p: _("Posted as the payment of invoice %(number)s; receipt issued.")
-            % {"number": p.invoice.number},
-        )  # fmt: skip
+            request,
+            lambda: settlement_row_post(row=row, user=request.user),
+            lambda p: (
+                _("Posted as the payment of invoice %(number)s; receipt issued.")
+                % {"number": p.invoice.number}
+            ),
+        )
     elif action == "refund":
         _act(
-            request, lambda: settlement_row_refund(row=row, user=request.user),
-            lambda r: _("Refund of %(amount)s baht raised; it awaits approval.")
-            % {"amount": f"{r.amount:,.2f}"},
-        )  # fmt: skip
+            request,
+            lambda: settlement_row_refund(row=row, user=request.user),
+            lambda r: (
+                _("Refund of %(amount)s baht raised; it awaits approval.")
+                % {"amount": f"{r.amount:,.2f}"}
+            ),
+        )
     else:
         raise Http404
     back = reverse("staff:settlement", args=[row.settlement_id])
@@ -251,20 +280,29 @@ def cash_summary(request):
         received_at__date=day,
     )
     per_clerk = list(
-        qs.values("received_by__username", "received_by__first_name",
-                  "received_by__last_name", "office__code")
+        qs.values(
+            "received_by__username",
+            "received_by__first_name",
+            "received_by__last_name",
+            "office__code",
+        )
         .annotate(n=Count("id"), total=Sum("amount"))
         .order_by("office__code", "received_by__username")
-    )  # fmt: skip
+    )
     page = Paginator(
         qs.select_related("invoice__request", "received_by").order_by("received_at"), 50
     ).get_page(request.GET.get("page"))
     return render(
-        request, "payments/cash_summary.html",
-        {"day": day, "per_clerk": per_clerk, "page": page,
-         "total": sum((r["total"] for r in per_clerk), 0),
-         "keep": f"date={day.isoformat()}"},
-    )  # fmt: skip
+        request,
+        "payments/cash_summary.html",
+        {
+            "day": day,
+            "per_clerk": per_clerk,
+            "page": page,
+            "total": sum((r["total"] for r in per_clerk), 0),
+            "keep": f"date={day.isoformat()}",
+        },
+    )
 
 
 @staff_required
@@ -292,9 +330,20 @@ def finance_daily_csv(request):
     )
     response["Cache-Control"] = "private, no-store"
     writer = csv_export.writer(response)
-    writer.writerow(["posting_date", "office", "document", "method", "count", "net",
-                     "vat", "total"])  # fmt: skip
+    writer.writerow(
+        ["posting_date", "office", "document", "method", "count", "net", "vat", "total"]
+    )
     for r in rows:
-        writer.writerow([day.isoformat(), r["office__code"], r["kind"],
-                         r["payment__method"], r["n"], r["net"], r["vat"], r["total"]])  # fmt: skip
+        writer.writerow(
+            [
+                day.isoformat(),
+                r["office__code"],
+                r["kind"],
+                r["payment__method"],
+                r["n"],
+                r["net"],
+                r["vat"],
+                r["total"],
+            ]
+        )
     return response

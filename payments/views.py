@@ -42,8 +42,9 @@ def receipt_verify(request, number, sig):
     number, date, office and amount, nothing about the payer."""
     receipt = receipt_for_verification(number, sig)
     status = 200 if receipt else 404
-    return render(request, "payments/verify.html", {"r": receipt, "number": number},
-                  status=status)  # fmt: skip
+    return render(
+        request, "payments/verify.html", {"r": receipt, "number": number}, status=status
+    )
 
 
 logger = logging.getLogger(__name__)
@@ -77,8 +78,11 @@ def provider_callback(request):
         logger.warning("provider event %s rejected: %s", stored.pk, event.problem)
     # 200 for every event stored, rejected ones too: resending it can only
     # give the same answer, so the provider must not retry (payments/provider.py).
-    answer = {"received": stored.event_id, "duplicate": not created,
-              "status": stored.status}  # fmt: skip
+    answer = {
+        "received": stored.event_id,
+        "duplicate": not created,
+        "status": stored.status,
+    }
     if stored.status == stored.Status.REJECTED and event.problem:
         answer["reason"] = event.problem
     return JsonResponse(answer)
@@ -153,9 +157,11 @@ def refund_voucher(request, number):
 
 def _pending(request, title, number):
     return render(
-        request, "payments/pdf_pending.html", {"title": title, "number": number},
+        request,
+        "payments/pdf_pending.html",
+        {"title": title, "number": number},
         status=202,
-    )  # fmt: skip
+    )
 
 
 def pdf_response(file, name: str) -> FileResponse:

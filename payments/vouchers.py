@@ -45,11 +45,15 @@ def voucher_document(refund: Refund) -> PrintDocument:
         html = render_to_string(
             "payments/refund_pdf.html",
             {
-                "refund": refund, "request": request, "office": request.office,
-                "payee": request.applicant, "account": request.account,
-                "deposit": deposit, "words": baht_words(refund.amount),
+                "refund": refund,
+                "request": request,
+                "office": request.office,
+                "payee": request.applicant,
+                "account": request.account,
+                "deposit": deposit,
+                "words": baht_words(refund.amount),
             },
-        )  # fmt: skip
+        )
     return PrintDocument(html, ("base", "refund"))
 
 
@@ -62,7 +66,7 @@ def voucher_render_one(*, refund_id: int) -> bool:
             "request__account",
             "request__service",
             "approved_by",
-        )  # fmt: skip
+        )
         .filter(pk=refund_id, pdf="")
         .exclude(number=None)
         .first()

@@ -49,8 +49,15 @@ class ServiceRequestAdmin(ImmutableAdmin):
 class RequestEventAdmin(ImmutableAdmin):
     """The transition log across requests (who did what, when)."""
 
-    list_display = ("created_at", "request", "kind", "action", "from_state",
-                    "to_state", "actor")  # fmt: skip
+    list_display = (
+        "created_at",
+        "request",
+        "kind",
+        "action",
+        "from_state",
+        "to_state",
+        "actor",
+    )
     list_filter = ("kind", "action")
     list_select_related = ("request", "actor")
     search_fields = ("request__reference",)

@@ -341,29 +341,37 @@ def charges_text(service, steps, *, fees_in_force: bool) -> list[str]:
             )
     if "debt" in forms:
         out.append(
-            _("Natural wear (insects or water inside, a stuck disc, a blank "
-              "display …): no charge; the meter is replaced %(when)s.")
+            _(
+                "Natural wear (insects or water inside, a stuck disc, a blank "
+                "display …): no charge; the meter is replaced %(when)s."
+            )
             % {"when": _step_time(steps, "replace-natural")}
-        )  # fmt: skip
+        )
         out.append(
-            _("Damage caused by the user (overload, tampering, a broken cover, "
-              "damage by others …): PEA charges the meter and equipment at the "
-              "price in force on the day of your report. You pay against the PEA "
-              "invoice; the meter is replaced %(when)s.")
+            _(
+                "Damage caused by the user (overload, tampering, a broken cover, "
+                "damage by others …): PEA charges the meter and equipment at the "
+                "price in force on the day of your report. You pay against the PEA "
+                "invoice; the meter is replaced %(when)s."
+            )
             % {"when": _step_time(steps, "replace-after-payment")}
-        )  # fmt: skip
+        )
         if not fees_in_force:
             out.append(
-                _("No meter price list is in force at the moment: the office "
-                  "tells you the amount when it raises the charge, on the "
-                  "invoice.")
-            )  # fmt: skip
+                _(
+                    "No meter price list is in force at the moment: the office "
+                    "tells you the amount when it raises the charge, on the "
+                    "invoice."
+                )
+            )
     if service.flow == "adjusted_bill":
         out.append(
-            _("You pay the adjusted bill PEA computes from the evidence (your "
-              "consumption 3 to 6 months before the fault or after the meter "
-              "was fixed), against the notice letter, at a PEA office.")
-        )  # fmt: skip
+            _(
+                "You pay the adjusted bill PEA computes from the evidence (your "
+                "consumption 3 to 6 months before the fault or after the meter "
+                "was fixed), against the notice letter, at a PEA office."
+            )
+        )
     return out
 
 

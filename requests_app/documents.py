@@ -81,10 +81,21 @@ _ZIP_END_WINDOW = 22 + 0xFFFF
 # open other files. /OpenAction and /AA only say *when* an action runs; the
 # action itself is one of these, so a PDF that opens at page 1 is accepted.
 _PDF_ACTIVE_NAMES = (
-    "JavaScript", "Launch", "EmbeddedFile", "EmbeddedFiles", "FileAttachment",
-    "RichMedia", "XFA", "SubmitForm", "ImportData", "GoToE", "GoToR",
-    "Rendition", "Movie", "Sound",
-)  # fmt: skip
+    "JavaScript",
+    "Launch",
+    "EmbeddedFile",
+    "EmbeddedFiles",
+    "FileAttachment",
+    "RichMedia",
+    "XFA",
+    "SubmitForm",
+    "ImportData",
+    "GoToE",
+    "GoToR",
+    "Rendition",
+    "Movie",
+    "Sound",
+)
 _PDF_NAME_END = rb"(?=[\x00\t\n\x0c\r ()<>\[\]{}/%]|\Z)"
 
 

@@ -65,18 +65,27 @@ def file_from_form(service, form, user):
     if service.flow == "reconnection":
         data = form.request_data()
         return reconnection_file(
-            applicant=user, service=service, account=data.pop("account"), data=data,
+            applicant=user,
+            service=service,
+            account=data.pop("account"),
+            data=data,
             created_by=user,
-        )  # fmt: skip
+        )
     if service.flow == "covers":
         return covers_file(
-            applicant=user, service=service,
+            applicant=user,
+            service=service,
             data={**form.request_data(), "meter_size": default_meter_size()},
-            covers=form.cleaned_data["covers"], days=form.cleaned_data["days"],
+            covers=form.cleaned_data["covers"],
+            days=form.cleaned_data["days"],
             line_length_m=form.cleaned_data.get("line_length_m"),
-            documents=form.documents(), created_by=user,
-        )  # fmt: skip
+            documents=form.documents(),
+            created_by=user,
+        )
     return services.request_submit(
-        applicant=user, service=service, data=form.request_data(),
-        documents=form.documents(), created_by=user,
-    )  # fmt: skip
+        applicant=user,
+        service=service,
+        data=form.request_data(),
+        documents=form.documents(),
+        created_by=user,
+    )

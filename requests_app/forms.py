@@ -153,9 +153,10 @@ class AccountRequestForm(RequestForm):
     and office come from the account the customer picks."""
 
     account = forms.ModelChoiceField(
-        label=_("Electricity account (CA number)"), queryset=None,
+        label=_("Electricity account (CA number)"),
+        queryset=None,
         empty_label=_("Choose an account"),
-    )  # fmt: skip
+    )
 
     def __init__(self, *args, accounts, **kwargs):
         super().__init__(*args, **kwargs)
@@ -186,10 +187,13 @@ class MeterUpgradeForm(AccountRequestForm):
     """Meter size upgrade: the account, and the larger meter it should get."""
 
     new_meter_size = forms.ModelChoiceField(
-        label=_("New meter size"), queryset=MeterSize.objects.filter(is_active=True),
+        label=_("New meter size"),
+        queryset=MeterSize.objects.filter(is_active=True),
         empty_label=_("Choose a meter size"),
-        help_text=_("Have the wiring upgraded to the standard of the new size before paying."),
-    )  # fmt: skip
+        help_text=_(
+            "Have the wiring upgraded to the standard of the new size before paying."
+        ),
+    )
 
     def clean(self):
         data = super().clean()
@@ -372,11 +376,13 @@ class WiringSurveyForm(forms.Form):
             self.fields[f"check_{item.code}"] = forms.TypedChoiceField(
                 label=_("%(item)s: standard %(standard)s")
                 % {"item": item.label, "standard": item.standard},
-                choices=[("yes", _("Meets the standard")),
-                         ("no", _("Below the standard"))],
+                choices=[
+                    ("yes", _("Meets the standard")),
+                    ("no", _("Below the standard")),
+                ],
                 coerce=lambda v: v == "yes",
                 widget=forms.RadioSelect,
-            )  # fmt: skip
+            )
         self.fields["findings"] = forms.CharField(
             label=_("Findings (what the customer must fix, or other faults)")
             if self.items
@@ -404,14 +410,16 @@ class AcceptForm(NoteForm):
         self.rules = dated_document_rules(request)
         for rule in self.rules:
             self.fields[f"issued_{rule.document_type_id}"] = forms.DateField(
-                label=_("Issue date on the %(name)s") % {"name": rule.document_type.name},
+                label=_("Issue date on the %(name)s")
+                % {"name": rule.document_type.name},
                 help_text=ngettext(
                     "Issued no more than %(n)d month ago.",
                     "Issued no more than %(n)d months ago.",
                     rule.max_age_months,
-                ) % {"n": rule.max_age_months},
+                )
+                % {"n": rule.max_age_months},
                 widget=forms.DateInput(attrs={"type": "date"}),
-            )  # fmt: skip
+            )
         self.order_fields([*(f"issued_{r.document_type_id}" for r in self.rules)])
 
     def issued_on(self) -> dict:
@@ -481,9 +489,11 @@ class FinalReadingForm(forms.Form):
 
 class SettlementForm(forms.Form):
     final_bill = forms.DecimalField(
-        label=_("Final bill to set against the deposit (baht)"), max_digits=12,
-        decimal_places=2, min_value=0,
-    )  # fmt: skip
+        label=_("Final bill to set against the deposit (baht)"),
+        max_digits=12,
+        decimal_places=2,
+        min_value=0,
+    )
 
 
 class PayoutForm(forms.Form):
@@ -497,13 +507,16 @@ class PayoutForm(forms.Form):
 
 class EstimateForm(forms.Form):
     amount = forms.DecimalField(
-        label=_("Estimated cost, VAT included (baht)"), max_digits=12, decimal_places=2,
+        label=_("Estimated cost, VAT included (baht)"),
+        max_digits=12,
+        decimal_places=2,
         min_value=0,
-    )  # fmt: skip
+    )
     details = forms.CharField(
-        label=_("What the work includes"), required=False,
+        label=_("What the work includes"),
+        required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-    )  # fmt: skip
+    )
 
 
 class OutageForm(forms.Form):
@@ -530,9 +543,11 @@ class BudgetRequestForm(forms.Form):
     """Charter §3.12: the budget for the approved estimate is requested."""
 
     amount = forms.DecimalField(
-        label=_("Budget requested (baht)"), max_digits=12, decimal_places=2,
+        label=_("Budget requested (baht)"),
+        max_digits=12,
+        decimal_places=2,
         min_value=0,
-    )  # fmt: skip
+    )
     request_number = forms.CharField(label=_("Budget request number"), max_length=40)
     note = forms.CharField(label=_("Note (optional)"), required=False)
 
@@ -550,17 +565,23 @@ class CallForm(forms.Form):
         help_text=_("Not reached? Leave the task open and call again."),
     )
     note = forms.CharField(
-        label=_("What was agreed (optional)"), required=False,
+        label=_("What was agreed (optional)"),
+        required=False,
         help_text=_("For example the day they will collect it."),
-    )  # fmt: skip
+    )
 
 
 class DebtForm(forms.Form):
     amount = forms.DecimalField(
-        label=_("Amount (baht, VAT included)"), max_digits=12, decimal_places=2,
-        min_value=0, required=False,
-        help_text=_("Leave empty to charge the meter price in force on the day of the report."),
-    )  # fmt: skip
+        label=_("Amount (baht, VAT included)"),
+        max_digits=12,
+        decimal_places=2,
+        min_value=0,
+        required=False,
+        help_text=_(
+            "Leave empty to charge the meter price in force on the day of the report."
+        ),
+    )
     cause_details = forms.CharField(
         label=_("What caused the damage"), widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -568,9 +589,11 @@ class DebtForm(forms.Form):
 
 class Mt75Form(forms.Form):
     old_reading = forms.DecimalField(
-        label=_("Removed meter's last reading (kWh)"), max_digits=10, decimal_places=1,
+        label=_("Removed meter's last reading (kWh)"),
+        max_digits=10,
+        decimal_places=1,
         min_value=0,
-    )  # fmt: skip
+    )
     new_serial = forms.CharField(label=_("New meter serial number"), max_length=32)
     new_reading = forms.DecimalField(
         label=_("New meter's reading (kWh)"),
@@ -586,9 +609,11 @@ class Mt75Form(forms.Form):
 class AcknowledgmentForm(forms.Form):
     delivery = forms.ChoiceField(
         label=_("The customer's acknowledgment"),
-        choices=[("signed", _("Signed by the customer")),
-                 ("registered_mail", _("Sent by registered mail"))],
-    )  # fmt: skip
+        choices=[
+            ("signed", _("Signed by the customer")),
+            ("registered_mail", _("Sent by registered mail")),
+        ],
+    )
     note = forms.CharField(label=_("Note (optional)"), required=False)
 
 
@@ -722,8 +747,10 @@ class PhoneReportForm(forms.Form):
     premises_address = forms.CharField(
         label=_("Where is it?"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Road, village, sub-district, and a landmark (school, temple, pole number)."),
-    )  # fmt: skip
+        help_text=_(
+            "Road, village, sub-district, and a landmark (school, temple, pole number)."
+        ),
+    )
     premises_province = forms.CharField(label=_("Province"), max_length=100)
     note = forms.CharField(
         label=_("What is wrong"),

@@ -262,13 +262,21 @@ class ServiceRequest(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     # (req_province_queue_idx, req_region_queue_idx) instead of a sort of
     # every open request under the office path.
     province = models.ForeignKey(
-        Office, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        Office,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         db_index=False,
-    )  # fmt: skip
+    )
     region = models.ForeignKey(
-        Office, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        Office,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         db_index=False,
-    )  # fmt: skip
+    )
     premises_address = models.TextField()
     premises_province = models.CharField(max_length=100, blank=True)
     meter_size = models.ForeignKey(
@@ -579,9 +587,12 @@ class CorrectionBudget(models.Model):
     requested_at = models.DateTimeField()
     approval_number = models.CharField(max_length=40, blank=True)
     approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
-    )  # fmt: skip
+    )
     approved_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

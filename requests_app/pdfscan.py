@@ -56,10 +56,14 @@ _OBJ = re.compile(rb"obj")
 
 # Full names; pdf.js also takes the inline-image abbreviations on any stream.
 _FILTER_NAMES = {
-    "Fl": "FlateDecode", "AHx": "ASCIIHexDecode", "A85": "ASCII85Decode",
-    "LZW": "LZWDecode", "RL": "RunLengthDecode", "CCF": "CCITTFaxDecode",
+    "Fl": "FlateDecode",
+    "AHx": "ASCIIHexDecode",
+    "A85": "ASCII85Decode",
+    "LZW": "LZWDecode",
+    "RL": "RunLengthDecode",
+    "CCF": "CCITTFaxDecode",
     "DCT": "DCTDecode",
-}  # fmt: skip
+}
 _DECODED = frozenset(
     {"FlateDecode", "ASCIIHexDecode", "ASCII85Decode", "RunLengthDecode"}
 )
@@ -456,8 +460,10 @@ def _keyword_at(data: bytes, word: bytes, start: int, stop: int) -> bool:
 def _unpredict(body: bytes, predictor, parms: dict) -> bytes:
     """Undo a PNG (10-15) or TIFF (2) predictor: rows of differences."""
     colors, bits, columns = (
-        parms.get("Colors", 1), parms.get("BitsPerComponent", 8), parms.get("Columns", 1)
-    )  # fmt: skip
+        parms.get("Colors", 1),
+        parms.get("BitsPerComponent", 8),
+        parms.get("Columns", 1),
+    )
     numbers = (predictor, colors, bits, columns)
     if not all(isinstance(v, int) and 0 < v <= 1 << 16 for v in numbers):
         raise Refused(UNREADABLE)

@@ -97,9 +97,14 @@ def request_get_for_staff(user: User, reference: str) -> ServiceRequest:
 
 
 def staff_queue(
-    user: User, *, state: str = "", service: str = "", q: str = "", department: str = "",
+    user: User,
+    *,
+    state: str = "",
+    service: str = "",
+    q: str = "",
+    department: str = "",
     include_closed=False,
-) -> QuerySet:  # fmt: skip
+) -> QuerySet:
     """Open requests of the user's offices, oldest promise first (req_queue_idx).
     `department`: only feedback routed to that department of the office."""
     qs = (

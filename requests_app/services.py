@@ -515,10 +515,15 @@ def request_book_test(
     *, request, user, scheduled_for, assignee=None, expected_state=None, note=""
 ):
     return _book(
-        request=request, user=user, name="book_test", kind=Appointment.Kind.TEST,
-        scheduled_for=scheduled_for, assignee=assignee, expected_state=expected_state,
+        request=request,
+        user=user,
+        name="book_test",
+        kind=Appointment.Kind.TEST,
+        scheduled_for=scheduled_for,
+        assignee=assignee,
+        expected_state=expected_state,
         note=note,
-    )  # fmt: skip
+    )
 
 
 def request_record_site_survey(
@@ -533,29 +538,43 @@ def request_record_site_survey(
             request=request, passed=True, findings=findings, recorded_by=user
         )
         return _transition(
-            request=request, user=user, name="record_survey",
-            expected_state=expected_state, note=findings, at=timezone.now(),
-        )  # fmt: skip
+            request=request,
+            user=user,
+            name="record_survey",
+            expected_state=expected_state,
+            note=findings,
+            at=timezone.now(),
+        )
 
 
 def request_book_covers(
     *, request, user, scheduled_for, assignee=None, expected_state=None, note=""
 ):
     return _book(
-        request=request, user=user, name="book_covers", kind=Appointment.Kind.COVERS,
-        scheduled_for=scheduled_for, assignee=assignee, expected_state=expected_state,
+        request=request,
+        user=user,
+        name="book_covers",
+        kind=Appointment.Kind.COVERS,
+        scheduled_for=scheduled_for,
+        assignee=assignee,
+        expected_state=expected_state,
         note=note,
-    )  # fmt: skip
+    )
 
 
 def request_start_construction(
     *, request, user, scheduled_for, assignee=None, expected_state=None, note=""
 ):
     return _book(
-        request=request, user=user, name="start_construction",
-        kind=Appointment.Kind.CONSTRUCTION, scheduled_for=scheduled_for,
-        assignee=assignee, expected_state=expected_state, note=note,
-    )  # fmt: skip
+        request=request,
+        user=user,
+        name="start_construction",
+        kind=Appointment.Kind.CONSTRUCTION,
+        scheduled_for=scheduled_for,
+        assignee=assignee,
+        expected_state=expected_state,
+        note=note,
+    )
 
 
 def request_approve(*, request, user, expected_state=None, note=""):
@@ -569,9 +588,14 @@ def request_approve(*, request, user, expected_state=None, note=""):
 
 
 def request_budget_request(
-    *, request, user, amount, request_number: str, note: str = "",
+    *,
+    request,
+    user,
+    amount,
+    request_number: str,
+    note: str = "",
     expected_state=None,
-):  # fmt: skip
+):
     """Charter §3.12: once the estimate is approved, its budget is requested;
     the planned outage waits for it."""
     request = authorize(
@@ -585,17 +609,23 @@ def request_budget_request(
         raise ValidationError({"request_number": _("Enter the budget request number.")})
     with transaction.atomic():
         CorrectionBudget.objects.create(
-            request=request, amount=amount, request_number=request_number.strip(),
-            requested_by=user, requested_at=timezone.now(),
-        )  # fmt: skip
+            request=request,
+            amount=amount,
+            request_number=request_number.strip(),
+            requested_by=user,
+            requested_at=timezone.now(),
+        )
         text = _("Budget of %(amount)s baht requested (%(number)s)") % {
             "amount": f"{amount:,.2f}",
             "number": request_number.strip(),
         }
         return _transition(
-            request=request, user=user, name="request_budget",
-            expected_state=expected_state, note=f"{text}. {note}".strip(),
-        )  # fmt: skip
+            request=request,
+            user=user,
+            name="request_budget",
+            expected_state=expected_state,
+            note=f"{text}. {note}".strip(),
+        )
 
 
 def request_budget_approve(
@@ -616,15 +646,24 @@ def request_budget_approve(
         budget.save(update_fields=["approval_number", "approved_by", "approved_at"])
         text = _("Budget approved (%(number)s)") % {"number": budget.approval_number}
         return _transition(
-            request=request, user=user, name="approve_budget",
-            expected_state=expected_state, note=f"{text}. {note}".strip(),
-        )  # fmt: skip
+            request=request,
+            user=user,
+            name="approve_budget",
+            expected_state=expected_state,
+            note=f"{text}. {note}".strip(),
+        )
 
 
 def request_announce_outage(
-    *, request, user, outage_at, high_voltage: bool = False, assignee=None,
-    expected_state=None, note="",
-):  # fmt: skip
+    *,
+    request,
+    user,
+    outage_at,
+    high_voltage: bool = False,
+    assignee=None,
+    expected_state=None,
+    note="",
+):
     """The planned outage for the work, announced 7 days ahead (3 for high
     voltage, charter §3.11/§3.12)."""
     request = authorize(
@@ -643,15 +682,21 @@ def request_announce_outage(
         )
     with transaction.atomic():
         Appointment.objects.create(
-            request=request, kind=Appointment.Kind.OUTAGE, scheduled_for=outage_at,
-            assignee=assignee, booked_by=user,
-        )  # fmt: skip
+            request=request,
+            kind=Appointment.Kind.OUTAGE,
+            scheduled_for=outage_at,
+            assignee=assignee,
+            booked_by=user,
+        )
         return _transition(
-            request=request, user=user, name="announce_outage",
+            request=request,
+            user=user,
+            name="announce_outage",
             expected_state=expected_state,
-            note=note or _("Planned outage on %(when)s") % {
-                "when": format_date(outage_at, with_time=True)},
-        )  # fmt: skip
+            note=note
+            or _("Planned outage on %(when)s")
+            % {"when": format_date(outage_at, with_time=True)},
+        )
 
 
 def request_step(*, request, user, name: str, expected_state=None, note=""):

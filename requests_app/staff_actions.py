@@ -37,9 +37,10 @@ def staff_action_perform(name, form, req, user, expected):
     common = {"request": req, "user": user, "expected_state": expected}
     if name == "accept":
         return services.request_accept(
-            **common, note=data.get("note", ""),
+            **common,
+            note=data.get("note", ""),
             issued_on=form.issued_on() if hasattr(form, "issued_on") else None,
-        )  # fmt: skip
+        )
     if name == "return_for_documents":
         return services.request_return_for_documents(**common, reason=data["reason"])
     if name == "reject":
@@ -83,16 +84,20 @@ def staff_action_perform(name, form, req, user, expected):
         return broken_meter_raise_debt(**common, **data)
     if name == "book_replacement":
         return broken_meter_book(
-            **common, scheduled_for=data["scheduled_for"],
-            assignee=data.get("assignee"), note=data.get("note", ""),
-        )  # fmt: skip
+            **common,
+            scheduled_for=data["scheduled_for"],
+            assignee=data.get("assignee"),
+            note=data.get("note", ""),
+        )
     if name == "record_replacement":
         return broken_meter_replace(**common, **data)
     if name == "book_covers":
         return services.request_book_covers(
-            **common, scheduled_for=data["scheduled_for"],
-            assignee=data.get("assignee"), note=data.get("note", ""),
-        )  # fmt: skip
+            **common,
+            scheduled_for=data["scheduled_for"],
+            assignee=data.get("assignee"),
+            note=data.get("note", ""),
+        )
     if name in ("install_covers", "remove_covers"):
         return covers_record(**common, name=name, note=data.get("note", ""))
     if name == "quote_fees":
@@ -104,9 +109,11 @@ def staff_action_perform(name, form, req, user, expected):
         return payment_record_cash(invoice=invoice, user=user, amount=data["amount"])
     if name == "book_test":
         return services.request_book_test(
-            **common, scheduled_for=data["scheduled_for"],
-            assignee=data.get("assignee"), note=data.get("note", ""),
-        )  # fmt: skip
+            **common,
+            scheduled_for=data["scheduled_for"],
+            assignee=data.get("assignee"),
+            note=data.get("note", ""),
+        )
     if name == "install_comparison":
         return meter_test_install_comparison(**common, **data)
     if name in ("record_test_normal", "record_test_faulty"):
@@ -121,9 +128,11 @@ def staff_action_perform(name, form, req, user, expected):
         return estimate_send(**common, **data)
     if name == "start_construction":
         return services.request_start_construction(
-            **common, scheduled_for=data["scheduled_for"],
-            assignee=data.get("assignee"), note=data.get("note", ""),
-        )  # fmt: skip
+            **common,
+            scheduled_for=data["scheduled_for"],
+            assignee=data.get("assignee"),
+            note=data.get("note", ""),
+        )
     if name == "approve":
         return services.request_approve(**common, note=data.get("note", ""))
     if name == "request_budget":

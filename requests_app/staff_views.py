@@ -82,16 +82,25 @@ def flow_graph(request, flow):
         raise Http404
     labels = dict(State.choices)
     edges = [
-        {**e, "source_label": labels.get(e["source"], e["source"]),
-         "target_label": labels.get(e["target"], e["target"])}
+        {
+            **e,
+            "source_label": labels.get(e["source"], e["source"]),
+            "target_label": labels.get(e["target"], e["target"]),
+        }
         for e in flow_edges(flow)
-    ]  # fmt: skip
+    ]
     services_ = ServiceType.objects.filter(flow=flow)
     return render(
-        request, "staff/flow_graph.html",
-        {"edges": edges, "flow": flow, "services": services_, "mermaid": flow_mermaid(flow),
-         "svg": f"flows/{flow}.svg"},
-    )  # fmt: skip
+        request,
+        "staff/flow_graph.html",
+        {
+            "edges": edges,
+            "flow": flow,
+            "services": services_,
+            "mermaid": flow_mermaid(flow),
+            "svg": f"flows/{flow}.svg",
+        },
+    )
 
 
 @staff_required
@@ -108,10 +117,14 @@ def adjusted_bill_new(request):
         else:
             try:
                 created = adjusted_bill_open(
-                    account=account, user=request.user, evidence=data["evidence"],
-                    history_kwh=data["history_kwh"], months=data["months"],
-                    billed_kwh=data["billed_kwh"], rate=data["rate"],
-                )  # fmt: skip
+                    account=account,
+                    user=request.user,
+                    evidence=data["evidence"],
+                    history_kwh=data["history_kwh"],
+                    months=data["months"],
+                    billed_kwh=data["billed_kwh"],
+                    rate=data["rate"],
+                )
             except ValidationError as exc:
                 for field, errors in exc.message_dict.items():
                     form.add_error(field if field in form.fields else None, errors)
@@ -137,10 +150,12 @@ def disconnection_new(request):
         else:
             try:
                 disconnection_record(
-                    account=account, disconnected_on=data["disconnected_on"],
+                    account=account,
+                    disconnected_on=data["disconnected_on"],
                     outstanding=data["outstanding"],
-                    deposit_offset=data["deposit_offset"], user=request.user,
-                )  # fmt: skip
+                    deposit_offset=data["deposit_offset"],
+                    user=request.user,
+                )
             except ValidationError as exc:
                 for field, errors in exc.message_dict.items():
                     form.add_error(field if field in form.fields else None, errors)
@@ -190,11 +205,16 @@ def work_orders(request):
         request,
         "staff/work_orders.html",
         {
-            "page": page, "rows": rows, "status": status, "kind": kind,
-            "statuses": Appointment.Status.choices, "kinds": Appointment.Kind.choices,
-            "may_assign": may_assign, "keep": keep,
+            "page": page,
+            "rows": rows,
+            "status": status,
+            "kind": kind,
+            "statuses": Appointment.Status.choices,
+            "kinds": Appointment.Kind.choices,
+            "may_assign": may_assign,
+            "keep": keep,
         },
-    )  # fmt: skip
+    )
 
 
 @staff_required

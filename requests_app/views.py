@@ -129,14 +129,18 @@ def file_request(request, code):
     if service.flow == "complaint":  # the voice of the customer has its own form
         return redirect("voice_new")
     form = filing_form(
-        service, request.user, request.POST or None, request.FILES or None,
+        service,
+        request.user,
+        request.POST or None,
+        request.FILES or None,
         from_account=request.GET.get("account"),
-    )  # fmt: skip
+    )
     if form is None:
         return render(
-            request, "requests_app/file_request.html",
+            request,
+            "requests_app/file_request.html",
             {"service": service, "no_account": True},
-        )  # fmt: skip
+        )
     refused = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -154,9 +158,10 @@ def file_request(request, code):
             )
             return redirect(created.get_absolute_url())
     return render(
-        request, "requests_app/file_request.html",
+        request,
+        "requests_app/file_request.html",
         {"form": form, "service": service, "refused_account": refused},
-    )  # fmt: skip
+    )
 
 
 @login_required
@@ -223,9 +228,12 @@ def customer_action(request, reference, action):
             )
         elif action in ("accept_estimate", "decline_estimate"):
             estimate_decide(
-                request=req, user=request.user, accept=action == "accept_estimate",
-                reason=request.POST.get("reason", ""), expected_state=expected,
-            )  # fmt: skip
+                request=req,
+                user=request.user,
+                accept=action == "accept_estimate",
+                reason=request.POST.get("reason", ""),
+                expected_state=expected,
+            )
             messages.success(request, _("Thank you: your answer was recorded."))
         else:
             raise Http404
@@ -270,10 +278,12 @@ def document_download(request, token):
     req = document.request
     if req.applicant_id != request.user.pk:  # staff: recorded (PDPA)
         audit.document_download_record(
-            user=request.user, subject_id=req.applicant_id,
+            user=request.user,
+            subject_id=req.applicant_id,
             document_type=document.document_type.code,
-            source=f"document {req.reference}", reference=req.reference,
-        )  # fmt: skip
+            source=f"document {req.reference}",
+            reference=req.reference,
+        )
     return file_response(
         document.file,
         filename=f"{document.request.reference}-{document.document_type.code}.{document.extension}",

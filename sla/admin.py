@@ -23,8 +23,15 @@ class PolicyAdmin(admin.ModelAdmin):
     """Read only: a policy changes by a new version (sla.clocks.policy_publish),
     which editing the catalog step's time in the service admin does."""
 
-    list_display = ("service", "step_code", "version", "target_value", "target_unit",
-                    "owner_role", "smart_plus")  # fmt: skip
+    list_display = (
+        "service",
+        "step_code",
+        "version",
+        "target_value",
+        "target_unit",
+        "owner_role",
+        "smart_plus",
+    )
     list_filter = ("service", "target_unit", "owner_role")
 
     def has_change_permission(self, request, obj=None):

@@ -153,11 +153,15 @@ def follow(*, request, name: str, now: datetime) -> None:
         if clock is None:
             if state in policy.run_states and CONDITIONS[policy.condition](request):
                 clock = Clock(
-                    request=request, policy=policy, step_code=policy.step_code,
-                    office_id=request.office_id, service_id=request.service_id,
-                    status=Clock.Status.RUNNING, started_at=_anchor(policy, request, now),
+                    request=request,
+                    policy=policy,
+                    step_code=policy.step_code,
+                    office_id=request.office_id,
+                    service_id=request.service_id,
+                    status=Clock.Status.RUNNING,
+                    started_at=_anchor(policy, request, now),
                     assignee_id=request.assigned_to_id,
-                )  # fmt: skip
+                )
                 if policy.anchor == Policy.Anchor.FILED and "accept" in clocks:
                     # Counted from filing, but not the time the request went
                     # back to the customer for documents before acceptance.

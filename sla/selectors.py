@@ -172,9 +172,15 @@ LISTS = ("open", "at_risk", "breached", "met", "missed")
 
 
 def drill_down(
-    *, office_ids: list[int], kind: str, now: datetime, weeks: int,
-    service: str = "", state: str = "", step: str = "",
-) -> QuerySet:  # fmt: skip
+    *,
+    office_ids: list[int],
+    kind: str,
+    now: datetime,
+    weeks: int,
+    service: str = "",
+    state: str = "",
+    step: str = "",
+) -> QuerySet:
     """The requests (open) or clocks (the rest) behind a dashboard number."""
     if kind not in LISTS:
         raise Http404

@@ -45,10 +45,14 @@ def clock_finished(clock) -> None:
         return
     _bump(
         StepTally,
-        {"office_id": clock.office_id, "service_id": clock.service_id,
-         "step_code": clock.step_code, "week": week_of(clock.stopped_at)},
+        {
+            "office_id": clock.office_id,
+            "service_id": clock.service_id,
+            "step_code": clock.step_code,
+            "week": week_of(clock.stopped_at),
+        },
         **{clock.status: 1},
-    )  # fmt: skip
+    )
 
 
 def window_start(now: datetime, weeks: int) -> date:

@@ -56,12 +56,17 @@ def dashboard(request):
         request,
         "sla/dashboard.html",
         {
-            "office": office, "children": children, "weeks": weeks,
-            "windows": selectors.WINDOWS, "d": data, "bars": _chart(data.trend),
-            "chart_w": CHART_W, "chart_h": CHART_H,
+            "office": office,
+            "children": children,
+            "weeks": weeks,
+            "windows": selectors.WINDOWS,
+            "d": data,
+            "bars": _chart(data.trend),
+            "chart_w": CHART_W,
+            "chart_h": CHART_H,
             "base": {"office": office.code if office else "", "weeks": weeks},
         },
-    )  # fmt: skip
+    )
 
 
 class _Echo:
@@ -71,20 +76,45 @@ class _Echo:
 
 def _csv_rows(kind, qs):
     if kind == "open":
-        yield [_("Reference"), _("Service"), _("Office"), _("Status"), _("Due"),
-               _("Assigned")]  # fmt: skip
+        yield [
+            _("Reference"),
+            _("Service"),
+            _("Office"),
+            _("Status"),
+            _("Due"),
+            _("Assigned"),
+        ]
         for r in qs.iterator(chunk_size=2000):
-            yield [r.reference, r.service.name, r.office.code, r.get_state_display(),
-                   r.due_at.isoformat() if r.due_at else "",
-                   r.assigned_to.get_username() if r.assigned_to else ""]  # fmt: skip
+            yield [
+                r.reference,
+                r.service.name,
+                r.office.code,
+                r.get_state_display(),
+                r.due_at.isoformat() if r.due_at else "",
+                r.assigned_to.get_username() if r.assigned_to else "",
+            ]
         return
-    yield [_("Reference"), _("Service"), _("Office"), _("Step"), _("Started"),
-           _("Due"), _("Stopped"), _("Status")]  # fmt: skip
+    yield [
+        _("Reference"),
+        _("Service"),
+        _("Office"),
+        _("Step"),
+        _("Started"),
+        _("Due"),
+        _("Stopped"),
+        _("Status"),
+    ]
     for c in qs.iterator(chunk_size=2000):
-        yield [c.request.reference, c.request.service.name, c.request.office.code,
-               c.policy.name, c.started_at.isoformat(), c.due_at.isoformat(),
-               c.stopped_at.isoformat() if c.stopped_at else "",
-               c.get_status_display()]  # fmt: skip
+        yield [
+            c.request.reference,
+            c.request.service.name,
+            c.request.office.code,
+            c.policy.name,
+            c.started_at.isoformat(),
+            c.due_at.isoformat(),
+            c.stopped_at.isoformat() if c.stopped_at else "",
+            c.get_status_display(),
+        ]
 
 
 @login_required
@@ -113,21 +143,29 @@ def drill_down(request, kind):
             "weeks": weeks,
             **filters,
         }.items()
-        if v  # fmt: skip
+        if v
     )
     service = ServiceType.objects.filter(code=filters["service"]).first()
     titles = {
-        "open": _("Open requests"), "at_risk": _("At risk now"),
-        "breached": _("Late now"), "met": _("Steps done on time"),
+        "open": _("Open requests"),
+        "at_risk": _("At risk now"),
+        "breached": _("Late now"),
+        "met": _("Steps done on time"),
         "missed": _("Steps done late"),
-    }  # fmt: skip
+    }
     return render(
         request,
         "sla/drill_down.html",
         {
-            "kind": kind, "title": titles[kind], "page": page, "keep": keep,
-            "office": office, "service": service, "weeks": weeks,
+            "kind": kind,
+            "title": titles[kind],
+            "page": page,
+            "keep": keep,
+            "office": office,
+            "service": service,
+            "weeks": weeks,
             "state_label": dict(State.choices).get(filters["state"], ""),
-            "step": filters["step"], "now": timezone.now(),
+            "step": filters["step"],
+            "now": timezone.now(),
         },
-    )  # fmt: skip
+    )

@@ -7,8 +7,12 @@ from voc.models import Category, Kind
 
 
 class VoiceForm(forms.Form):
-    kind = forms.ChoiceField(label=_("This is a"), choices=Kind.choices,
-                             widget=forms.RadioSelect, initial=Kind.COMPLAINT)  # fmt: skip
+    kind = forms.ChoiceField(
+        label=_("This is a"),
+        choices=Kind.choices,
+        widget=forms.RadioSelect,
+        initial=Kind.COMPLAINT,
+    )
     category = forms.ModelChoiceField(
         label=_("About"), queryset=Category.objects.filter(is_active=True)
     )
@@ -20,8 +24,11 @@ class VoiceForm(forms.Form):
         label=_("Related request (if any)"), required=False, queryset=None
     )
     subject = forms.CharField(label=_("Subject"), max_length=200)
-    body = forms.CharField(label=_("What happened"), max_length=3000,
-                           widget=forms.Textarea(attrs={"rows": 5}))  # fmt: skip
+    body = forms.CharField(
+        label=_("What happened"),
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
 
     def __init__(self, *args, customer, **kwargs):
         super().__init__(*args, **kwargs)
@@ -35,9 +42,14 @@ class VoiceForm(forms.Form):
 
 class RatingForm(forms.Form):
     score = forms.TypedChoiceField(
-        label=_("How satisfied are you with this service?"), coerce=int,
-        choices=[(n, str(n)) for n in range(5, 0, -1)], widget=forms.RadioSelect,
-    )  # fmt: skip
-    comment = forms.CharField(label=_("Comment (optional)"), required=False,
-                              max_length=1000,
-                              widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
+        label=_("How satisfied are you with this service?"),
+        coerce=int,
+        choices=[(n, str(n)) for n in range(5, 0, -1)],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Comment (optional)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

@@ -49,9 +49,12 @@ class Voice(models.Model):
     subject = models.CharField(max_length=200)
     # The request it is about, if any (e.g. opened from a low rating).
     about = models.ForeignKey(
-        "requests_app.ServiceRequest", null=True, blank=True,
-        on_delete=models.PROTECT, related_name="voices_about",
-    )  # fmt: skip
+        "requests_app.ServiceRequest",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="voices_about",
+    )
 
     class Meta:
         indexes = [models.Index(fields=["department"], name="voice_department_idx")]
@@ -77,17 +80,23 @@ class Rating(models.Model):
         "requests_app.ServiceType", on_delete=models.PROTECT, related_name="+"
     )
     staff = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="ratings_received",
-    )  # fmt: skip
+    )
     score = models.PositiveSmallIntegerField()
     comment = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     # The complaint opened from this rating, if one was.
     complaint = models.OneToOneField(
-        "requests_app.ServiceRequest", null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
-    )  # fmt: skip
+        "requests_app.ServiceRequest",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         constraints = [

@@ -16,9 +16,18 @@ from voc.models import Category, Kind, Rating, Voice
 
 
 def voice_submit(
-    *, customer, kind: str, category: Category, office, subject: str, body: str,
-    phone: str = "", about=None, created_by=None, channel: str = "web",
-):  # fmt: skip
+    *,
+    customer,
+    kind: str,
+    category: Category,
+    office,
+    subject: str,
+    body: str,
+    phone: str = "",
+    about=None,
+    created_by=None,
+    channel: str = "web",
+):
     """File a complaint (clocks: acknowledge 1, resolve 15 working days) or a
     suggestion or compliment (acknowledge 1), routed to the category's
     department of the office."""
@@ -38,19 +47,30 @@ def voice_submit(
     )
     with transaction.atomic():
         request = request_submit(
-            applicant=customer, service=service, documents={},
-            created_by=created_by or customer, channel=channel,
+            applicant=customer,
+            service=service,
+            documents={},
+            created_by=created_by or customer,
+            channel=channel,
             data={
-                "office": office, "premises_address": "", "account": account,
-                "meter_size": about.meter_size if about is not None
+                "office": office,
+                "premises_address": "",
+                "account": account,
+                "meter_size": about.meter_size
+                if about is not None
                 else default_meter_size(),
-                "contact_phone": phone or customer.phone or "", "note": body.strip(),
+                "contact_phone": phone or customer.phone or "",
+                "note": body.strip(),
             },
-        )  # fmt: skip
+        )
         Voice.objects.create(
-            request=request, kind=kind, category=category,
-            department=category.department, subject=subject.strip()[:200], about=about,
-        )  # fmt: skip
+            request=request,
+            kind=kind,
+            category=category,
+            department=category.department,
+            subject=subject.strip()[:200],
+            about=about,
+        )
     return request
 
 
@@ -77,10 +97,14 @@ def rating_submit(*, request, user, score: int, comment: str = "") -> Rating:
         if Rating.objects.select_for_update().filter(request=request).exists():
             raise ServiceError(_("You have rated this request already. Thank you."))
         return Rating.objects.create(
-            request=request, customer=user, office=request.office,
-            service=request.service, staff=_closer(request), score=score,
+            request=request,
+            customer=user,
+            office=request.office,
+            service=request.service,
+            staff=_closer(request),
+            score=score,
             comment=comment.strip()[:1000],
-        )  # fmt: skip
+        )
 
 
 LOW = 2  # ratings at or below this may become complaints
@@ -103,12 +127,17 @@ def complaint_from_rating(*, rating: Rating, user):
             code="staff-service" if rating.staff_id else "other"
         )
         complaint = voice_submit(
-            customer=rating.customer, kind=Kind.COMPLAINT, category=category,
-            office=rating.office, about=request, created_by=user, channel="rating",
+            customer=rating.customer,
+            kind=Kind.COMPLAINT,
+            category=category,
+            office=rating.office,
+            about=request,
+            created_by=user,
+            channel="rating",
             subject=_("Rated %(score)s of 5: %(reference)s")
             % {"score": rating.score, "reference": request.reference},
             body=rating.comment or _("(no comment)"),
-        )  # fmt: skip
+        )
         rating.complaint = complaint
         rating.save(update_fields=["complaint"])
     return complaint

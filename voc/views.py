@@ -35,10 +35,14 @@ def voice_new(request):
         d = form.cleaned_data
         try:
             filed = services.voice_submit(
-                customer=request.user, kind=d["kind"], category=d["category"],
-                office=d["office"], subject=d["subject"], body=d["body"],
+                customer=request.user,
+                kind=d["kind"],
+                category=d["category"],
+                office=d["office"],
+                subject=d["subject"],
+                body=d["body"],
                 about=d["about"],
-            )  # fmt: skip
+            )
         except ValidationError as exc:
             form.add_error(None, _messages_of(exc))
         else:
@@ -58,8 +62,7 @@ def rate(request, reference):
         messages.error(request, _("Choose from 1 to 5 stars."))
     else:
         try:
-            services.rating_submit(request=req, user=request.user,
-                                   **form.cleaned_data)  # fmt: skip
+            services.rating_submit(request=req, user=request.user, **form.cleaned_data)
         except (ServiceError, ValidationError) as exc:
             messages.error(request, _messages_of(exc))
         else:
@@ -79,10 +82,16 @@ def ratings(request):
         request.GET.get("page")
     )
     return render(
-        request, "voc/ratings.html",
-        {"s": selectors.ratings_summary(request.user, since), "page": page,
-         "days": days, "periods": PERIODS, "keep": f"days={days}"},
-    )  # fmt: skip
+        request,
+        "voc/ratings.html",
+        {
+            "s": selectors.ratings_summary(request.user, since),
+            "page": page,
+            "days": days,
+            "periods": PERIODS,
+            "keep": f"days={days}",
+        },
+    )
 
 
 @staff_required

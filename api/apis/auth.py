@@ -50,9 +50,12 @@ class TokenCreateApi(Api):
         user = serializers.CharField()
         role = serializers.CharField()
 
-    @schema(operation_id="auth_token_create", request=InputSerializer,
-            responses=responses({201: OutputSerializer}, 400, 401, 429),
-            auth=[])  # fmt: skip
+    @schema(
+        operation_id="auth_token_create",
+        request=InputSerializer,
+        responses=responses({201: OutputSerializer}, 400, 401, 429),
+        auth=[],
+    )
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -73,20 +76,29 @@ class TokenCreateApi(Api):
         user_logged_in.send(sender=type(user), request=http_request, user=user)
         key = secrets.token_urlsafe(32)
         token = ApiToken.objects.create(
-            user=user, key_hash=token_hash(key), prefix=key[:8],
+            user=user,
+            key_hash=token_hash(key),
+            prefix=key[:8],
             device=data.validated_data["device"],
             expires_at=timezone.now() + timedelta(days=settings.API_TOKEN_DAYS),
-        )  # fmt: skip
-        out = {"token": key, "expires_at": token.expires_at, "user": user.username,
-               "role": user.role}  # fmt: skip
+        )
+        out = {
+            "token": key,
+            "expires_at": token.expires_at,
+            "user": user.username,
+            "role": user.role,
+        }
         return Response(self.OutputSerializer(out).data, status=status.HTTP_201_CREATED)
 
 
 class TokenRevokeApi(Api):
     """Log out: the token of this request stops working at once."""
 
-    @schema(operation_id="auth_token_revoke", request=None,
-            responses=responses({204: None}, 401))  # fmt: skip
+    @schema(
+        operation_id="auth_token_revoke",
+        request=None,
+        responses=responses({204: None}, 401),
+    )
     def delete(self, request):
         if isinstance(request.auth, ApiToken):
             ApiToken.objects.filter(pk=request.auth.pk, revoked_at=None).update(

@@ -26,8 +26,9 @@ class StepOut(serializers.Serializer):
     code = serializers.CharField()
     actor = serializers.CharField()
     text = serializers.CharField()
-    time_value = serializers.DecimalField(max_digits=8, decimal_places=2,
-                                          allow_null=True)  # fmt: skip
+    time_value = serializers.DecimalField(
+        max_digits=8, decimal_places=2, allow_null=True
+    )
     time_unit = serializers.CharField()
 
 
@@ -61,8 +62,9 @@ class FeeOut(serializers.Serializer):
     code = serializers.CharField()
     kind = serializers.CharField()
     name = serializers.CharField()
-    meter_size = serializers.CharField(source="meter_size.code", allow_null=True,
-                                       default=None)  # fmt: skip
+    meter_size = serializers.CharField(
+        source="meter_size.code", allow_null=True, default=None
+    )
     amount = serializers.DecimalField(max_digits=12, decimal_places=2)
 
 
@@ -78,8 +80,10 @@ class ServiceListApi(Api):
 
     permission_classes = [permissions.AllowAny]
 
-    @schema(operation_id="catalog_services_list",
-            responses=responses({200: ServiceOut(many=True)}, 429))  # fmt: skip
+    @schema(
+        operation_id="catalog_services_list",
+        responses=responses({200: ServiceOut(many=True)}, 429),
+    )
     def get(self, request):
         return Response(ServiceOut(_services(), many=True).data)
 
@@ -89,8 +93,10 @@ class ServiceDetailApi(Api):
 
     permission_classes = [permissions.AllowAny]
 
-    @schema(operation_id="catalog_services_retrieve",
-            responses=responses({200: ServiceDetailOut}, 404, 429))  # fmt: skip
+    @schema(
+        operation_id="catalog_services_retrieve",
+        responses=responses({200: ServiceDetailOut}, 404, 429),
+    )
     def get(self, request, code):
         return Response(
             ServiceDetailOut(get_object_or_404(_services(), code=code)).data

@@ -26,11 +26,14 @@ class Cursor(CursorPagination):
 ERRORS = {
     code: OpenApiResponse(ErrorSerializer, description=text)
     for code, text in (
-        (400, "Invalid input"), (401, "Not authenticated"), (403, "Not allowed"),
-        (404, "Not found"), (409, "Refused in the current state"),
+        (400, "Invalid input"),
+        (401, "Not authenticated"),
+        (403, "Not allowed"),
+        (404, "Not found"),
+        (409, "Refused in the current state"),
         (429, "Too many requests"),
     )
-}  # fmt: skip
+}
 
 
 def responses(ok: dict, *codes) -> dict:
@@ -136,8 +139,9 @@ class RequestOut(RequestSummaryOut):
     premises_address = serializers.CharField()
     premises_province = serializers.CharField()
     meter_size = serializers.CharField(source="meter_size.code")
-    ca_number = serializers.CharField(source="account.ca_number", allow_null=True,
-                                      default=None)  # fmt: skip
+    ca_number = serializers.CharField(
+        source="account.ca_number", allow_null=True, default=None
+    )
     contact_phone = serializers.CharField()
     note = serializers.CharField()
     step = serializers.SerializerMethodField()
@@ -159,10 +163,13 @@ class RequestOut(RequestSummaryOut):
 
     def get_documents(self, r) -> list[dict]:
         return [
-            {"type": d.document_type.code, "name": d.original_name,
-             "uploaded_at": d.uploaded_at.isoformat()}
+            {
+                "type": d.document_type.code,
+                "name": d.original_name,
+                "uploaded_at": d.uploaded_at.isoformat(),
+            }
             for d in r.documents.all()
-        ]  # fmt: skip
+        ]
 
     def get_invoices(self, r) -> list[str]:
         return [i.number for i in r.invoices.all()]

@@ -43,8 +43,10 @@ class OfficeListApi(Api):
 
     permission_classes = [permissions.AllowAny]
 
-    @schema(operation_id="catalog_offices_list",
-            responses=responses({200: OfficeOut(many=True)}, 429))  # fmt: skip
+    @schema(
+        operation_id="catalog_offices_list",
+        responses=responses({200: OfficeOut(many=True)}, 429),
+    )
     def get(self, request):
         qs = Office.objects.filter(kind=Office.Kind.BRANCH, is_active=True)
         return Response(OfficeOut(qs, many=True).data)
@@ -62,8 +64,10 @@ class MeterSizeListApi(Api):
 
     permission_classes = [permissions.AllowAny]
 
-    @schema(operation_id="catalog_meter_sizes_list",
-            responses=responses({200: MeterSizeOut(many=True)}, 429))  # fmt: skip
+    @schema(
+        operation_id="catalog_meter_sizes_list",
+        responses=responses({200: MeterSizeOut(many=True)}, 429),
+    )
     def get(self, request):
         qs = MeterSize.objects.filter(is_active=True).order_by("sort_order")
         return Response(MeterSizeOut(qs, many=True).data)
@@ -81,11 +85,14 @@ class CategoryListApi(Api):
 
     permission_classes = [permissions.AllowAny]
 
-    @schema(operation_id="catalog_feedback_categories_list",
-            responses=responses({200: CategoryOut(many=True)}, 429))  # fmt: skip
+    @schema(
+        operation_id="catalog_feedback_categories_list",
+        responses=responses({200: CategoryOut(many=True)}, 429),
+    )
     def get(self, request):
-        return Response(CategoryOut(Category.objects.filter(is_active=True),
-                                    many=True).data)  # fmt: skip
+        return Response(
+            CategoryOut(Category.objects.filter(is_active=True), many=True).data
+        )
 
 
 # My accounts and notifications ----------------------------------------------------
@@ -96,8 +103,9 @@ class AccountOut(serializers.Serializer):
     ca_number = serializers.CharField()
     office = serializers.CharField(source="office.code")
     premises_address = serializers.CharField()
-    meter_size = serializers.CharField(source="meter.size.code", allow_null=True,
-                                       default=None)  # fmt: skip
+    meter_size = serializers.CharField(
+        source="meter.size.code", allow_null=True, default=None
+    )
 
 
 class AccountListApi(Api):
@@ -105,8 +113,10 @@ class AccountListApi(Api):
 
     permission_classes = [CustomerOnly]
 
-    @schema(operation_id="me_accounts_list",
-            responses=responses({200: AccountOut(many=True)}, 401, 403, 429))  # fmt: skip
+    @schema(
+        operation_id="me_accounts_list",
+        responses=responses({200: AccountOut(many=True)}, 401, 403, 429),
+    )
     def get(self, request):
         accounts = selectors.accounts_for_customer(request.user)
         return Response(AccountOut(accounts, many=True).data)
@@ -118,8 +128,9 @@ class NotificationOut(serializers.Serializer):
     event = serializers.CharField()
     subject = serializers.CharField()
     body = serializers.CharField()
-    reference = serializers.CharField(source="request.reference", allow_null=True,
-                                      default=None)  # fmt: skip
+    reference = serializers.CharField(
+        source="request.reference", allow_null=True, default=None
+    )
     status = serializers.CharField()
     created_at = serializers.DateTimeField()
 
@@ -127,8 +138,10 @@ class NotificationOut(serializers.Serializer):
 class NotificationListApi(Api):
     """The SMS and e-mail messages sent to me, newest first."""
 
-    @schema(operation_id="me_notifications_list",
-            responses=responses({200: paged(NotificationOut)}, 401, 429))  # fmt: skip
+    @schema(
+        operation_id="me_notifications_list",
+        responses=responses({200: paged(NotificationOut)}, 401, 429),
+    )
     def get(self, request):
         qs = OutboxMessage.objects.filter(recipient=request.user).select_related(
             "request"
@@ -160,8 +173,9 @@ class OutageOut(serializers.Serializer):
     incident = serializers.CharField(source="incident.number")
     status = serializers.CharField(source="incident.status")
     eta = serializers.DateTimeField(source="incident.eta", allow_null=True)
-    restored_at = serializers.DateTimeField(source="incident.restored_at",
-                                            allow_null=True)  # fmt: skip
+    restored_at = serializers.DateTimeField(
+        source="incident.restored_at", allow_null=True
+    )
     updates = UpdateOut(many=True)
 
 
@@ -176,9 +190,11 @@ class OutageReportApi(Api):
     class InputSerializer(serializers.Serializer):
         symptom = serializers.ChoiceField(choices=Symptom.choices)
         ca_number = serializers.RegexField(
-            r"^[0-9]{9,12}$", required=False, max_length=12,
+            r"^[0-9]{9,12}$",
+            required=False,
+            max_length=12,
             error_messages={"invalid": gettext_lazy("A CA number has 9 to 12 digits.")},
-        )  # fmt: skip
+        )
         office = serializers.IntegerField(required=False)
         address = serializers.CharField(
             required=False, max_length=500, allow_blank=True
@@ -189,8 +205,11 @@ class OutageReportApi(Api):
         name = serializers.CharField(required=False, max_length=120, allow_blank=True)
         phone = serializers.CharField(required=False, max_length=20)
 
-    @schema(operation_id="outages_create", request=InputSerializer,
-            responses=responses({201: OutageOut}, 400, 429))  # fmt: skip
+    @schema(
+        operation_id="outages_create",
+        request=InputSerializer,
+        responses=responses({201: OutageOut}, 400, 429),
+    )
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -207,12 +226,19 @@ class OutageReportApi(Api):
         # matched by the service, as for the web form and Open311: an unknown
         # CA number gets the same answer as a known one.
         report = outage_services.outage_report(
-            symptom=d["symptom"], ca_number=d.get("ca_number", ""), office=office,
-            reporter=user, name=d.get("name", ""), phone=d.get("phone", ""),
-            address=d.get("address", ""), lat=d.get("lat"), lon=d.get("lon"),
-            note=d.get("note", ""), language=(request.LANGUAGE_CODE or "th")[:2],
+            symptom=d["symptom"],
+            ca_number=d.get("ca_number", ""),
+            office=office,
+            reporter=user,
+            name=d.get("name", ""),
+            phone=d.get("phone", ""),
+            address=d.get("address", ""),
+            lat=d.get("lat"),
+            lon=d.get("lon"),
+            note=d.get("note", ""),
+            language=(request.LANGUAGE_CODE or "th")[:2],
             ip_address=client_ip(request),
-        )  # fmt: skip
+        )
         return Response(
             OutageOut(status_of(report)).data, status=status.HTTP_201_CREATED
         )
@@ -223,8 +249,9 @@ class OutageStatusApi(Api):
 
     permission_classes = [permissions.AllowAny]
 
-    @schema(operation_id="outages_retrieve",
-            responses=responses({200: OutageOut}, 404, 429))  # fmt: skip
+    @schema(
+        operation_id="outages_retrieve", responses=responses({200: OutageOut}, 404, 429)
+    )
     def get(self, request, token):
         return Response(OutageOut(report_status(token)).data)
 
@@ -247,8 +274,11 @@ class VoiceCreateApi(Api):
         body = serializers.CharField(max_length=3000)
         about = serializers.CharField(required=False, help_text="A request reference")
 
-    @schema(operation_id="voice_create", request=InputSerializer,
-            responses=responses({201: RequestOut}, 400, 401, 403, 429))  # fmt: skip
+    @schema(
+        operation_id="voice_create",
+        request=InputSerializer,
+        responses=responses({201: RequestOut}, 400, 401, 403, 429),
+    )
     def post(self, request):
         from voc.services import voice_submit
 
@@ -274,8 +304,13 @@ class VoiceCreateApi(Api):
         if errors:
             raise ValidationError(errors)
         filed = voice_submit(
-            customer=request.user, kind=d["kind"], category=category, office=office,
-            subject=d["subject"], body=d["body"], about=about,
-        )  # fmt: skip
+            customer=request.user,
+            kind=d["kind"],
+            category=category,
+            office=office,
+            subject=d["subject"],
+            body=d["body"],
+            about=about,
+        )
         detail = selectors.request_get_for_customer(request.user, filed.reference)
         return Response(RequestOut(detail).data, status=status.HTTP_201_CREATED)

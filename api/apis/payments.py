@@ -86,8 +86,10 @@ class InvoiceListApi(Api):
 
     permission_classes = [CustomerOnly]
 
-    @schema(operation_id="invoices_list",
-            responses=responses({200: paged(InvoiceOut)}, 401, 403, 429))  # fmt: skip
+    @schema(
+        operation_id="invoices_list",
+        responses=responses({200: paged(InvoiceOut)}, 401, 403, 429),
+    )
     def get(self, request):
         return paginate(self, request, _invoices(request.user), InvoiceOut)
 
@@ -98,8 +100,10 @@ class InvoiceDetailApi(Api):
 
     permission_classes = [CustomerOnly]
 
-    @schema(operation_id="invoices_retrieve",
-            responses=responses({200: InvoiceDetailOut}, 401, 403, 404, 429))  # fmt: skip
+    @schema(
+        operation_id="invoices_retrieve",
+        responses=responses({200: InvoiceDetailOut}, 401, 403, 404, 429),
+    )
     def get(self, request, number):
         invoice = _invoices(request.user).filter(number=number).first()
         if invoice is None:
@@ -117,8 +121,11 @@ class PaymentStartApi(Api):
         checkout_url = serializers.URLField()
         invoice = serializers.CharField()
 
-    @schema(operation_id="invoices_payments_create", request=None,
-            responses=responses({201: OutputSerializer}, 401, 403, 404, 409, 429))  # fmt: skip
+    @schema(
+        operation_id="invoices_payments_create",
+        request=None,
+        responses=responses({201: OutputSerializer}, 401, 403, 404, 409, 429),
+    )
     def post(self, request, number):
         from payments.provider import provider
 
@@ -131,8 +138,9 @@ class PaymentStartApi(Api):
         url = request.build_absolute_uri(
             provider().checkout(invoice=invoice, return_url=back)
         )
-        return Response({"checkout_url": url, "invoice": number},
-                        status=status.HTTP_201_CREATED)  # fmt: skip
+        return Response(
+            {"checkout_url": url, "invoice": number}, status=status.HTTP_201_CREATED
+        )
 
 
 class PdfRenderer(BaseRenderer):
@@ -156,11 +164,18 @@ class ReceiptPdfApi(Api):
 
     renderer_classes = [JSONRenderer, PdfRenderer]
 
-    @schema(operation_id="receipts_pdf_retrieve",
-            responses=responses({
+    @schema(
+        operation_id="receipts_pdf_retrieve",
+        responses=responses(
+            {
                 (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY),
                 202: OpenApiResponse(description="Being prepared; try again"),
-            }, 401, 404, 429))  # fmt: skip
+            },
+            401,
+            404,
+            429,
+        ),
+    )
     def get(self, request, number):
         receipt = receipt_get_for_user(request.user, number)
         file, is_copy = (None, False)
@@ -168,8 +183,15 @@ class ReceiptPdfApi(Api):
             file, is_copy = receipt_for_download(receipt)
         if file is None:
             return Response(
-                {"error": {"code": "not_ready", "fields": {},
-                           "message": _("The receipt is being prepared; try again shortly.")}},
+                {
+                    "error": {
+                        "code": "not_ready",
+                        "fields": {},
+                        "message": _(
+                            "The receipt is being prepared; try again shortly."
+                        ),
+                    }
+                },
                 status=status.HTTP_202_ACCEPTED,
-            )  # fmt: skip
+            )
         return pdf_response(file, f"{receipt.number}{'-copy' if is_copy else ''}.pdf")

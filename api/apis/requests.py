@@ -41,16 +41,20 @@ class RequestFileApi(Api):
         office = serializers.IntegerField(help_text="Branch id (GET /catalog/offices/)")
         premises_address = serializers.CharField(required=False)
         premises_province = serializers.CharField(required=False)
-        meter_size = serializers.IntegerField(required=False,
-                                              help_text="GET /catalog/meter-sizes/")  # fmt: skip
+        meter_size = serializers.IntegerField(
+            required=False, help_text="GET /catalog/meter-sizes/"
+        )
         account = serializers.IntegerField(required=False)
         contact_phone = serializers.CharField()
         preferred_date = serializers.DateField(required=False)
         by_representative = serializers.BooleanField(required=False)
         note = serializers.CharField(required=False)
 
-    @schema(operation_id="requests_create", request={"multipart/form-data": InputSerializer},
-            responses=responses({201: RequestOut}, 400, 401, 403, 404, 409, 429))  # fmt: skip
+    @schema(
+        operation_id="requests_create",
+        request={"multipart/form-data": InputSerializer},
+        responses=responses({201: RequestOut}, 400, 401, 403, 404, 409, 429),
+    )
     def post(self, request, code):
         service = get_object_or_404(ServiceType, code=code, is_active=True)
         if (
@@ -103,8 +107,10 @@ class RequestDetailApi(Api):
 
     permission_classes = [CustomerOnly]
 
-    @schema(operation_id="requests_retrieve",
-            responses=responses({200: RequestOut}, 401, 403, 404, 429))  # fmt: skip
+    @schema(
+        operation_id="requests_retrieve",
+        responses=responses({200: RequestOut}, 401, 403, 404, 429),
+    )
     def get(self, request, reference):
         req = selectors.request_get_for_customer(request.user, reference)
         return Response(RequestOut(req).data)
@@ -120,9 +126,11 @@ class DocumentUploadApi(Api):
         document_type = serializers.CharField(help_text="Document type id")
         file = serializers.FileField()
 
-    @schema(operation_id="requests_documents_create",
-            request={"multipart/form-data": InputSerializer},
-            responses=responses({201: RequestOut}, 400, 401, 403, 404, 409, 429))  # fmt: skip
+    @schema(
+        operation_id="requests_documents_create",
+        request={"multipart/form-data": InputSerializer},
+        responses=responses({201: RequestOut}, 400, 401, 403, 404, 409, 429),
+    )
     def post(self, request, reference):
         from core.errors import ServiceError
 
@@ -132,15 +140,18 @@ class DocumentUploadApi(Api):
                 _("Documents can be added only before the request is accepted.")
             )
         form = DocumentUploadForm(
-            request.data, request.FILES,
+            request.data,
+            request.FILES,
             document_types=[d.document_type for d in req.service.documents.all()],
-        )  # fmt: skip
+        )
         if not form.is_valid():
             raise form_errors(form)
         services.document_attach(
-            request=req, document_type=form.types[form.cleaned_data["document_type"]],
-            uploaded=form.cleaned_data["file"], user=request.user,
-        )  # fmt: skip
+            request=req,
+            document_type=form.types[form.cleaned_data["document_type"]],
+            uploaded=form.cleaned_data["file"],
+            user=request.user,
+        )
         req = selectors.request_get_for_customer(request.user, reference)
         return Response(RequestOut(req).data, status=status.HTTP_201_CREATED)
 
@@ -163,8 +174,11 @@ class RatingCreateApi(Api):
         comment = serializers.CharField()
         created_at = serializers.DateTimeField()
 
-    @schema(operation_id="requests_rating_create", request=InputSerializer,
-            responses=responses({201: OutputSerializer}, 400, 401, 403, 404, 409, 429))  # fmt: skip
+    @schema(
+        operation_id="requests_rating_create",
+        request=InputSerializer,
+        responses=responses({201: OutputSerializer}, 400, 401, 403, 404, 409, 429),
+    )
     def post(self, request, reference):
         from voc.services import rating_submit
 

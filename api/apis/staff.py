@@ -28,8 +28,9 @@ from requests_app.models import State
 
 class QueueRowOut(RequestSummaryOut):
     applicant = serializers.CharField(source="applicant.get_full_name")
-    assigned_to = serializers.CharField(source="assigned_to.username", allow_null=True,
-                                        default=None)  # fmt: skip
+    assigned_to = serializers.CharField(
+        source="assigned_to.username", allow_null=True, default=None
+    )
 
 
 class QueueApi(Api):
@@ -41,11 +42,13 @@ class QueueApi(Api):
     @schema(
         operation_id="staff_queue_list",
         parameters=[
-            OpenApiParameter("state", str), OpenApiParameter("service", str),
-            OpenApiParameter("department", str), OpenApiParameter("q", str),
+            OpenApiParameter("state", str),
+            OpenApiParameter("service", str),
+            OpenApiParameter("department", str),
+            OpenApiParameter("q", str),
         ],
         responses=responses({200: paged(QueueRowOut)}, 400, 401, 403, 429),
-    )  # fmt: skip
+    )
     def get(self, request):
         params = {
             k: request.query_params.get(k, "")
@@ -88,11 +91,15 @@ def _fields(form) -> list[dict]:
         choices = None
         if isinstance(field, dj_forms.ChoiceField | dj_forms.ModelChoiceField):
             choices = [str(v) for v, _label in field.choices if v != ""]
-        out.append({
-            "name": name, "type": type(field).__name__.removesuffix("Field").lower(),
-            "required": field.required, "label": str(field.label or name),
-            "choices": choices,
-        })  # fmt: skip
+        out.append(
+            {
+                "name": name,
+                "type": type(field).__name__.removesuffix("Field").lower(),
+                "required": field.required,
+                "label": str(field.label or name),
+                "choices": choices,
+            }
+        )
     return out
 
 
@@ -101,15 +108,23 @@ class TransitionListApi(Api):
 
     permission_classes = [StaffOnly]
 
-    @schema(operation_id="staff_transitions_list",
-            responses=responses({200: TransitionOut(many=True)}, 401, 403, 404, 429))  # fmt: skip
+    @schema(
+        operation_id="staff_transitions_list",
+        responses=responses({200: TransitionOut(many=True)}, 401, 403, 404, 429),
+    )
     def get(self, request, reference):
         req = selectors.request_get_for_staff(request.user, reference)
         out = []
         for a in selectors.actions_for(req, request.user, "staff"):
             form = ACTION_FORMS[a["form"]](**_form_kwargs(req, a["form"]))
-            out.append({"name": a["name"], "label": str(a["label"]),
-                        "style": a.get("style", "primary"), "fields": _fields(form)})  # fmt: skip
+            out.append(
+                {
+                    "name": a["name"],
+                    "label": str(a["label"]),
+                    "style": a.get("style", "primary"),
+                    "fields": _fields(form),
+                }
+            )
         return Response(TransitionOut(out, many=True).data)
 
 
@@ -126,8 +141,11 @@ class TransitionPerformApi(Api):
         note = serializers.CharField(required=False)
         reason = serializers.CharField(required=False)
 
-    @schema(operation_id="staff_transitions_create", request=InputSerializer,
-            responses=responses({200: RequestOut}, 400, 401, 403, 404, 409, 429))  # fmt: skip
+    @schema(
+        operation_id="staff_transitions_create",
+        request=InputSerializer,
+        responses=responses({200: RequestOut}, 400, 401, 403, 404, 409, 429),
+    )
     def post(self, request, reference, name):
         from requests_app.staff_actions import staff_action_perform
 

@@ -20,43 +20,62 @@ class AdjustedBillRequest(ServiceRequest):
         proxy = True
 
     @transition(
-        field="state", source=S.SUBMITTED, target=S.FEES_QUOTED,
+        field="state",
+        source=S.SUBMITTED,
+        target=S.FEES_QUOTED,
         permission=staff_may(COUNTER_ROLES),
-        custom=staff_step(_("Acknowledged: send the first notice"), form="acknowledgment"),
-    )  # fmt: skip
+        custom=staff_step(
+            _("Acknowledged: send the first notice"), form="acknowledgment"
+        ),
+    )
     def send_first_notice(self):
         pass
 
     @transition(
-        field="state", source=S.FEES_QUOTED, target=S.SECOND_NOTICE,
+        field="state",
+        source=S.FEES_QUOTED,
+        target=S.SECOND_NOTICE,
         permission=staff_may(COUNTER_ROLES),
         custom=staff_step(_("No payment: send the second notice"), style="secondary"),
-    )  # fmt: skip
+    )
     def send_second_notice(self):
         pass
 
     @transition(
-        field="state", source=[S.FEES_QUOTED, S.SECOND_NOTICE], target=S.CLOSED,
+        field="state",
+        source=[S.FEES_QUOTED, S.SECOND_NOTICE],
+        target=S.CLOSED,
         permission=staff_may(COUNTER_ROLES),
         custom=staff_step(_("Take counter payment"), form="payment"),
-    )  # fmt: skip
+    )
     def record_payment(self, *, at):
         self.paid_at = at
         self.closed_at = at
 
     @transition(
-        field="state", source=S.SECOND_NOTICE, target=S.CLOSED,
+        field="state",
+        source=S.SECOND_NOTICE,
+        target=S.CLOSED,
         permission=staff_may(COUNTER_ROLES),
-        custom=staff_step(_("No payment after two notices: order disconnection"), form="note",
-                      style="danger"),
-    )  # fmt: skip
+        custom=staff_step(
+            _("No payment after two notices: order disconnection"),
+            form="note",
+            style="danger",
+        ),
+    )
     def order_disconnection(self, *, at):
         self.closed_at = at
 
     @transition(
-        field="state", source=[S.SUBMITTED, S.FEES_QUOTED, S.SECOND_NOTICE],
-        target=S.CANCELLED, permission=staff_may(COUNTER_ROLES),
-        custom=staff_step(pgettext_lazy("adjusted bill", "Withdraw the case"), form="reason", style="danger"),
-    )  # fmt: skip
+        field="state",
+        source=[S.SUBMITTED, S.FEES_QUOTED, S.SECOND_NOTICE],
+        target=S.CANCELLED,
+        permission=staff_may(COUNTER_ROLES),
+        custom=staff_step(
+            pgettext_lazy("adjusted bill", "Withdraw the case"),
+            form="reason",
+            style="danger",
+        ),
+    )
     def cancel(self):
         pass

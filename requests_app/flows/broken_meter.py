@@ -23,50 +23,70 @@ class BrokenMeterRequest(ServiceRequest):
         proxy = True
 
     @transition(
-        field="state", source=S.SUBMITTED, target=S.ACCEPTED,
-        permission=staff_may(COUNTER_ROLES), custom=staff_step(_("Take the report")),
-    )  # fmt: skip
+        field="state",
+        source=S.SUBMITTED,
+        target=S.ACCEPTED,
+        permission=staff_may(COUNTER_ROLES),
+        custom=staff_step(_("Take the report")),
+    )
     def accept(self):
         pass
 
     @transition(
-        field="state", source=S.ACCEPTED, target=S.FEES_QUOTED,
+        field="state",
+        source=S.ACCEPTED,
+        target=S.FEES_QUOTED,
         permission=staff_may(COUNTER_ROLES),
-        custom=staff_step(_("Caused by the user: raise the debt"), form="debt", style="secondary"),
-    )  # fmt: skip
+        custom=staff_step(
+            _("Caused by the user: raise the debt"), form="debt", style="secondary"
+        ),
+    )
     def raise_debt(self):
         pass
 
     @transition(
-        field="state", source=S.FEES_QUOTED, target=S.PAID,
+        field="state",
+        source=S.FEES_QUOTED,
+        target=S.PAID,
         permission=staff_may(COUNTER_ROLES),
         custom=staff_step(_("Take counter payment"), form="payment"),
-    )  # fmt: skip
+    )
     def record_payment(self, *, at):
         self.paid_at = at
 
     @transition(
-        field="state", source=[S.ACCEPTED, S.PAID], target=S.INSTALLATION_BOOKED,
+        field="state",
+        source=[S.ACCEPTED, S.PAID],
+        target=S.INSTALLATION_BOOKED,
         permission=staff_may(COUNTER_ROLES),
         custom=staff_step(_("Book the replacement"), form="appointment"),
-    )  # fmt: skip
+    )
     def book_replacement(self):
         pass
 
     @transition(
-        field="state", source=S.INSTALLATION_BOOKED, target=S.CLOSED,
+        field="state",
+        source=S.INSTALLATION_BOOKED,
+        target=S.CLOSED,
         permission=staff_may(INSTALL_ROLES),
         custom=staff_step(_("Meter replaced (form มต.75)"), form="mt75"),
-    )  # fmt: skip
+    )
     def record_replacement(self, *, at):
         self.installed_at = at
         self.closed_at = at
 
     @transition(
-        field="state", source=[S.SUBMITTED, S.ACCEPTED, S.FEES_QUOTED], target=S.CANCELLED,
-        conditions=[not_paid], permission=applicant_or_counter,
-        custom={"label": _("Cancel request"), "audience": ("customer", "staff"),
-                "form": "reason", "style": "danger"},
-    )  # fmt: skip
+        field="state",
+        source=[S.SUBMITTED, S.ACCEPTED, S.FEES_QUOTED],
+        target=S.CANCELLED,
+        conditions=[not_paid],
+        permission=applicant_or_counter,
+        custom={
+            "label": _("Cancel request"),
+            "audience": ("customer", "staff"),
+            "form": "reason",
+            "style": "danger",
+        },
+    )
     def cancel(self):
         pass

@@ -24,24 +24,31 @@ def customer_step(label, form="note", style="primary") -> dict:
 
 class IntakeSteps:
     @transition(
-        field="state", source=State.SUBMITTED, target=State.RETURNED,
+        field="state",
+        source=State.SUBMITTED,
+        target=State.RETURNED,
         permission=staff_may(COUNTER_ROLES),
         custom=staff_step(_("Return for documents"), form="reason", style="secondary"),
-    )  # fmt: skip
+    )
     def return_for_documents(self):
         pass
 
     @transition(
-        field="state", source=State.RETURNED, target=State.SUBMITTED,
-        permission=is_applicant, custom=customer_step(_("Resubmit")),
-    )  # fmt: skip
+        field="state",
+        source=State.RETURNED,
+        target=State.SUBMITTED,
+        permission=is_applicant,
+        custom=customer_step(_("Resubmit")),
+    )
     def resubmit(self):
         pass
 
     @transition(
-        field="state", source=State.SUBMITTED, target=State.ACCEPTED,
+        field="state",
+        source=State.SUBMITTED,
+        target=State.ACCEPTED,
         permission=staff_may(COUNTER_ROLES),
         custom=staff_step(_("Accept request"), form="accept"),
-    )  # fmt: skip
+    )
     def accept(self):
         pass

@@ -18,25 +18,36 @@ class ComplaintRequest(ServiceRequest):
         proxy = True
 
     @transition(
-        field="state", source=S.SUBMITTED, target=S.ACKNOWLEDGED,
-        permission=staff_may(ANY_STAFF), custom=staff_step(_("Acknowledge")),
-    )  # fmt: skip
+        field="state",
+        source=S.SUBMITTED,
+        target=S.ACKNOWLEDGED,
+        permission=staff_may(ANY_STAFF),
+        custom=staff_step(_("Acknowledge")),
+    )
     def acknowledge(self):
         pass
 
     @transition(
-        field="state", source=[S.SUBMITTED, S.ACKNOWLEDGED], target=S.CLOSED,
+        field="state",
+        source=[S.SUBMITTED, S.ACKNOWLEDGED],
+        target=S.CLOSED,
         permission=staff_may(ANY_STAFF),
         custom=staff_step(_("Resolve and answer"), form="reason"),
-    )  # fmt: skip
+    )
     def resolve(self, *, at):
         self.closed_at = at
 
     @transition(
-        field="state", source=S.SUBMITTED, target=S.CANCELLED,
+        field="state",
+        source=S.SUBMITTED,
+        target=S.CANCELLED,
         permission=applicant_or_counter,
-        custom={"label": _("Withdraw"), "audience": ("customer", "staff"),
-                "form": "reason", "style": "danger"},
-    )  # fmt: skip
+        custom={
+            "label": _("Withdraw"),
+            "audience": ("customer", "staff"),
+            "form": "reason",
+            "style": "danger",
+        },
+    )
     def cancel(self):
         pass

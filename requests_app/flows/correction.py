@@ -47,74 +47,98 @@ class CorrectionRequest(IntakeSteps, ServiceRequest):
         proxy = True
 
     @transition(
-        field="state", source=S.ACCEPTED, target=S.SURVEY_BOOKED,
+        field="state",
+        source=S.ACCEPTED,
+        target=S.SURVEY_BOOKED,
         permission=staff_may(COUNTER_ROLES),
         custom=staff_step(_("Book the joint site survey"), form="appointment"),
-    )  # fmt: skip
+    )
     def book_survey(self):
         pass
 
     @transition(
-        field="state", source=S.SURVEY_BOOKED, target=S.SURVEYED,
+        field="state",
+        source=S.SURVEY_BOOKED,
+        target=S.SURVEYED,
         permission=staff_may(SURVEY_ROLES),
         custom=staff_step(_("Record the site survey"), form="survey"),
-    )  # fmt: skip
+    )
     def record_survey(self, *, at):
         self.survey_passed_at = at
 
     @transition(
-        field="state", source=S.SURVEYED, target=S.APPROVED,
+        field="state",
+        source=S.SURVEYED,
+        target=S.APPROVED,
         permission=staff_may(COUNTER_ROLES),
         custom=staff_step(_("Approved (materials, estimate)")),
-    )  # fmt: skip
+    )
     def approve(self):
         pass
 
     @transition(
-        field="state", source=S.APPROVED, target=S.BUDGET_REQUESTED,
-        conditions=[needs_budget], permission=staff_may(COUNTER_ROLES),
+        field="state",
+        source=S.APPROVED,
+        target=S.BUDGET_REQUESTED,
+        conditions=[needs_budget],
+        permission=staff_may(COUNTER_ROLES),
         custom=staff_step(_("Request the budget"), form="budget"),
-    )  # fmt: skip
+    )
     def request_budget(self):
         pass
 
     @transition(
-        field="state", source=S.BUDGET_REQUESTED, target=S.BUDGET_APPROVED,
+        field="state",
+        source=S.BUDGET_REQUESTED,
+        target=S.BUDGET_APPROVED,
         permission=staff_may(COUNTER_ROLES),
         custom=staff_step(_("Record the budget approval"), form="budget_approval"),
-    )  # fmt: skip
+    )
     def approve_budget(self):
         pass
 
     @transition(
-        field="state", source=[S.APPROVED, S.BUDGET_APPROVED],
-        target=S.OUTAGE_ANNOUNCED, conditions=[ready_to_announce],
+        field="state",
+        source=[S.APPROVED, S.BUDGET_APPROVED],
+        target=S.OUTAGE_ANNOUNCED,
+        conditions=[ready_to_announce],
         permission=staff_may(COUNTER_ROLES),
         custom=staff_step(_("Announce the planned outage"), form="outage"),
-    )  # fmt: skip
+    )
     def announce_outage(self):
         pass
 
     @transition(
-        field="state", source=S.OUTAGE_ANNOUNCED, target=S.CLOSED,
-        permission=staff_may(INSTALL_ROLES), custom=staff_step(_("Work done"), form="note"),
-    )  # fmt: skip
+        field="state",
+        source=S.OUTAGE_ANNOUNCED,
+        target=S.CLOSED,
+        permission=staff_may(INSTALL_ROLES),
+        custom=staff_step(_("Work done"), form="note"),
+    )
     def finish_work(self, *, at):
         self.closed_at = at
 
     @transition(
-        field="state", source=BEFORE_WORK, target=S.CANCELLED,
+        field="state",
+        source=BEFORE_WORK,
+        target=S.CANCELLED,
         permission=applicant_or_counter,
-        custom={"label": _("Cancel request"), "audience": ("customer", "staff"),
-                "form": "reason", "style": "danger"},
-    )  # fmt: skip
+        custom={
+            "label": _("Cancel request"),
+            "audience": ("customer", "staff"),
+            "form": "reason",
+            "style": "danger",
+        },
+    )
     def cancel(self):
         pass
 
     @transition(
-        field="state", source=BEFORE_WORK, target=S.REJECTED,
+        field="state",
+        source=BEFORE_WORK,
+        target=S.REJECTED,
         permission=staff_may(COUNTER_ROLES),
         custom=staff_step(_("Reject"), form="reason", style="danger"),
-    )  # fmt: skip
+    )
     def reject(self, *, reason):
         self.rejection_reason = reason

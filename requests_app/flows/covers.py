@@ -23,56 +23,76 @@ class CoversRequest(IntakeSteps, ServiceRequest):
         proxy = True
 
     @transition(
-        field="state", source=S.ACCEPTED, target=S.FEES_QUOTED,
+        field="state",
+        source=S.ACCEPTED,
+        target=S.FEES_QUOTED,
         permission=staff_may(COUNTER_ROLES),
         custom=staff_step(_("Issue the rental invoice"), form="fees"),
-    )  # fmt: skip
+    )
     def quote_fees(self):
         pass
 
     @transition(
-        field="state", source=S.FEES_QUOTED, target=S.PAID,
+        field="state",
+        source=S.FEES_QUOTED,
+        target=S.PAID,
         permission=staff_may(COUNTER_ROLES),
         custom=staff_step(_("Take counter payment"), form="payment"),
-    )  # fmt: skip
+    )
     def record_payment(self, *, at):
         self.paid_at = at
 
     @transition(
-        field="state", source=S.PAID, target=S.INSTALLATION_BOOKED,
+        field="state",
+        source=S.PAID,
+        target=S.INSTALLATION_BOOKED,
         permission=staff_may(COUNTER_ROLES),
         custom=staff_step(_("Book the cover installation"), form="appointment"),
-    )  # fmt: skip
+    )
     def book_covers(self):
         pass
 
     @transition(
-        field="state", source=S.INSTALLATION_BOOKED, target=S.COVERS_INSTALLED,
-        permission=staff_may(INSTALL_ROLES), custom=staff_step(_("Covers installed")),
-    )  # fmt: skip
+        field="state",
+        source=S.INSTALLATION_BOOKED,
+        target=S.COVERS_INSTALLED,
+        permission=staff_may(INSTALL_ROLES),
+        custom=staff_step(_("Covers installed")),
+    )
     def install_covers(self, *, at):
         self.installed_at = at
 
     @transition(
-        field="state", source=S.COVERS_INSTALLED, target=S.CLOSED,
-        permission=staff_may(INSTALL_ROLES), custom=staff_step(_("Covers removed")),
-    )  # fmt: skip
+        field="state",
+        source=S.COVERS_INSTALLED,
+        target=S.CLOSED,
+        permission=staff_may(INSTALL_ROLES),
+        custom=staff_step(_("Covers removed")),
+    )
     def remove_covers(self, *, at):
         self.closed_at = at
 
     @transition(
-        field="state", source=BEFORE_PAYMENT, target=S.CANCELLED,
+        field="state",
+        source=BEFORE_PAYMENT,
+        target=S.CANCELLED,
         permission=applicant_or_counter,
-        custom={"label": _("Cancel request"), "audience": ("customer", "staff"),
-                "form": "reason", "style": "danger"},
-    )  # fmt: skip
+        custom={
+            "label": _("Cancel request"),
+            "audience": ("customer", "staff"),
+            "form": "reason",
+            "style": "danger",
+        },
+    )
     def cancel(self):
         pass
 
     @transition(
-        field="state", source=BEFORE_PAYMENT, target=S.REJECTED,
+        field="state",
+        source=BEFORE_PAYMENT,
+        target=S.REJECTED,
         permission=staff_may(COUNTER_ROLES),
         custom=staff_step(_("Reject"), form="reason", style="danger"),
-    )  # fmt: skip
+    )
     def reject(self, *, reason):
         self.rejection_reason = reason

@@ -36,50 +36,67 @@ class DepositRefundRequest(IntakeSteps, ServiceRequest):
         proxy = True
 
     @transition(
-        field="state", source=S.ACCEPTED, target=S.METER_REMOVED,
+        field="state",
+        source=S.ACCEPTED,
+        target=S.METER_REMOVED,
         permission=staff_may(INSTALL_ROLES),
         custom=staff_step(_("Meter removed, final reading"), form="final_reading"),
-    )  # fmt: skip
+    )
     def record_meter_removal(self):
         pass
 
     @transition(
-        field="state", source=S.METER_REMOVED, target=S.SETTLED,
+        field="state",
+        source=S.METER_REMOVED,
+        target=S.SETTLED,
         permission=staff_may(COUNTER_ROLES),
         custom=staff_step(_("Settle the deposit"), form="settlement"),
-    )  # fmt: skip
+    )
     def settle(self):
         pass
 
     @transition(
-        field="state", source=S.SETTLED, target=S.SETTLED,
-        conditions=[call_to_make], permission=staff_may(COUNTER_ROLES),
+        field="state",
+        source=S.SETTLED,
+        target=S.SETTLED,
+        conditions=[call_to_make],
+        permission=staff_may(COUNTER_ROLES),
         custom=staff_step(_("Customer called: the cheque is ready"), form="call"),
-    )  # fmt: skip
+    )
     def record_call(self):
         pass
 
     @transition(
-        field="state", source=S.SETTLED, target=S.CLOSED,
+        field="state",
+        source=S.SETTLED,
+        target=S.CLOSED,
         permission=staff_may(COUNTER_ROLES),
         custom=staff_step(_("Record the pay-out"), form="payout"),
-    )  # fmt: skip
+    )
     def record_payout(self, *, at):
         self.closed_at = at
 
     @transition(
-        field="state", source=BEFORE_REMOVAL, target=S.CANCELLED,
+        field="state",
+        source=BEFORE_REMOVAL,
+        target=S.CANCELLED,
         permission=applicant_or_counter,
-        custom={"label": _("Cancel request"), "audience": ("customer", "staff"),
-                "form": "reason", "style": "danger"},
-    )  # fmt: skip
+        custom={
+            "label": _("Cancel request"),
+            "audience": ("customer", "staff"),
+            "form": "reason",
+            "style": "danger",
+        },
+    )
     def cancel(self):
         pass
 
     @transition(
-        field="state", source=BEFORE_REMOVAL, target=S.REJECTED,
+        field="state",
+        source=BEFORE_REMOVAL,
+        target=S.REJECTED,
         permission=staff_may(COUNTER_ROLES),
         custom=staff_step(_("Reject"), form="reason", style="danger"),
-    )  # fmt: skip
+    )
     def reject(self, *, reason):
         self.rejection_reason = reason

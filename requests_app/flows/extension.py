@@ -27,81 +27,106 @@ class ExtensionRequest(IntakeSteps, ServiceRequest):
         proxy = True
 
     @transition(
-        field="state", source=S.ACCEPTED, target=S.SURVEY_BOOKED,
+        field="state",
+        source=S.ACCEPTED,
+        target=S.SURVEY_BOOKED,
         permission=staff_may(COUNTER_ROLES),
         custom=staff_step(_("Book the joint site survey"), form="appointment"),
-    )  # fmt: skip
+    )
     def book_survey(self):
         pass
 
     @transition(
-        field="state", source=S.SURVEY_BOOKED, target=S.SURVEYED,
+        field="state",
+        source=S.SURVEY_BOOKED,
+        target=S.SURVEYED,
         permission=staff_may(SURVEY_ROLES),
         custom=staff_step(_("Record the site survey"), form="survey"),
-    )  # fmt: skip
+    )
     def record_survey(self, *, at):
         self.survey_passed_at = at
 
     @transition(
-        field="state", source=S.SURVEYED, target=S.ESTIMATE_SENT,
+        field="state",
+        source=S.SURVEYED,
+        target=S.ESTIMATE_SENT,
         permission=staff_may(COUNTER_ROLES),
         custom=staff_step(_("Send the cost estimate"), form="estimate"),
-    )  # fmt: skip
+    )
     def send_estimate(self):
         pass
 
     @transition(
-        field="state", source=S.ESTIMATE_SENT, target=S.FEES_QUOTED,
-        permission=is_applicant, custom=customer_step(_("Accept the estimate")),
-    )  # fmt: skip
+        field="state",
+        source=S.ESTIMATE_SENT,
+        target=S.FEES_QUOTED,
+        permission=is_applicant,
+        custom=customer_step(_("Accept the estimate")),
+    )
     def accept_estimate(self):
         pass
 
     @transition(
-        field="state", source=S.ESTIMATE_SENT, target=S.CANCELLED,
+        field="state",
+        source=S.ESTIMATE_SENT,
+        target=S.CANCELLED,
         permission=is_applicant,
         custom=customer_step(_("Decline the estimate"), form="reason", style="danger"),
-    )  # fmt: skip
+    )
     def decline_estimate(self):
         pass
 
     @transition(
-        field="state", source=S.FEES_QUOTED, target=S.PAID,
+        field="state",
+        source=S.FEES_QUOTED,
+        target=S.PAID,
         permission=staff_may(COUNTER_ROLES),
         custom=staff_step(_("Take counter payment"), form="payment"),
-    )  # fmt: skip
+    )
     def record_payment(self, *, at):
         self.paid_at = at
 
     @transition(
-        field="state", source=S.PAID, target=S.CONSTRUCTION,
+        field="state",
+        source=S.PAID,
+        target=S.CONSTRUCTION,
         permission=staff_may(COUNTER_ROLES),
         custom=staff_step(_("Start construction"), form="appointment"),
-    )  # fmt: skip
+    )
     def start_construction(self):
         pass
 
     @transition(
-        field="state", source=S.CONSTRUCTION, target=S.CLOSED,
+        field="state",
+        source=S.CONSTRUCTION,
+        target=S.CLOSED,
         permission=staff_may(INSTALL_ROLES),
         custom=staff_step(_("Construction finished"), form="note"),
-    )  # fmt: skip
+    )
     def finish_construction(self, *, at):
         self.closed_at = at
 
     @transition(
-        field="state", source=BEFORE_PAYMENT, target=S.CANCELLED,
+        field="state",
+        source=BEFORE_PAYMENT,
+        target=S.CANCELLED,
         permission=applicant_or_counter,
-        custom={"label": _("Cancel request"), "audience": ("customer", "staff"),
-                "form": "reason", "style": "danger"},
-    )  # fmt: skip
+        custom={
+            "label": _("Cancel request"),
+            "audience": ("customer", "staff"),
+            "form": "reason",
+            "style": "danger",
+        },
+    )
     def cancel(self):
         pass
 
     @transition(
-        field="state", source=BEFORE_PAYMENT, target=S.REJECTED,
+        field="state",
+        source=BEFORE_PAYMENT,
+        target=S.REJECTED,
         permission=staff_may(COUNTER_ROLES),
         custom=staff_step(_("Reject"), form="reason", style="danger"),
-    )  # fmt: skip
+    )
     def reject(self, *, reason):
         self.rejection_reason = reason

@@ -26,74 +26,99 @@ class MeterTestRequest(IntakeSteps, ServiceRequest):
         proxy = True
 
     @transition(
-        field="state", source=S.ACCEPTED, target=S.FEES_QUOTED,
-        conditions=[not_paid], permission=staff_may(COUNTER_ROLES),
+        field="state",
+        source=S.ACCEPTED,
+        target=S.FEES_QUOTED,
+        conditions=[not_paid],
+        permission=staff_may(COUNTER_ROLES),
         custom=staff_step(_("Issue the test fee invoice"), form="fees"),
-    )  # fmt: skip
+    )
     def quote_fees(self):
         pass
 
     @transition(
-        field="state", source=S.FEES_QUOTED, target=S.PAID,
+        field="state",
+        source=S.FEES_QUOTED,
+        target=S.PAID,
         permission=staff_may(COUNTER_ROLES),
         custom=staff_step(_("Take counter payment"), form="payment"),
-    )  # fmt: skip
+    )
     def record_payment(self, *, at):
         self.paid_at = at
 
     @transition(
-        field="state", source=S.PAID, target=S.TEST_BOOKED,
+        field="state",
+        source=S.PAID,
+        target=S.TEST_BOOKED,
         permission=staff_may(COUNTER_ROLES),
         custom=staff_step(_("Book the comparison meter"), form="appointment"),
-    )  # fmt: skip
+    )
     def book_test(self):
         pass
 
     @transition(
-        field="state", source=S.TEST_BOOKED, target=S.COMPARISON_INSTALLED,
+        field="state",
+        source=S.TEST_BOOKED,
+        target=S.COMPARISON_INSTALLED,
         permission=staff_may(INSTALL_ROLES),
         custom=staff_step(_("Comparison meter installed"), form="comparison"),
-    )  # fmt: skip
+    )
     def install_comparison(self):
         pass
 
     @transition(
-        field="state", source=S.COMPARISON_INSTALLED, target=S.CLOSED,
+        field="state",
+        source=S.COMPARISON_INSTALLED,
+        target=S.CLOSED,
         permission=staff_may(INSTALL_ROLES),
         custom=staff_step(_("Meter is normal"), form="test_result"),
-    )  # fmt: skip
+    )
     def record_test_normal(self, *, at):
         self.closed_at = at
 
     @transition(
-        field="state", source=S.COMPARISON_INSTALLED, target=S.REFUND_PENDING,
+        field="state",
+        source=S.COMPARISON_INSTALLED,
+        target=S.REFUND_PENDING,
         permission=staff_may(INSTALL_ROLES),
         custom=staff_step(_("Meter is faulty"), form="test_result", style="secondary"),
-    )  # fmt: skip
+    )
     def record_test_faulty(self):
         pass
 
     @transition(
-        field="state", source=S.REFUND_PENDING, target=S.CLOSED,
+        field="state",
+        source=S.REFUND_PENDING,
+        target=S.CLOSED,
         permission=staff_may(COUNTER_ROLES),
         custom=staff_step(_("Record the fee refund"), form="note"),
-    )  # fmt: skip
+    )
     def record_refund(self, *, at):
         self.closed_at = at
 
     @transition(
-        field="state", source=BEFORE_PAYMENT, target=S.CANCELLED,
-        conditions=[not_paid], permission=applicant_or_counter,
-        custom={"label": _("Cancel request"), "audience": ("customer", "staff"),
-                "form": "reason", "style": "danger"},
-    )  # fmt: skip
+        field="state",
+        source=BEFORE_PAYMENT,
+        target=S.CANCELLED,
+        conditions=[not_paid],
+        permission=applicant_or_counter,
+        custom={
+            "label": _("Cancel request"),
+            "audience": ("customer", "staff"),
+            "form": "reason",
+            "style": "danger",
+        },
+    )
     def cancel(self):
         pass
 
     @transition(
-        field="state", source=BEFORE_PAYMENT, target=S.REJECTED,
-        conditions=[not_paid], permission=staff_may(COUNTER_ROLES),
+        field="state",
+        source=BEFORE_PAYMENT,
+        target=S.REJECTED,
+        conditions=[not_paid],
+        permission=staff_may(COUNTER_ROLES),
         custom=staff_step(_("Reject"), form="reason", style="danger"),
-    )  # fmt: skip
+    )
     def reject(self, *, reason):
         self.rejection_reason = reason

@@ -20,9 +20,14 @@ from requests_app.permissions import (
 
 S = State
 BEFORE_PAYMENT = [
-    S.SUBMITTED, S.RETURNED, S.ACCEPTED, S.SURVEY_BOOKED,
-    S.WIRING_FAILED, S.SURVEYED, S.FEES_QUOTED,
-]  # fmt: skip
+    S.SUBMITTED,
+    S.RETURNED,
+    S.ACCEPTED,
+    S.SURVEY_BOOKED,
+    S.WIRING_FAILED,
+    S.SURVEYED,
+    S.FEES_QUOTED,
+]
 
 
 def survey_not_passed(request) -> bool:

@@ -41,50 +41,78 @@ class ReconnectionRequest(ServiceRequest):
         proxy = True
 
     @transition(
-        field="state", source=S.SUBMITTED, target=S.FEES_QUOTED,
-        permission=system_only, custom={"audience": "system"},
-    )  # fmt: skip
+        field="state",
+        source=S.SUBMITTED,
+        target=S.FEES_QUOTED,
+        permission=system_only,
+        custom={"audience": "system"},
+    )
     def issue_invoice(self):
         pass
 
     @transition(
-        field="state", source=S.FEES_QUOTED, target=S.FEES_QUOTED,
-        permission=system_only, custom={"audience": "system"},
-    )  # fmt: skip
+        field="state",
+        source=S.FEES_QUOTED,
+        target=S.FEES_QUOTED,
+        permission=system_only,
+        custom={"audience": "system"},
+    )
     def reissue_invoice(self):
         """The invoice outlived its day band: a new one replaces it."""
 
     @transition(
-        field="state", source=S.FEES_QUOTED, target=S.REJECTED,
-        permission=system_only, custom={"audience": "system"},
-    )  # fmt: skip
+        field="state",
+        source=S.FEES_QUOTED,
+        target=S.REJECTED,
+        permission=system_only,
+        custom={"audience": "system"},
+    )
     def refuse_after_90_days(self, *, reason):
         """Unpaid on day 90: only a new connection is left (charter §3.7)."""
         self.rejection_reason = reason
 
     @transition(
-        field="state", source=S.FEES_QUOTED, target=S.PAID,
+        field="state",
+        source=S.FEES_QUOTED,
+        target=S.PAID,
         permission=staff_may(COUNTER_ROLES),
-        custom={"label": _("Take counter payment"), "audience": "staff",
-                "form": "payment", "style": "primary"},
-    )  # fmt: skip
+        custom={
+            "label": _("Take counter payment"),
+            "audience": "staff",
+            "form": "payment",
+            "style": "primary",
+        },
+    )
     def record_payment(self, *, at):
         self.paid_at = at
 
     @transition(
-        field="state", source=S.PAID, target=S.CLOSED,
+        field="state",
+        source=S.PAID,
+        target=S.CLOSED,
         permission=staff_may(INSTALL_ROLES),
-        custom={"label": _("Supply reconnected"), "audience": "staff",
-                "form": "note", "style": "primary"},
-    )  # fmt: skip
+        custom={
+            "label": _("Supply reconnected"),
+            "audience": "staff",
+            "form": "note",
+            "style": "primary",
+        },
+    )
     def record_reconnection(self, *, at):
         self.closed_at = at
 
     @transition(
-        field="state", source=[S.SUBMITTED, S.FEES_QUOTED], target=S.CANCELLED,
-        conditions=[not_paid], permission=applicant_or_counter,
-        custom={"label": _("Cancel request"), "audience": ("customer", "staff"),
-                "form": "reason", "style": "danger"},
-    )  # fmt: skip
+        field="state",
+        source=[S.SUBMITTED, S.FEES_QUOTED],
+        target=S.CANCELLED,
+        conditions=[not_paid],
+        permission=applicant_or_counter,
+        custom={
+            "label": _("Cancel request"),
+            "audience": ("customer", "staff"),
+            "form": "reason",
+            "style": "danger",
+        },
+    )
     def cancel(self):
         pass

@@ -109,9 +109,14 @@ CONTACTS = [
     ("P301", "billing", "043-236-101", "", ""),
     ("P301", "network", "043-236-102", "", ""),
     ("P301", "metering", "043-236-103", "", ""),
-    ("B30201", "service", "042-221-111", "ผู้ช่วยผู้จัดการสาขา (ด้านบริการลูกค้า)",
-     "Assistant branch manager (customer service)"),
-]  # fmt: skip
+    (
+        "B30201",
+        "service",
+        "042-221-111",
+        "ผู้ช่วยผู้จัดการสาขา (ด้านบริการลูกค้า)",
+        "Assistant branch manager (customer service)",
+    ),
+]
 
 CUSTOMERS = [
     # username/phone, first, last, national id, language
@@ -186,18 +191,26 @@ class Command(BaseCommand):
             staff[username] = u
         for username, first, last, office, department, phone in HEADS:
             u = User(
-                username=username, role="supervisor", first_name=first,
-                last_name=last, office=offices[office], department=department,
-                is_department_head=True, phone=phone,
+                username=username,
+                role="supervisor",
+                first_name=first,
+                last_name=last,
+                office=offices[office],
+                department=department,
+                is_department_head=True,
+                phone=phone,
                 email=f"{username}@pea.local",
-            )  # fmt: skip
+            )
             u.set_password(PASSWORD)
             u.save()
         for office, department, phone, title_th, title_en in CONTACTS:
             OfficeContact.objects.create(
-                office=offices[office], department=department, phone=phone,
-                title_th=title_th, title_en=title_en,
-            )  # fmt: skip
+                office=offices[office],
+                department=department,
+                phone=phone,
+                title_th=title_th,
+                title_en=title_en,
+            )
         admin = User(
             username="admin",
             role="admin",
@@ -270,17 +283,24 @@ class Command(BaseCommand):
                 at = filed + timedelta(hours=i)
                 with mock.patch("django.utils.timezone.now", return_value=at):
                     r = rs.request_submit(
-                        applicant=customer, service=service, created_by=customer,
+                        applicant=customer,
+                        service=service,
+                        created_by=customer,
                         documents=_documents(service, customer),
-                        data={"office": office, "premises_address": "12 หมู่ 4 ต.ศิลา",
-                              "premises_province": "ขอนแก่น", "meter_size": size,
-                              "contact_phone": customer.phone},
-                    )  # fmt: skip
+                        data={
+                            "office": office,
+                            "premises_address": "12 หมู่ 4 ต.ศิลา",
+                            "premises_province": "ขอนแก่น",
+                            "meter_size": size,
+                            "contact_phone": customer.phone,
+                        },
+                    )
                 delay = timedelta(hours=5 if i < late_ones else 1)
                 with mock.patch("django.utils.timezone.now", return_value=at + delay):
                     r = rs.request_accept(request=r, user=counter)
-                    rs.request_cancel(request=r, user=customer,
-                                      reason="ขอยกเลิก (ข้อมูลตัวอย่างย้อนหลัง)")  # fmt: skip
+                    rs.request_cancel(
+                        request=r, user=customer, reason="ขอยกเลิก (ข้อมูลตัวอย่างย้อนหลัง)"
+                    )
 
     def _requests(self, customers, staff, office):
         service = ServiceType.objects.get(code="new-connection")
@@ -422,14 +442,22 @@ class Command(BaseCommand):
         plan = ("submitted", "fees_quoted", "second_notice", "paid", "disconnection")
         for account, upto in zip(accounts, plan, strict=False):
             case = adjusted_bill_open(
-                account=account, user=counter, evidence="ซีลมิเตอร์ถูกตัด พบการต่อสายตรง",
-                history_kwh=[Decimal(210), Decimal(198), Decimal(225)], months=4,
-                billed_kwh=Decimal("300.0"), rate=Decimal("4.1815"),
-            )  # fmt: skip
+                account=account,
+                user=counter,
+                evidence="ซีลมิเตอร์ถูกตัด พบการต่อสายตรง",
+                history_kwh=[Decimal(210), Decimal(198), Decimal(225)],
+                months=4,
+                billed_kwh=Decimal("300.0"),
+                rate=Decimal("4.1815"),
+            )
             if upto == "submitted":
                 continue
-            case = rs.request_step(request=case, user=counter, name="send_first_notice",
-                                   note="ผู้ใช้ไฟลงนามรับทราบ")  # fmt: skip
+            case = rs.request_step(
+                request=case,
+                user=counter,
+                name="send_first_notice",
+                note="ผู้ใช้ไฟลงนามรับทราบ",
+            )
             if upto == "fees_quoted":
                 continue
             case = rs.request_step(
@@ -447,29 +475,48 @@ class Command(BaseCommand):
             ElectricityAccount.objects.select_related("customer", "meter__size")
         )
         for i, upto in enumerate(("closed", "fees_quoted", "accepted")):
-            r = self._account_request("broken-meter", accounts[i % len(accounts)],
-                                      "หน้าจอมิเตอร์ดับ")  # fmt: skip
+            r = self._account_request(
+                "broken-meter", accounts[i % len(accounts)], "หน้าจอมิเตอร์ดับ"
+            )
             r = rs.request_accept(request=r, user=counter)
             if upto == "fees_quoted":
-                broken_meter_raise_debt(request=r, user=counter, amount=Decimal("1448.00"),
-                                        cause_details="ฝาครอบมิเตอร์แตก ถูกงัด")  # fmt: skip
+                broken_meter_raise_debt(
+                    request=r,
+                    user=counter,
+                    amount=Decimal("1448.00"),
+                    cause_details="ฝาครอบมิเตอร์แตก ถูกงัด",
+                )
             elif upto == "closed":
-                r = broken_meter_book(request=r, user=counter, scheduled_for=later,
-                                      assignee=tech)  # fmt: skip
-                broken_meter_replace(request=r, user=tech, old_reading=Decimal("7421.0"),
-                                     new_serial=f"NEW{r.pk:06d}", new_reading=Decimal("0.0"),
-                                     left_in_mailbox=True)  # fmt: skip
+                r = broken_meter_book(
+                    request=r, user=counter, scheduled_for=later, assignee=tech
+                )
+                broken_meter_replace(
+                    request=r,
+                    user=tech,
+                    old_reading=Decimal("7421.0"),
+                    new_serial=f"NEW{r.pk:06d}",
+                    new_reading=Decimal("0.0"),
+                    left_in_mailbox=True,
+                )
 
     def _account_request(self, code, account, note):
         service = ServiceType.objects.get(code=code)
         customer = account.customer
         docs = _documents(service, customer)
         return rs.request_submit(
-            applicant=customer, service=service, created_by=customer, documents=docs,
-            data={"office": account.office, "premises_address": account.premises_address,
-                  "meter_size": account.meter.size, "account": account,
-                  "contact_phone": customer.phone, "note": note},
-        )  # fmt: skip
+            applicant=customer,
+            service=service,
+            created_by=customer,
+            documents=docs,
+            data={
+                "office": account.office,
+                "premises_address": account.premises_address,
+                "meter_size": account.meter.size,
+                "account": account,
+                "contact_phone": customer.phone,
+                "note": note,
+            },
+        )
 
     def _upgrades(self, counter, surveyor, tech, later):
         """Meter size upgrades (§3.5): just filed, waiting for the inspection,
@@ -484,18 +531,25 @@ class Command(BaseCommand):
         for account, upto in zip(accounts, plan, strict=False):
             customer = account.customer
             r = rs.request_submit(
-                applicant=customer, service=service, created_by=customer,
+                applicant=customer,
+                service=service,
+                created_by=customer,
                 documents=_documents(service, customer),
-                data={"office": account.office, "premises_address": account.premises_address,
-                      "meter_size": MeterSize.objects.get(code="30(100)-1"),
-                      "account": account, "contact_phone": customer.phone,
-                      "note": "ติดเครื่องปรับอากาศเพิ่ม 3 เครื่อง"},
-            )  # fmt: skip
+                data={
+                    "office": account.office,
+                    "premises_address": account.premises_address,
+                    "meter_size": MeterSize.objects.get(code="30(100)-1"),
+                    "account": account,
+                    "contact_phone": customer.phone,
+                    "note": "ติดเครื่องปรับอากาศเพิ่ม 3 เครื่อง",
+                },
+            )
             if upto == "submitted":
                 continue
             r = rs.request_accept(request=r, user=counter)
-            r = rs.request_book_survey(request=r, user=counter, scheduled_for=later,
-                                       assignee=surveyor)  # fmt: skip
+            r = rs.request_book_survey(
+                request=r, user=counter, scheduled_for=later, assignee=surveyor
+            )
             if upto == "survey_booked":
                 continue
             r = rs.request_record_survey(request=r, user=surveyor, passed=True)
@@ -504,11 +558,17 @@ class Command(BaseCommand):
                 continue
             payment_record_cash(invoice=invoice, user=counter, amount=invoice.total)
             r = rs.request_book_installation(
-                request=ServiceRequest.objects.get(pk=r.pk), user=counter,
-                scheduled_for=later, assignee=tech,
-            )  # fmt: skip
-            installation_record(request=r, user=tech, serial=f"UPG{r.pk:07d}",
-                                first_reading=Decimal("0.0"))  # fmt: skip
+                request=ServiceRequest.objects.get(pk=r.pk),
+                user=counter,
+                scheduled_for=later,
+                assignee=tech,
+            )
+            installation_record(
+                request=r,
+                user=tech,
+                serial=f"UPG{r.pk:07d}",
+                first_reading=Decimal("0.0"),
+            )
 
     def _covers(self, customers, counter, tech, office, later):
         """Cover rentals (§3.13): waiting for payment, covers on, covers off."""
@@ -517,12 +577,20 @@ class Command(BaseCommand):
             customer = customers[i % len(customers)]
             docs = _documents(service, customer)
             r = covers_file(
-                applicant=customer, service=service, covers=6, days=10, documents=docs,
+                applicant=customer,
+                service=service,
+                covers=6,
+                days=10,
+                documents=docs,
                 created_by=customer,
-                data={"office": office, "premises_address": "อาคารพาณิชย์ ถ.หน้าเมือง",
-                      "premises_province": "ขอนแก่น", "meter_size": default_meter_size(),
-                      "contact_phone": customer.phone},
-            )  # fmt: skip
+                data={
+                    "office": office,
+                    "premises_address": "อาคารพาณิชย์ ถ.หน้าเมือง",
+                    "premises_province": "ขอนแก่น",
+                    "meter_size": default_meter_size(),
+                    "contact_phone": customer.phone,
+                },
+            )
             r = rs.request_accept(request=r, user=counter)
             covers_quote(request=r, user=counter)
             if upto == "fees_quoted":
@@ -530,8 +598,12 @@ class Command(BaseCommand):
             r = ServiceRequest.objects.get(pk=r.pk)
             invoice = r.invoices.get()
             payment_record_cash(invoice=invoice, user=counter, amount=invoice.total)
-            r = rs.request_book_covers(request=ServiceRequest.objects.get(pk=r.pk),
-                                       user=counter, scheduled_for=later, assignee=tech)  # fmt: skip
+            r = rs.request_book_covers(
+                request=ServiceRequest.objects.get(pk=r.pk),
+                user=counter,
+                scheduled_for=later,
+                assignee=tech,
+            )
             r = covers_record(request=r, user=tech, name="install_covers")
             if upto == "closed":
                 covers_record(request=r, user=tech, name="remove_covers")
@@ -554,17 +626,25 @@ class Command(BaseCommand):
             customer = customers[i % len(customers)]
             docs = _documents(service, customer)
             r = rs.request_submit(
-                applicant=customer, service=service, created_by=customer, documents=docs,
-                data={"office": office, "premises_address": "หน้าโรงเรียนบ้านหนองไผ่ ต.บ้านค้อ",
-                      "premises_province": "ขอนแก่น",
-                      "meter_size": MeterSize.objects.get(code="5(15)-1"),
-                      "contact_phone": customer.phone, "note": "เสาไฟฟ้าเอียง สายหย่อนต่ำ"},
-            )  # fmt: skip
+                applicant=customer,
+                service=service,
+                created_by=customer,
+                documents=docs,
+                data={
+                    "office": office,
+                    "premises_address": "หน้าโรงเรียนบ้านหนองไผ่ ต.บ้านค้อ",
+                    "premises_province": "ขอนแก่น",
+                    "meter_size": MeterSize.objects.get(code="5(15)-1"),
+                    "contact_phone": customer.phone,
+                    "note": "เสาไฟฟ้าเอียง สายหย่อนต่ำ",
+                },
+            )
             if upto == "submitted":
                 continue
             r = rs.request_accept(request=r, user=counter)
-            r = rs.request_book_survey(request=r, user=counter, scheduled_for=later,
-                                       assignee=surveyor)  # fmt: skip
+            r = rs.request_book_survey(
+                request=r, user=counter, scheduled_for=later, assignee=surveyor
+            )
             if upto == "survey_booked":
                 continue
             r = rs.request_record_site_survey(
@@ -575,9 +655,11 @@ class Command(BaseCommand):
                 continue
             if code == "correction-premises":  # §3.12: the budget first
                 r = rs.request_budget_request(
-                    request=r, user=counter, amount=Decimal("48500.00"),
+                    request=r,
+                    user=counter,
+                    amount=Decimal("48500.00"),
                     request_number=f"งบ-{r.pk:05d}",
-                )  # fmt: skip
+                )
                 if upto == "budget_requested":
                     continue
                 r = rs.request_budget_approve(
@@ -589,38 +671,56 @@ class Command(BaseCommand):
                 request=r, user=counter, outage_at=timezone.now() + timedelta(days=9)
             )
             if upto == "closed":
-                rs.request_finish(request=r, user=tech, name="finish_work",
-                                  note="เปลี่ยนเสาและปรับสายแล้ว")  # fmt: skip
+                rs.request_finish(
+                    request=r,
+                    user=tech,
+                    name="finish_work",
+                    note="เปลี่ยนเสาและปรับสายแล้ว",
+                )
 
     def _extensions(self, customers, counter, surveyor, tech, office, later):
         """Grid extensions (§3.2–§3.4) from survey to construction."""
-        plan = [("grid-extension", "estimate_sent"), ("grid-extension", "construction"),
-                ("grid-extension", "closed"),
-                ("dedicated-extension-pea", "estimate_sent"),
-                ("dedicated-extension-pea", "fees_quoted"),
-                ("dedicated-extension-pea", "closed"),
-                ("dedicated-extension-self", "estimate_sent"),
-                ("dedicated-extension-self", "fees_quoted"),
-                ("dedicated-extension-self", "closed")]  # fmt: skip
+        plan = [
+            ("grid-extension", "estimate_sent"),
+            ("grid-extension", "construction"),
+            ("grid-extension", "closed"),
+            ("dedicated-extension-pea", "estimate_sent"),
+            ("dedicated-extension-pea", "fees_quoted"),
+            ("dedicated-extension-pea", "closed"),
+            ("dedicated-extension-self", "estimate_sent"),
+            ("dedicated-extension-self", "fees_quoted"),
+            ("dedicated-extension-self", "closed"),
+        ]
         for i, (code, upto) in enumerate(plan):
             service = ServiceType.objects.get(code=code)
             customer = customers[i % len(customers)]
             docs = _documents(service, customer)
             r = rs.request_submit(
-                applicant=customer, service=service, created_by=customer, documents=docs,
-                data={"office": office, "premises_address": "หมู่ 9 บ้านโนนสว่าง ต.ท่าพระ อ.เมือง",
-                      "premises_province": "ขอนแก่น",
-                      "meter_size": MeterSize.objects.get(code="15(45)-3"),
-                      "contact_phone": customer.phone},
-            )  # fmt: skip
+                applicant=customer,
+                service=service,
+                created_by=customer,
+                documents=docs,
+                data={
+                    "office": office,
+                    "premises_address": "หมู่ 9 บ้านโนนสว่าง ต.ท่าพระ อ.เมือง",
+                    "premises_province": "ขอนแก่น",
+                    "meter_size": MeterSize.objects.get(code="15(45)-3"),
+                    "contact_phone": customer.phone,
+                },
+            )
             r = rs.request_accept(request=r, user=counter)
-            r = rs.request_book_survey(request=r, user=counter, scheduled_for=later,
-                                       assignee=surveyor)  # fmt: skip
+            r = rs.request_book_survey(
+                request=r, user=counter, scheduled_for=later, assignee=surveyor
+            )
             r = rs.request_record_site_survey(
                 request=r, user=surveyor, findings="ปักเสา 4 ต้น ระยะ 160 เมตร"
             )
-            r = estimate_send(request=r, user=counter, amount=Decimal("48150.00"),
-                              details="เสาคอนกรีต 9 เมตร 4 ต้น สายอะลูมิเนียม 160 เมตร")  # fmt: skip
+            r = estimate_send(
+                request=r,
+                user=counter,
+                amount=Decimal("48150.00"),
+                details="เสาคอนกรีต 9 เมตร 4 ต้น สายอะลูมิเนียม 160 เมตร",
+            )
             if upto == "estimate_sent":
                 continue
             r = estimate_decide(request=r, user=customer, accept=True)
@@ -629,9 +729,11 @@ class Command(BaseCommand):
             invoice = r.invoices.get(status="unpaid")
             payment_record_cash(invoice=invoice, user=counter, amount=invoice.total)
             r = rs.request_start_construction(
-                request=ServiceRequest.objects.get(pk=r.pk), user=counter,
-                scheduled_for=later, assignee=tech,
-            )  # fmt: skip
+                request=ServiceRequest.objects.get(pk=r.pk),
+                user=counter,
+                scheduled_for=later,
+                assignee=tech,
+            )
             if upto == "closed":
                 rs.request_finish(request=r, user=tech, name="finish_construction")
 
@@ -647,11 +749,19 @@ class Command(BaseCommand):
             customer = account.customer
             docs = _documents(service, customer)
             r = rs.request_submit(
-                applicant=customer, service=service, created_by=customer, documents=docs,
-                data={"office": account.office, "premises_address": account.premises_address,
-                      "meter_size": account.meter.size, "account": account,
-                      "contact_phone": customer.phone, "note": "ย้ายไปต่างจังหวัด"},
-            )  # fmt: skip
+                applicant=customer,
+                service=service,
+                created_by=customer,
+                documents=docs,
+                data={
+                    "office": account.office,
+                    "premises_address": account.premises_address,
+                    "meter_size": account.meter.size,
+                    "account": account,
+                    "contact_phone": customer.phone,
+                    "note": "ย้ายไปต่างจังหวัด",
+                },
+            )
             # A company's certificate: staff read its issue date (≤ 1 month).
             issued = {"company-certificate": timezone.localdate() - timedelta(days=5)}
             r = rs.request_accept(request=r, user=counter, issued_on=issued)
@@ -672,9 +782,11 @@ class Command(BaseCommand):
         estimate, one restored."""
         from outages import services as o
 
-        for code, point in (("B30101", (16.4322, 102.8236)),
-                            ("B30102", (16.0619, 102.7300)),
-                            ("B30201", (17.4138, 102.7872))):  # fmt: skip
+        for code, point in (
+            ("B30101", (16.4322, 102.8236)),
+            ("B30102", (16.0619, 102.7300)),
+            ("B30201", (17.4138, 102.7872)),
+        ):
             Office.objects.filter(code=code).update(lat=point[0], lon=point[1])
         accounts = list(ElectricityAccount.objects.order_by("pk"))
         for i, account in enumerate(accounts):
@@ -683,26 +795,47 @@ class Command(BaseCommand):
         branch, counter = offices["B30101"], staff["counter"]
         now = timezone.now()
         o.outage_report(
-            symptom="line_down", office=branch, lat=16.4410, lon=102.8350,
-            address="หน้าตลาดบางลำภู ถ.หน้าเมือง", phone="0867770001", name="ประยุทธ",
+            symptom="line_down",
+            office=branch,
+            lat=16.4410,
+            lon=102.8350,
+            address="หน้าตลาดบางลำภู ถ.หน้าเมือง",
+            phone="0867770001",
+            name="ประยุทธ",
             now=now - timedelta(minutes=25),
-        )  # fmt: skip
-        o.outage_report(symptom="area_dark", office=branch, lat=16.4425, lon=102.8362,
-                        phone="0867770002", now=now - timedelta(minutes=20))  # fmt: skip
+        )
+        o.outage_report(
+            symptom="area_dark",
+            office=branch,
+            lat=16.4425,
+            lon=102.8362,
+            phone="0867770002",
+            now=now - timedelta(minutes=20),
+        )
         if accounts:
             on_feeder = o.outage_report(
-                symptom="area_dark", account=accounts[0], reporter=accounts[0].customer,
+                symptom="area_dark",
+                account=accounts[0],
+                reporter=accounts[0].customer,
                 now=now - timedelta(minutes=40),
-            )  # fmt: skip
+            )
             o.incident_dispatch(
-                incident=on_feeder.incident, user=counter,
+                incident=on_feeder.incident,
+                user=counter,
                 crew=User.objects.get(username="technician"),
-                eta=now + timedelta(hours=2), message="พบหม้อแปลงชำรุด กำลังเปลี่ยน",
-            )  # fmt: skip
-        old = o.outage_report(symptom="house_only", office=branch, address="12 ซ.3",
-                              phone="0867770003", now=now - timedelta(hours=5))  # fmt: skip
-        o.incident_restore(incident=old.incident, user=counter,
-                           message="เปลี่ยนฟิวส์หน้าบ้านแล้ว")  # fmt: skip
+                eta=now + timedelta(hours=2),
+                message="พบหม้อแปลงชำรุด กำลังเปลี่ยน",
+            )
+        old = o.outage_report(
+            symptom="house_only",
+            office=branch,
+            address="12 ซ.3",
+            phone="0867770003",
+            now=now - timedelta(hours=5),
+        )
+        o.incident_restore(
+            incident=old.incident, user=counter, message="เปลี่ยนฟิวส์หน้าบ้านแล้ว"
+        )
 
     def _voice(self, customers, office, counter):
         """Complaints in each state, a compliment, and ratings of closed
@@ -713,28 +846,66 @@ class Command(BaseCommand):
 
         def say(customer, kind, code, subject, body):
             return voice_submit(
-                customer=customer, kind=kind, category=Category.objects.get(code=code),
-                office=office, subject=subject, body=body,
-            )  # fmt: skip
+                customer=customer,
+                kind=kind,
+                category=Category.objects.get(code=code),
+                office=office,
+                subject=subject,
+                body=body,
+            )
 
-        say(customers[0], "complaint", "bill", "ค่าไฟเดือนนี้สูงผิดปกติ",
-            "ค่าไฟเดือนตุลาคมสูงกว่าเดือนก่อนสามเท่า ทั้งที่ใช้ไฟเท่าเดิม")  # fmt: skip
-        ack = say(customers[1], "complaint", "trees-poles", "Tree branches on the line",
-                  "Branches touch the line in front of 88 Srichan Rd.")  # fmt: skip
+        say(
+            customers[0],
+            "complaint",
+            "bill",
+            "ค่าไฟเดือนนี้สูงผิดปกติ",
+            "ค่าไฟเดือนตุลาคมสูงกว่าเดือนก่อนสามเท่า ทั้งที่ใช้ไฟเท่าเดิม",
+        )
+        ack = say(
+            customers[1],
+            "complaint",
+            "trees-poles",
+            "Tree branches on the line",
+            "Branches touch the line in front of 88 Srichan Rd.",
+        )
         rs.request_step(request=as_flow(ack), user=counter, name="acknowledge")
-        done = say(customers[0], "complaint", "waiting", "รอคิวนาน",
-                   "รอที่เคาน์เตอร์เกือบสองชั่วโมง")  # fmt: skip
-        rs.request_finish(request=as_flow(done), user=counter, name="resolve",
-                          note="เพิ่มช่องบริการช่วงเช้าแล้ว ขออภัยในความไม่สะดวก")  # fmt: skip
-        say(customers[1], "compliment", "staff-service", "Helpful staff",
-            "The counter clerk explained every fee clearly.")  # fmt: skip
-        idea = say(customers[0], "suggestion", "other", "อยากให้มีแจ้งเตือนทาง LINE",
-                   "ขอให้แจ้งเตือนนัดหมายทาง LINE ด้วย")  # fmt: skip
+        done = say(
+            customers[0], "complaint", "waiting", "รอคิวนาน", "รอที่เคาน์เตอร์เกือบสองชั่วโมง"
+        )
+        rs.request_finish(
+            request=as_flow(done),
+            user=counter,
+            name="resolve",
+            note="เพิ่มช่องบริการช่วงเช้าแล้ว ขออภัยในความไม่สะดวก",
+        )
+        say(
+            customers[1],
+            "compliment",
+            "staff-service",
+            "Helpful staff",
+            "The counter clerk explained every fee clearly.",
+        )
+        idea = say(
+            customers[0],
+            "suggestion",
+            "other",
+            "อยากให้มีแจ้งเตือนทาง LINE",
+            "ขอให้แจ้งเตือนนัดหมายทาง LINE ด้วย",
+        )
         rs.request_step(request=as_flow(idea), user=counter, name="acknowledge")
-        thanks = say(customers[0], "compliment", "staff-service", "ขอบคุณช่างประสิทธิ์",
-                     "ช่างติดตั้งมิเตอร์เรียบร้อยและอธิบายดีมาก")  # fmt: skip
-        rs.request_finish(request=as_flow(thanks), user=counter, name="resolve",
-                          note="ส่งคำชมถึงหัวหน้างานแล้ว ขอบคุณค่ะ")  # fmt: skip
+        thanks = say(
+            customers[0],
+            "compliment",
+            "staff-service",
+            "ขอบคุณช่างประสิทธิ์",
+            "ช่างติดตั้งมิเตอร์เรียบร้อยและอธิบายดีมาก",
+        )
+        rs.request_finish(
+            request=as_flow(thanks),
+            user=counter,
+            name="resolve",
+            note="ส่งคำชมถึงหัวหน้างานแล้ว ขอบคุณค่ะ",
+        )
         closed = ServiceRequest.objects.filter(
             state="closed", applicant__in=customers[:2]
         ).order_by("pk")
@@ -760,11 +931,17 @@ class Command(BaseCommand):
         )
 
         notified, missed = (Invoice.objects.get(request=r) for r in quoted)
-        event, _created = provider_event_store(CallbackEvent(
-            event_id="demo-bank-1", kind="charge.succeeded", transaction_id="demo-bank-1",
-            invoice_number=notified.payment_ref, amount=notified.total, currency="THB",
-            payload={},
-        ))  # fmt: skip
+        event, _created = provider_event_store(
+            CallbackEvent(
+                event_id="demo-bank-1",
+                kind="charge.succeeded",
+                transaction_id="demo-bank-1",
+                invoice_number=notified.payment_ref,
+                amount=notified.total,
+                currency="THB",
+                payload={},
+            )
+        )
         provider_event_apply(event_pk=event.pk)
         now = timezone.now()
         lines = [
@@ -776,7 +953,7 @@ class Command(BaseCommand):
                 ref2="",
                 amount=invoice.total,
                 channel="MOB",
-            )  # fmt: skip
+            )
             for invoice, m in ((notified, 50), (notified, 40), (missed, 30))
         ]
         data = settlement.write(
@@ -786,9 +963,11 @@ class Command(BaseCommand):
             lines=lines,
         )
         s = settlement_upload(
-            filename=f"BBL-{timezone.localdate():%Y%m%d}.txt", data=data,
-            user=User.objects.get(username="finance"), schedule=False,
-        )  # fmt: skip
+            filename=f"BBL-{timezone.localdate():%Y%m%d}.txt",
+            data=data,
+            user=User.objects.get(username="finance"),
+            schedule=False,
+        )
         settlement_reconcile(settlement_id=s.pk)
 
     def _reconnections(self, counter, tech):
@@ -799,25 +978,35 @@ class Command(BaseCommand):
             ElectricityAccount.objects.select_related("customer", "meter__size")
         )
         for account, days, offset, upto in zip(
-            accounts, (3, 12, 40), (False, False, True), ("fees_quoted", "paid", "closed"),
+            accounts,
+            (3, 12, 40),
+            (False, False, True),
+            ("fees_quoted", "paid", "closed"),
             strict=False,
-        ):  # fmt: skip
+        ):
             disconnection_record(
-                account=account, disconnected_on=today - timedelta(days=days),
-                outstanding=Decimal("1284.50"), deposit_offset=offset, user=counter,
-            )  # fmt: skip
+                account=account,
+                disconnected_on=today - timedelta(days=days),
+                outstanding=Decimal("1284.50"),
+                deposit_offset=offset,
+                user=counter,
+            )
             r = reconnection_file(
-                applicant=account.customer, service=service, account=account,
-                data={"contact_phone": account.customer.phone}, created_by=account.customer,
-            )  # fmt: skip
+                applicant=account.customer,
+                service=service,
+                account=account,
+                data={"contact_phone": account.customer.phone},
+                created_by=account.customer,
+            )
             if upto in ("paid", "closed"):
                 invoice = r.invoices.get()
                 payment_record_cash(invoice=invoice, user=counter, amount=invoice.total)
             if upto == "closed":
                 reconnection_record_done(
-                    request=ServiceRequest.objects.get(pk=r.pk), user=tech,
+                    request=ServiceRequest.objects.get(pk=r.pk),
+                    user=tech,
                     note="ต่อกลับเรียบร้อย",
-                )  # fmt: skip
+                )
 
     def _meter_tests(self, counter, tech, later):
         """Meter accuracy tests (§3.6) on the accounts the closed requests opened."""
@@ -841,13 +1030,24 @@ class Command(BaseCommand):
             ("accepted", lambda r: rs.request_accept(request=r, user=counter)),
             ("fees_quoted", lambda r: request_quote_fees(request=r, user=counter)),
             ("paid", pay),
-            ("test_booked", lambda r: rs.request_book_test(
-                request=r, user=counter, scheduled_for=later, assignee=tech)),
-            ("comparison_installed", lambda r: meter_test_install_comparison(
-                request=r, user=tech, comparison_serial=f"CMP{r.pk:06d}",
-                meter_start=Decimal("1520.0"), comparison_start=Decimal("0.0"),
-                customer_signed=True)),
-        ]  # fmt: skip
+            (
+                "test_booked",
+                lambda r: rs.request_book_test(
+                    request=r, user=counter, scheduled_for=later, assignee=tech
+                ),
+            ),
+            (
+                "comparison_installed",
+                lambda r: meter_test_install_comparison(
+                    request=r,
+                    user=tech,
+                    comparison_serial=f"CMP{r.pk:06d}",
+                    meter_start=Decimal("1520.0"),
+                    comparison_start=Decimal("0.0"),
+                    customer_signed=True,
+                ),
+            ),
+        ]
         plan = [
             "submitted",
             "paid",
@@ -861,12 +1061,19 @@ class Command(BaseCommand):
             customer = account.customer
             docs = _documents(service, customer)
             r = rs.request_submit(
-                applicant=customer, service=service, created_by=customer, documents=docs,
-                data={"office": account.office, "premises_address": account.premises_address,
-                      "meter_size": account.meter.size, "account": account,
-                      "contact_phone": customer.phone,
-                      "note": "มิเตอร์หมุนเร็วผิดปกติ ค่าไฟสูงกว่าทุกเดือน"},
-            )  # fmt: skip
+                applicant=customer,
+                service=service,
+                created_by=customer,
+                documents=docs,
+                data={
+                    "office": account.office,
+                    "premises_address": account.premises_address,
+                    "meter_size": account.meter.size,
+                    "account": account,
+                    "contact_phone": customer.phone,
+                    "note": "มิเตอร์หมุนเร็วผิดปกติ ค่าไฟสูงกว่าทุกเดือน",
+                },
+            )
             for state, step in steps:
                 if upto == "submitted":
                     break
@@ -875,10 +1082,15 @@ class Command(BaseCommand):
                     break
             if upto in ("faulty", "normal"):
                 meter_test_record_result(
-                    request=fresh(r), user=tech, faulty=upto == "faulty",
-                    meter_end=Decimal("1655.0") if upto == "faulty" else Decimal("1620.2"),
-                    comparison_end=Decimal("100.0"), customer_signed=True,
-                )  # fmt: skip
+                    request=fresh(r),
+                    user=tech,
+                    faulty=upto == "faulty",
+                    meter_end=Decimal("1655.0")
+                    if upto == "faulty"
+                    else Decimal("1620.2"),
+                    comparison_end=Decimal("100.0"),
+                    customer_signed=True,
+                )
 
     def _print_logins(self):
         self.stdout.write(

@@ -42,9 +42,12 @@ class Command(BaseCommand):
         try:
             with transaction.atomic():
                 settlement = settlement_upload(
-                    filename=Path(path).name, data=data, user=importer, office=tree,
+                    filename=Path(path).name,
+                    data=data,
+                    user=importer,
+                    office=tree,
                     schedule=False,
-                )  # fmt: skip
+                )
         except PermissionDenied as exc:
             raise CommandError(f"{user!r} may not import settlement files") from exc
         except ValidationError as exc:
