@@ -19,7 +19,7 @@ from meters.models import (
 )
 from payments.models import FeeItem, InvoiceLine
 from payments.selectors import fees_in_force
-from requests_app.services import _transition, authorize
+from requests_app.services import authorize, request_transition
 
 
 def installation_record(
@@ -43,7 +43,7 @@ def installation_record(
     try:
         with transaction.atomic():
             meter = Meter.objects.create(serial=serial, size=request.meter_size)
-            request = _transition(
+            request = request_transition(
                 request=request,
                 user=user,
                 name="record_installation",
@@ -72,7 +72,7 @@ def installation_record(
                 note = _("Electricity account %(ca)s opened") % {
                     "ca": account.ca_number
                 }
-            _transition(
+            request_transition(
                 request=request,
                 user=user,
                 name="close",
@@ -163,7 +163,7 @@ def meter_test_install_comparison(
             installed_by=user,
             customer_signed_install=True,
         )
-        return _transition(
+        return request_transition(
             request=request,
             user=user,
             name="install_comparison",
@@ -219,14 +219,14 @@ def meter_test_record_result(
         note = _("Error %(error)s %%") % {"error": test.error_percent}
         if faulty:
             refund_create_for_request(request=request, reason=_("Meter found faulty"))
-            return _transition(
+            return request_transition(
                 request=request,
                 user=user,
                 name=name,
                 expected_state=expected_state,
                 note=note,
             )
-        return _transition(
+        return request_transition(
             request=request,
             user=user,
             name=name,
@@ -316,7 +316,7 @@ def reconnection_file(
 ):
     """File a reconnection and issue its invoice at once (Smart Plus: the
     customer pays straight away). Refused at 90 days or more."""
-    from requests_app.services import _transition, request_submit
+    from requests_app.services import request_submit, request_transition
 
     cut = open_disconnection(account)
     if cut is None:
@@ -340,7 +340,7 @@ def reconnection_file(
             },
         )
         _reconnection_invoice(request=request, cut=cut, days=days, by=applicant)
-        return _transition(
+        return request_transition(
             request=request,
             user=None,
             name="issue_invoice",
@@ -440,7 +440,7 @@ def reconnection_invoice_renew(*, request, on_date=None):
         cut = open_disconnection(request.account)
         days = (on_date - cut.disconnected_on).days
         if reconnection_rule(days) == RECONNECT_REFUSED:
-            _transition(
+            request_transition(
                 request=request,
                 user=None,
                 name="refuse_after_90_days",
@@ -452,7 +452,7 @@ def reconnection_invoice_renew(*, request, on_date=None):
         new = _reconnection_invoice(
             request=request, cut=cut, days=days, by=invoice.created_by
         )
-        _transition(
+        request_transition(
             request=request,
             user=None,
             name="reissue_invoice",
@@ -505,7 +505,7 @@ def reconnection_record_done(*, request, user, expected_state=None, note=""):
         if cut is not None:
             cut.reconnected_at = now
             cut.save(update_fields=["reconnected_at"])
-        return _transition(
+        return request_transition(
             request=request,
             user=user,
             name="record_reconnection",
@@ -586,7 +586,7 @@ def covers_quote(*, request, user, expected_state=None, note=""):
                 ),
             ],
         )
-        return _transition(
+        return request_transition(
             request=request,
             user=user,
             name="quote_fees",
@@ -604,7 +604,7 @@ def covers_record(*, request, user, name: str, expected_state=None, note=""):
     with transaction.atomic():
         field = "installed_at" if name == "install_covers" else "removed_at"
         CoverRental.objects.filter(request=request).update(**{field: now})
-        return _transition(
+        return request_transition(
             request=request,
             user=user,
             name=name,
@@ -658,7 +658,7 @@ def broken_meter_raise_debt(
             cause_details=cause_details,
         )
         invoice_create(request=request, created_by=user, lines=[line])
-        return _transition(
+        return request_transition(
             request=request,
             user=user,
             name="raise_debt",
@@ -672,13 +672,13 @@ def broken_meter_book(
 ):
     """Book the replacement; without a debt first, the cause is natural (free)."""
     from requests_app.models import Appointment
-    from requests_app.services import _book
+    from requests_app.services import appointment_book
 
     with transaction.atomic():
         MeterReplacement.objects.get_or_create(
             request=request, defaults={"cause": MeterReplacement.Cause.NATURAL}
         )
-        return _book(
+        return appointment_book(
             request=request,
             user=user,
             name="book_replacement",
@@ -725,7 +725,7 @@ def broken_meter_replace(
         form.left_in_mailbox = left_in_mailbox
         form.save()
         account_replace_meter(account=account, meter=meter)
-        return _transition(
+        return request_transition(
             request=request,
             user=user,
             name="record_replacement",
@@ -836,7 +836,7 @@ def adjusted_bill_order_disconnection(*, request, user, expected_state=None, not
             deposit_offset=False,
             recorded_by=user,
         )
-        return _transition(
+        return request_transition(
             request=request,
             user=user,
             name="order_disconnection",

@@ -53,7 +53,7 @@ def _invoice_number(office, now) -> str:
 @transaction.atomic
 def request_quote_fees(*, request, user, expected_state=None, note="") -> Invoice:
     """Build the invoice from the dated fee schedule and move the request on."""
-    from requests_app.services import _transition, authorize
+    from requests_app.services import authorize, request_transition
 
     request = authorize(
         request=request, user=user, name="quote_fees", expected_state=expected_state
@@ -70,7 +70,7 @@ def request_quote_fees(*, request, user, expected_state=None, note="") -> Invoic
         raise ServiceError(
             _("No fees are set for this meter size; ask an administrator.")
         )
-    request = _transition(
+    request = request_transition(
         request=request,
         user=user,
         name="quote_fees",
@@ -231,7 +231,7 @@ def refund_create_for_request(*, request, reason: str) -> Refund:
 
 def refund_record_paid(*, request, user, expected_state=None, note=""):
     """The refund handed to the customer; closes the request."""
-    from requests_app.services import _transition, authorize
+    from requests_app.services import authorize, request_transition
 
     request = authorize(
         request=request, user=user, name="record_refund", expected_state=expected_state
@@ -251,7 +251,7 @@ def refund_record_paid(*, request, user, expected_state=None, note=""):
         refund.paid_at = timezone.now()
         refund.paid_by = user
         refund.save(update_fields=["status", "paid_at", "paid_by"])
-        return _transition(
+        return request_transition(
             request=request,
             user=user,
             name="record_refund",
@@ -348,9 +348,9 @@ def _deposit_tell_customer(*, refund: Refund, user) -> None:
 def deposit_record_call(*, request, user, note: str = "", expected_state=None):
     """The counter phoned the customer: the cheque is ready to collect. Closes
     the call task (requests_app.work_orders.CLOSES)."""
-    from requests_app.services import _transition
+    from requests_app.services import request_transition
 
-    return _transition(
+    return request_transition(
         request=request,
         user=user,
         name="record_call",
@@ -371,7 +371,7 @@ def payout_method(*, amount: Decimal, juristic: bool, by_representative: bool) -
 
 
 def deposit_record_meter_removal(*, request, user, final_reading, expected_state=None):
-    from requests_app.services import _transition, authorize
+    from requests_app.services import authorize, request_transition
 
     request = authorize(
         request=request,
@@ -389,7 +389,7 @@ def deposit_record_meter_removal(*, request, user, final_reading, expected_state
             final_reading=final_reading,
             meter_removed_at=timezone.now(),
         )
-        return _transition(
+        return request_transition(
             request=request,
             user=user,
             name="record_meter_removal",
@@ -400,7 +400,7 @@ def deposit_record_meter_removal(*, request, user, final_reading, expected_state
 
 def deposit_settle(*, request, user, final_bill: Decimal, expected_state=None):
     """Set the final bill against the deposit and choose how to pay the rest."""
-    from requests_app.services import _transition, authorize
+    from requests_app.services import authorize, request_transition
 
     request = authorize(
         request=request, user=user, name="settle", expected_state=expected_state
@@ -426,7 +426,7 @@ def deposit_settle(*, request, user, final_bill: Decimal, expected_state=None):
                 kind=Refund.Kind.DEPOSIT,
                 reason=_("Deposit refund on ending the contract"),
             )
-        return _transition(
+        return request_transition(
             request=request,
             user=user,
             name="settle",
@@ -451,7 +451,7 @@ def deposit_record_payout(
     holder_id_checked: bool = False,
     expected_state=None,
 ):
-    from requests_app.services import _transition, authorize
+    from requests_app.services import authorize, request_transition
 
     request = authorize(
         request=request, user=user, name="record_payout", expected_state=expected_state
@@ -485,7 +485,7 @@ def deposit_record_payout(
             Refund.objects.filter(pk=refund.pk).update(
                 status=Refund.Status.PAID, paid_at=now, paid_by=user
             )
-        return _transition(
+        return request_transition(
             request=request,
             user=user,
             name="record_payout",
@@ -499,7 +499,7 @@ def deposit_record_payout(
 def estimate_send(
     *, request, user, amount: Decimal, details: str = "", expected_state=None
 ):
-    from requests_app.services import _transition, authorize
+    from requests_app.services import authorize, request_transition
 
     request = authorize(
         request=request, user=user, name="send_estimate", expected_state=expected_state
@@ -510,7 +510,7 @@ def estimate_send(
         Estimate.objects.create(
             request=request, amount=amount, details=details, created_by=user
         )
-        return _transition(
+        return request_transition(
             request=request,
             user=user,
             name="send_estimate",
@@ -524,7 +524,7 @@ def estimate_decide(
     *, request, user, accept: bool, reason: str = "", expected_state=None
 ):
     """The customer's answer: accepting issues the invoice for the estimate."""
-    from requests_app.services import _transition, authorize
+    from requests_app.services import authorize, request_transition
 
     name = "accept_estimate" if accept else "decline_estimate"
     request = authorize(
@@ -547,7 +547,7 @@ def estimate_decide(
                     )
                 ],
             )
-        return _transition(
+        return request_transition(
             request=request,
             user=user,
             name=name,

@@ -1,6 +1,8 @@
-"""Writes on service requests. Every state change goes through `_transition`:
-check the state the user saw, the role and office, the flow's conditions; save
-under the concurrency guard; log the step; queue the customer's notification."""
+"""Writes on service requests. Every state change goes through
+`request_transition`: check the state the user saw, the role and office, the
+flow's conditions; save under the concurrency guard; log the step; queue the
+customer's notification. `request_transition` and `appointment_book` are the
+public step machinery other apps (payments, meters) call."""
 
 import secrets
 from calendar import monthrange
@@ -335,7 +337,7 @@ def authorize(
     return request
 
 
-def _transition(
+def request_transition(
     *,
     request: ServiceRequest,
     user,
@@ -346,6 +348,10 @@ def _transition(
     notify_context: dict | None = None,
     **kwargs,
 ) -> ServiceRequest:
+    """Take the step `name` (authorized first), then, in one transaction: save
+    under the concurrency guard, follow the SLA clocks and tallies, log the
+    step, follow the work orders and (unless `notify` is off) queue the
+    customer's status message. `kwargs` go to the flow's transition method."""
     request = authorize(
         request=request, user=user, name=name, expected_state=expected_state
     )
@@ -418,7 +424,7 @@ def request_accept(
             request.documents.filter(document_type=rule.document_type).update(
                 issued_on=issued_on[rule.document_type.code]
             )
-        return _transition(
+        return request_transition(
             request=request,
             user=user,
             name="accept",
@@ -438,7 +444,7 @@ def request_return_for_documents(
     )
     if not reason.strip():
         raise ValidationError({"reason": _("Tell the customer what is missing.")})
-    return _transition(
+    return request_transition(
         request=request,
         user=user,
         name="return_for_documents",
@@ -448,7 +454,7 @@ def request_return_for_documents(
 
 
 def request_resubmit(*, request, user, expected_state=None, note="") -> ServiceRequest:
-    return _transition(
+    return request_transition(
         request=request,
         user=user,
         name="resubmit",
@@ -457,7 +463,11 @@ def request_resubmit(*, request, user, expected_state=None, note="") -> ServiceR
     )
 
 
-def _book(*, request, user, name, kind, scheduled_for, assignee, expected_state, note):
+def appointment_book(
+    *, request, user, name, kind, scheduled_for, assignee, expected_state, note
+):
+    """Book an appointment of `kind` (in the future) and take the step `name`
+    with it, in one transaction."""
     request = authorize(
         request=request, user=user, name=name, expected_state=expected_state
     )
@@ -471,7 +481,7 @@ def _book(*, request, user, name, kind, scheduled_for, assignee, expected_state,
             assignee=assignee,
             booked_by=user,
         )
-        return _transition(
+        return request_transition(
             request=request,
             user=user,
             name=name,
@@ -484,7 +494,7 @@ def _book(*, request, user, name, kind, scheduled_for, assignee, expected_state,
 def request_book_survey(
     *, request, user, scheduled_for, assignee=None, expected_state=None, note=""
 ):
-    return _book(
+    return appointment_book(
         request=request,
         user=user,
         name="book_survey",
@@ -499,7 +509,7 @@ def request_book_survey(
 def request_book_installation(
     *, request, user, scheduled_for, assignee=None, expected_state=None, note=""
 ):
-    return _book(
+    return appointment_book(
         request=request,
         user=user,
         name="book_installation",
@@ -514,7 +524,7 @@ def request_book_installation(
 def request_book_test(
     *, request, user, scheduled_for, assignee=None, expected_state=None, note=""
 ):
-    return _book(
+    return appointment_book(
         request=request,
         user=user,
         name="book_test",
@@ -537,7 +547,7 @@ def request_record_site_survey(
         SurveyResult.objects.create(
             request=request, passed=True, findings=findings, recorded_by=user
         )
-        return _transition(
+        return request_transition(
             request=request,
             user=user,
             name="record_survey",
@@ -550,7 +560,7 @@ def request_record_site_survey(
 def request_book_covers(
     *, request, user, scheduled_for, assignee=None, expected_state=None, note=""
 ):
-    return _book(
+    return appointment_book(
         request=request,
         user=user,
         name="book_covers",
@@ -565,7 +575,7 @@ def request_book_covers(
 def request_start_construction(
     *, request, user, scheduled_for, assignee=None, expected_state=None, note=""
 ):
-    return _book(
+    return appointment_book(
         request=request,
         user=user,
         name="start_construction",
@@ -578,7 +588,7 @@ def request_start_construction(
 
 
 def request_approve(*, request, user, expected_state=None, note=""):
-    return _transition(
+    return request_transition(
         request=request,
         user=user,
         name="approve",
@@ -619,7 +629,7 @@ def request_budget_request(
             "amount": f"{amount:,.2f}",
             "number": request_number.strip(),
         }
-        return _transition(
+        return request_transition(
             request=request,
             user=user,
             name="request_budget",
@@ -645,7 +655,7 @@ def request_budget_approve(
         budget.approved_by, budget.approved_at = user, timezone.now()
         budget.save(update_fields=["approval_number", "approved_by", "approved_at"])
         text = _("Budget approved (%(number)s)") % {"number": budget.approval_number}
-        return _transition(
+        return request_transition(
             request=request,
             user=user,
             name="approve_budget",
@@ -688,7 +698,7 @@ def request_announce_outage(
             assignee=assignee,
             booked_by=user,
         )
-        return _transition(
+        return request_transition(
             request=request,
             user=user,
             name="announce_outage",
@@ -701,14 +711,14 @@ def request_announce_outage(
 
 def request_step(*, request, user, name: str, expected_state=None, note=""):
     """A step with nothing to record but who, when and a note."""
-    return _transition(
+    return request_transition(
         request=request, user=user, name=name, expected_state=expected_state, note=note
     )
 
 
 def request_finish(*, request, user, name: str, expected_state=None, note=""):
     """A last step that only records the time (construction or work done)."""
-    return _transition(
+    return request_transition(
         request=request,
         user=user,
         name=name,
@@ -822,7 +832,7 @@ def request_record_survey(
             for order, (item, ok) in enumerate(rows)
         )
         if passed:
-            return _transition(
+            return request_transition(
                 request=request,
                 user=user,
                 name="record_survey_passed",
@@ -830,7 +840,7 @@ def request_record_survey(
                 note=note,
                 at=timezone.now(),
             )
-        return _transition(
+        return request_transition(
             request=request,
             user=user,
             name="record_survey_failed",
@@ -842,7 +852,7 @@ def request_record_survey(
 
 def request_mark_paid(*, request, user, paid_at) -> ServiceRequest:
     """Called by the payments service once an invoice is settled."""
-    return _transition(
+    return request_transition(
         request=request,
         user=user,
         name="record_payment",
@@ -857,7 +867,7 @@ def request_cancel(
     from payments.services import invoice_cancel_open
 
     with transaction.atomic():
-        request = _transition(
+        request = request_transition(
             request=request,
             user=user,
             name="cancel",
@@ -881,7 +891,7 @@ def request_reject(
     from payments.services import invoice_cancel_open
 
     with transaction.atomic():
-        request = _transition(
+        request = request_transition(
             request=request,
             user=user,
             name="reject",

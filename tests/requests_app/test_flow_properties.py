@@ -15,7 +15,7 @@ from hypothesis.extra.django import TestCase
 from core.errors import ServiceError
 from requests_app.flows import FLOWS, as_flow
 from requests_app.models import FINAL_STATES, RequestEvent, ServiceRequest
-from requests_app.services import _transition
+from requests_app.services import request_transition
 from sla.models import OpenTally
 from tests import factories
 
@@ -180,7 +180,7 @@ class FlowPropertyTests(TestCase):
             method = getattr(request, name)
             allowed = has_transition_perm(method, user)
             try:
-                _transition(request=request, user=user, name=name, expected_state=before,
+                request_transition(request=request, user=user, name=name, expected_state=before,
                             **_kwargs(method))  # fmt: skip
                 happened = True
             except (PermissionDenied, ServiceError, ValidationError):
