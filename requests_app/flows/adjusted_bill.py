@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_fsm import transition
 
-from requests_app.flows.common import staff_step
+from requests_app.flows.common import cancel_step, staff_step
 from requests_app.models import ServiceRequest, State
 from requests_app.permissions import COUNTER_ROLES, staff_may
 
@@ -66,10 +66,8 @@ class AdjustedBillRequest(ServiceRequest):
     def order_disconnection(self, *, at):
         self.closed_at = at
 
-    @transition(
-        field="state",
-        source=[S.SUBMITTED, S.FEES_QUOTED, S.SECOND_NOTICE],
-        target=S.CANCELLED,
+    cancel = cancel_step(
+        [S.SUBMITTED, S.FEES_QUOTED, S.SECOND_NOTICE],
         permission=staff_may(COUNTER_ROLES),
         custom=staff_step(
             pgettext_lazy("adjusted bill", "Withdraw the case"),
@@ -77,5 +75,3 @@ class AdjustedBillRequest(ServiceRequest):
             style="danger",
         ),
     )
-    def cancel(self):
-        pass

@@ -6,12 +6,11 @@ way the technician fills form มต.75."""
 from django.utils.translation import gettext_lazy as _
 from django_fsm import transition
 
-from requests_app.flows.common import not_paid, staff_step
+from requests_app.flows.common import cancel_step, not_paid, staff_step
 from requests_app.models import ServiceRequest, State
 from requests_app.permissions import (
     COUNTER_ROLES,
     INSTALL_ROLES,
-    applicant_or_counter,
     staff_may,
 )
 
@@ -75,18 +74,6 @@ class BrokenMeterRequest(ServiceRequest):
         self.installed_at = at
         self.closed_at = at
 
-    @transition(
-        field="state",
-        source=[S.SUBMITTED, S.ACCEPTED, S.FEES_QUOTED],
-        target=S.CANCELLED,
-        conditions=[not_paid],
-        permission=applicant_or_counter,
-        custom={
-            "label": _("Cancel request"),
-            "audience": ("customer", "staff"),
-            "form": "reason",
-            "style": "danger",
-        },
+    cancel = cancel_step(
+        [S.SUBMITTED, S.ACCEPTED, S.FEES_QUOTED], conditions=[not_paid]
     )
-    def cancel(self):
-        pass

@@ -6,9 +6,9 @@ days); both targets are SLA policies like every other clock."""
 from django.utils.translation import gettext_lazy as _
 from django_fsm import transition
 
-from requests_app.flows.common import staff_step
+from requests_app.flows.common import cancel_step, staff_step
 from requests_app.models import ServiceRequest, State
-from requests_app.permissions import ANY_STAFF, applicant_or_counter, staff_may
+from requests_app.permissions import ANY_STAFF, staff_may
 
 S = State
 
@@ -37,17 +37,4 @@ class ComplaintRequest(ServiceRequest):
     def resolve(self, *, at):
         self.closed_at = at
 
-    @transition(
-        field="state",
-        source=S.SUBMITTED,
-        target=S.CANCELLED,
-        permission=applicant_or_counter,
-        custom={
-            "label": _("Withdraw"),
-            "audience": ("customer", "staff"),
-            "form": "reason",
-            "style": "danger",
-        },
-    )
-    def cancel(self):
-        pass
+    cancel = cancel_step(S.SUBMITTED, label=_("Withdraw"))

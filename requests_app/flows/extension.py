@@ -7,13 +7,18 @@ catalog."""
 from django.utils.translation import gettext_lazy as _
 from django_fsm import transition
 
-from requests_app.flows.common import IntakeSteps, customer_step, staff_step
+from requests_app.flows.common import (
+    IntakeSteps,
+    cancel_step,
+    customer_step,
+    reject_step,
+    staff_step,
+)
 from requests_app.models import ServiceRequest, State
 from requests_app.permissions import (
     COUNTER_ROLES,
     INSTALL_ROLES,
     SURVEY_ROLES,
-    applicant_or_counter,
     is_applicant,
     staff_may,
 )
@@ -106,27 +111,6 @@ class ExtensionRequest(IntakeSteps, ServiceRequest):
     def finish_construction(self, *, at):
         self.closed_at = at
 
-    @transition(
-        field="state",
-        source=BEFORE_PAYMENT,
-        target=S.CANCELLED,
-        permission=applicant_or_counter,
-        custom={
-            "label": _("Cancel request"),
-            "audience": ("customer", "staff"),
-            "form": "reason",
-            "style": "danger",
-        },
-    )
-    def cancel(self):
-        pass
+    cancel = cancel_step(BEFORE_PAYMENT)
 
-    @transition(
-        field="state",
-        source=BEFORE_PAYMENT,
-        target=S.REJECTED,
-        permission=staff_may(COUNTER_ROLES),
-        custom=staff_step(_("Reject"), form="reason", style="danger"),
-    )
-    def reject(self, *, reason):
-        self.rejection_reason = reason
+    reject = reject_step(BEFORE_PAYMENT)

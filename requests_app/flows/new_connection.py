@@ -8,13 +8,18 @@ label, who sees it, and which form it asks for.
 from django.utils.translation import gettext_lazy as _
 from django_fsm import GET_STATE, transition
 
-from requests_app.flows.common import IntakeSteps, not_paid, staff_step
+from requests_app.flows.common import (
+    IntakeSteps,
+    cancel_step,
+    not_paid,
+    reject_step,
+    staff_step,
+)
 from requests_app.models import ServiceRequest, State
 from requests_app.permissions import (
     COUNTER_ROLES,
     INSTALL_ROLES,
     SURVEY_ROLES,
-    applicant_or_counter,
     staff_may,
 )
 
@@ -129,33 +134,10 @@ class NewConnectionRequest(IntakeSteps, ServiceRequest):
     def close(self, *, at):
         self.closed_at = at
 
-    @transition(
-        field="state",
-        source=BEFORE_PAYMENT,
-        target=S.CANCELLED,
-        conditions=[not_paid],
-        permission=applicant_or_counter,
-        custom={
-            "label": _("Cancel request"),
-            # Staff cancel for walk-in customers who have no login.
-            "audience": ("customer", "staff"),
-            "form": "reason",
-            "style": "danger",
-        },
-    )
-    def cancel(self):
-        pass
+    # Staff cancel for walk-in customers who have no login.
+    cancel = cancel_step(BEFORE_PAYMENT, conditions=[not_paid])
 
-    @transition(
-        field="state",
-        source=BEFORE_PAYMENT,
-        target=S.REJECTED,
-        conditions=[not_paid],
-        permission=staff_may(COUNTER_ROLES),
-        custom=staff_step(_("Reject"), form="reason", style="danger"),
-    )
-    def reject(self, *, reason):
-        self.rejection_reason = reason
+    reject = reject_step(BEFORE_PAYMENT, conditions=[not_paid])
 
 
 class MeterUpgradeRequest(NewConnectionRequest):

@@ -14,12 +14,11 @@ request (`refuse_after_90_days`); every payment channel asks first
 from django.utils.translation import gettext_lazy as _
 from django_fsm import transition
 
-from requests_app.flows.common import not_paid
+from requests_app.flows.common import cancel_step, not_paid
 from requests_app.models import ServiceRequest, State
 from requests_app.permissions import (
     COUNTER_ROLES,
     INSTALL_ROLES,
-    applicant_or_counter,
     staff_may,
 )
 
@@ -101,18 +100,4 @@ class ReconnectionRequest(ServiceRequest):
     def record_reconnection(self, *, at):
         self.closed_at = at
 
-    @transition(
-        field="state",
-        source=[S.SUBMITTED, S.FEES_QUOTED],
-        target=S.CANCELLED,
-        conditions=[not_paid],
-        permission=applicant_or_counter,
-        custom={
-            "label": _("Cancel request"),
-            "audience": ("customer", "staff"),
-            "form": "reason",
-            "style": "danger",
-        },
-    )
-    def cancel(self):
-        pass
+    cancel = cancel_step([S.SUBMITTED, S.FEES_QUOTED], conditions=[not_paid])
