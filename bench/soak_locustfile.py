@@ -47,11 +47,24 @@ from locustfile import (  # noqa: F401  (Customer: locust runs every user class 
     parse,
 )
 
+
 # The steps counter staff take here, in the order they are preferred when a
 # page offers several; the states whose queue has them (weighted). New
 # connection: accept, book the survey; meter test and insulation covers:
 # accept, issue the fee invoice, take the cash payment (a receipt), book the
 # test or the covers.
+def _working_day_ahead(days: int):
+    """The first day at least `days` ahead that is neither a weekend nor a Thai
+    public holiday (the `holidays` package the portal's calendar uses)."""
+    import holidays
+
+    thai = holidays.country_holidays("TH")
+    day = datetime.now().date() + timedelta(days=days)
+    while day.weekday() >= 5 or day in thai:
+        day += timedelta(days=1)
+    return day
+
+
 STEPS = ("accept", "quote_fees", "record_payment", "book_survey", "book_test",
          "book_covers")  # fmt: skip
 QUEUES = {"submitted": 4, "accepted": 3, "fees_quoted": 2, "paid": 1}
@@ -161,8 +174,11 @@ class Staff(PortalUser):
     def _fill(fields, claim=False) -> dict:
         """The step's form as a counter fills it: what the page gives is kept
         (CSRF token, expected state, the invoice's amount); a note typed, an
-        appointment the day after tomorrow at 10:00, no field staff chosen."""
-        when = (datetime.now() + timedelta(days=2)).strftime("%Y-%m-%dT10:00")
+        appointment at 10:00 on a working day two or more days ahead, no
+        field staff chosen."""
+        # A working day (the booking form warns about weekends and holidays
+        # and asks to confirm, as a clerk would be asked).
+        when = _working_day_ahead(2).strftime("%Y-%m-%dT10:00")
         data = {}
         for kind, name, value, _rep in fields:
             if kind == "select":
