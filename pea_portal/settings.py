@@ -34,7 +34,10 @@ SECRET_KEY = env_str("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG and not env_bool("PEA_INSECURE_DEV_KEY", False):
         raise ImproperlyConfigured(
-            "SECRET_KEY must be set (50 or more random characters) when DEBUG is off"
+            "SECRET_KEY must be set (50 or more random characters) when DEBUG is "
+            "off. On a development checkout run management commands with "
+            "DEBUG=true (e.g. DEBUG=true python manage.py makemigrations); "
+            "scripts/demo.sh and scripts/test.sh set what they need."
         )
     SECRET_KEY = "dev-only-insecure-key-change-me-in-production-0123456789abcdef"
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
