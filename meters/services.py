@@ -19,7 +19,7 @@ from meters.models import (
 )
 from payments.models import FeeItem, InvoiceLine
 from payments.selectors import fees_in_force
-from requests_app.services import authorize, request_transition
+from requests_app.machine import authorize, request_transition
 
 
 def installation_record(
@@ -316,7 +316,7 @@ def reconnection_file(
 ):
     """File a reconnection and issue its invoice at once (Smart Plus: the
     customer pays straight away). Refused at 90 days or more."""
-    from requests_app.services import request_submit, request_transition
+    from requests_app.services import request_submit
 
     cut = open_disconnection(account)
     if cut is None:

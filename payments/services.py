@@ -30,11 +30,11 @@ from payments.receipts import invoice_schedule, receipt_issue
 from payments.selectors import fees_in_force
 from payments.vat import split_vat
 from payments.vouchers import voucher_schedule
+from requests_app.machine import authorize, request_transition
 
 logger = logging.getLogger(__name__)
 
 INVOICE_DAYS = 30
-
 
 # A payment locks the invoice and its request, never the office's row the
 # select_related joins: FOR UPDATE without OF locked it too, so every other
@@ -53,8 +53,6 @@ def _invoice_number(office, now) -> str:
 @transaction.atomic
 def request_quote_fees(*, request, user, expected_state=None, note="") -> Invoice:
     """Build the invoice from the dated fee schedule and move the request on."""
-    from requests_app.services import authorize, request_transition
-
     request = authorize(
         request=request, user=user, name="quote_fees", expected_state=expected_state
     )
@@ -155,6 +153,18 @@ def invoice_refuse(*, invoice: Invoice, refusal: str) -> str:
     )
 
 
+def payment_take_at_counter(*, request, user, amount: Decimal, expected_state=None):
+    """The counter step "take counter payment": cash for the request's unpaid
+    invoice (`payment_record_cash` guards against a second payment, so the
+    state the clerk saw is not needed)."""
+    invoice = Invoice.objects.filter(
+        request=request, status=Invoice.Status.UNPAID
+    ).first()
+    if invoice is None:
+        raise ServiceError(_("There is no unpaid invoice for this request."))
+    return payment_record_cash(invoice=invoice, user=user, amount=amount)
+
+
 def payment_record_cash(*, invoice: Invoice, user, amount: Decimal) -> Payment:
     """Counter cash. Locks the invoice: a second click or a second clerk gets a
     clear refusal, never a second payment. An invoice its request no longer
@@ -231,8 +241,6 @@ def refund_create_for_request(*, request, reason: str) -> Refund:
 
 def refund_record_paid(*, request, user, expected_state=None, note=""):
     """The refund handed to the customer; closes the request."""
-    from requests_app.services import authorize, request_transition
-
     request = authorize(
         request=request, user=user, name="record_refund", expected_state=expected_state
     )
@@ -348,8 +356,6 @@ def _deposit_tell_customer(*, refund: Refund, user) -> None:
 def deposit_record_call(*, request, user, note: str = "", expected_state=None):
     """The counter phoned the customer: the cheque is ready to collect. Closes
     the call task (requests_app.work_orders.CLOSES)."""
-    from requests_app.services import request_transition
-
     return request_transition(
         request=request,
         user=user,
@@ -371,8 +377,6 @@ def payout_method(*, amount: Decimal, juristic: bool, by_representative: bool) -
 
 
 def deposit_record_meter_removal(*, request, user, final_reading, expected_state=None):
-    from requests_app.services import authorize, request_transition
-
     request = authorize(
         request=request,
         user=user,
@@ -400,8 +404,6 @@ def deposit_record_meter_removal(*, request, user, final_reading, expected_state
 
 def deposit_settle(*, request, user, final_bill: Decimal, expected_state=None):
     """Set the final bill against the deposit and choose how to pay the rest."""
-    from requests_app.services import authorize, request_transition
-
     request = authorize(
         request=request, user=user, name="settle", expected_state=expected_state
     )
@@ -451,8 +453,6 @@ def deposit_record_payout(
     holder_id_checked: bool = False,
     expected_state=None,
 ):
-    from requests_app.services import authorize, request_transition
-
     request = authorize(
         request=request, user=user, name="record_payout", expected_state=expected_state
     )
@@ -499,8 +499,6 @@ def deposit_record_payout(
 def estimate_send(
     *, request, user, amount: Decimal, details: str = "", expected_state=None
 ):
-    from requests_app.services import authorize, request_transition
-
     request = authorize(
         request=request, user=user, name="send_estimate", expected_state=expected_state
     )
@@ -524,8 +522,6 @@ def estimate_decide(
     *, request, user, accept: bool, reason: str = "", expected_state=None
 ):
     """The customer's answer: accepting issues the invoice for the estimate."""
-    from requests_app.services import authorize, request_transition
-
     name = "accept_estimate" if accept else "decline_estimate"
     request = authorize(
         request=request, user=user, name=name, expected_state=expected_state

@@ -251,6 +251,22 @@ elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
 # runserver, gunicorn and `check --deploy`, unless ALLOW_TEST_PAYMENTS says this
 # is a staging demo: then every page says payments are tests. /fakepay/ is
 # mounted only while fakepay is the provider.
+# What the workflow core does after every step a request takes, in this order
+# (requests_app.machine.request_transition calls each with a StepTaken), and
+# after a request is filed. The apps own these functions; the core knows them
+# only by name, so it never imports the apps above it (README: Architecture).
+STEP_EFFECTS = [
+    "sla.effects.clocks_follow",
+    "sla.effects.tallies_follow",
+    "requests_app.work_orders.step_taken",
+    "requests_app.machine.customer_message",
+    "payments.effects.open_invoices_cancel",
+]
+FILING_EFFECTS = [
+    "sla.effects.clocks_follow",
+    "sla.effects.tallies_follow",
+]
+
 PAYMENT_PROVIDER = env_str("PAYMENT_PROVIDER", "fakepay.adapter.FakeProvider")
 PAYMENT_PROVIDER_SECRETS = env_list("PAYMENT_PROVIDER_SECRETS", "dev-fakepay-secret")
 ALLOW_TEST_PAYMENTS = env_bool("ALLOW_TEST_PAYMENTS", False)

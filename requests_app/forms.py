@@ -247,22 +247,57 @@ class DocumentUploadForm(forms.Form):
         return upload
 
 
-class ReasonForm(forms.Form):
+class StepForm(forms.Form):
+    """The form of a step (a key of ACTION_FORMS on the flow's transition).
+
+    `build` makes it for a request (each form knows what it needs: the office's
+    staff, the request's documents, the amount due); `step_arguments` gives the
+    keyword arguments of the step's service, by default the cleaned fields
+    (`arguments` names them where the form derives them)."""
+
+    arguments: tuple[str, ...] | None = None
+
+    @classmethod
+    def build(cls, request, *, data=None, files=None, prefix=None, interactive=True):
+        return cls(data, files, prefix=prefix)
+
+    @classmethod
+    def argument_names(cls) -> tuple[str, ...]:
+        return cls.arguments if cls.arguments is not None else tuple(cls.base_fields)
+
+    def step_arguments(self) -> dict:
+        return {name: self.cleaned_data.get(name) for name in self.argument_names()}
+
+
+class ReasonForm(StepForm):
     reason = forms.CharField(
         label=_("Reason (sent to the customer)"),
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
-class NoteForm(forms.Form):
+class NoteForm(StepForm):
     note = forms.CharField(
         label=_("Note (optional)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
+    def step_arguments(self) -> dict:
+        return {"note": self.cleaned_data.get("note", "")}
 
-class AppointmentForm(forms.Form):
+
+class OptionalReasonForm(StepForm):
+    """The customer's reason, which they may leave out (cancel, decline)."""
+
+    reason = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class EmptyForm(StepForm):
+    """A step with nothing to fill in (the customer accepts the estimate)."""
+
+
+class AppointmentForm(StepForm):
     """A booking staff make (survey, installation, test, covers, construction).
 
     On the staff page (`request` given) the date the customer asked for when
@@ -283,6 +318,22 @@ class AppointmentForm(forms.Form):
     note = forms.CharField(label=_("Note (optional)"), required=False)
     # The time the warning was shown for: pressing again with it books it.
     confirmed_for = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    arguments = ("scheduled_for", "assignee", "note")
+
+    @classmethod
+    def build(cls, request, *, data=None, files=None, prefix=None, interactive=True):
+        from requests_app.selectors import staff_members_for
+
+        return cls(
+            data,
+            files,
+            prefix=prefix,
+            staff=staff_members_for(request),
+            # the web page offers the customer's date and warns off hours;
+            # the API books as it is told
+            request=request if interactive else None,
+        )
 
     def __init__(self, *args, staff, request=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -354,7 +405,7 @@ class AppointmentForm(forms.Form):
         return bool(self.outside_hours_warning) and list(self.errors) == ["__all__"]
 
 
-class SurveyForm(forms.Form):
+class SurveyForm(StepForm):
     findings = forms.CharField(
         label=_("Findings (required when the wiring fails)"),
         required=False,
@@ -362,12 +413,16 @@ class SurveyForm(forms.Form):
     )
 
 
-class WiringSurveyForm(forms.Form):
+class WiringSurveyForm(StepForm):
     """The wiring inspection: the standard of the request's meter size as a
     checklist, one answer per item (meters.MeterSize.wiring_standard), and
     the surveyor's own findings."""
 
-    needs_request = True
+    arguments = ("findings", "checks")
+
+    @classmethod
+    def build(cls, request, *, data=None, files=None, prefix=None, interactive=True):
+        return cls(data, files, prefix=prefix, request=request)
 
     def __init__(self, *args, request, **kwargs):
         super().__init__(*args, **kwargs)
@@ -396,12 +451,22 @@ class WiringSurveyForm(forms.Form):
             return None
         return {i.code: self.cleaned_data[f"check_{i.code}"] for i in self.items}
 
+    def step_arguments(self) -> dict:
+        return {
+            "findings": self.cleaned_data.get("findings", ""),
+            "checks": self.checks(),
+        }
+
 
 class AcceptForm(NoteForm):
     """Accepting a request: for a document the charter wants recent (a company
     certificate for a refund), the issue date staff read off it."""
 
-    needs_request = True
+    arguments = ("note", "issued_on")
+
+    @classmethod
+    def build(cls, request, *, data=None, files=None, prefix=None, interactive=True):
+        return cls(data, files, prefix=prefix, request=request)
 
     def __init__(self, *args, request, **kwargs):
         from requests_app.services import dated_document_rules
@@ -428,21 +493,37 @@ class AcceptForm(NoteForm):
             for r in self.rules
         }
 
+    def step_arguments(self) -> dict:
+        return {
+            "note": self.cleaned_data.get("note", ""),
+            "issued_on": self.issued_on(),
+        }
 
-class PaymentForm(forms.Form):
+
+class PaymentForm(StepForm):
     amount = forms.DecimalField(
         label=_("Cash received (baht)"), max_digits=12, decimal_places=2, min_value=0
     )
 
+    @classmethod
+    def build(cls, request, *, data=None, files=None, prefix=None, interactive=True):
+        initial = {}
+        if interactive and data is None:  # the amount due, offered
+            invoice = next(
+                (i for i in request.invoices.all() if i.status == "unpaid"), None
+            )
+            initial["amount"] = invoice.total if invoice else None
+        return cls(data, files, prefix=prefix, initial=initial)
 
-class InstallationForm(forms.Form):
+
+class InstallationForm(StepForm):
     serial = forms.CharField(label=_("Meter serial number"), max_length=32)
     first_reading = forms.DecimalField(
         label=_("First reading (kWh)"), max_digits=10, decimal_places=1, min_value=0
     )
 
 
-class ComparisonForm(forms.Form):
+class ComparisonForm(StepForm):
     comparison_serial = forms.CharField(
         label=_("Comparison meter serial number"), max_length=32
     )
@@ -463,7 +544,7 @@ class ComparisonForm(forms.Form):
     )
 
 
-class TestResultForm(forms.Form):
+class TestResultForm(StepForm):
     meter_end = forms.DecimalField(
         label=_("Customer's meter reading at removal (kWh)"),
         max_digits=10,
@@ -481,13 +562,13 @@ class TestResultForm(forms.Form):
     )
 
 
-class FinalReadingForm(forms.Form):
+class FinalReadingForm(StepForm):
     final_reading = forms.DecimalField(
         label=_("Final reading (kWh)"), max_digits=10, decimal_places=1, min_value=0
     )
 
 
-class SettlementForm(forms.Form):
+class SettlementForm(StepForm):
     final_bill = forms.DecimalField(
         label=_("Final bill to set against the deposit (baht)"),
         max_digits=12,
@@ -496,7 +577,7 @@ class SettlementForm(forms.Form):
     )
 
 
-class PayoutForm(forms.Form):
+class PayoutForm(StepForm):
     holder_id_checked = forms.BooleanField(
         label=_("Cash: the contract holder showed their ID card"), required=False
     )
@@ -505,7 +586,7 @@ class PayoutForm(forms.Form):
     )
 
 
-class EstimateForm(forms.Form):
+class EstimateForm(StepForm):
     amount = forms.DecimalField(
         label=_("Estimated cost, VAT included (baht)"),
         max_digits=12,
@@ -519,7 +600,7 @@ class EstimateForm(forms.Form):
     )
 
 
-class OutageForm(forms.Form):
+class OutageForm(StepForm):
     outage_at = forms.DateTimeField(
         label=_("Planned outage (date and time)"),
         widget=forms.DateTimeInput(
@@ -534,12 +615,18 @@ class OutageForm(forms.Form):
     )
     note = forms.CharField(label=_("Note (optional)"), required=False)
 
+    @classmethod
+    def build(cls, request, *, data=None, files=None, prefix=None, interactive=True):
+        from requests_app.selectors import staff_members_for
+
+        return cls(data, files, prefix=prefix, staff=staff_members_for(request))
+
     def __init__(self, *args, staff, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = staff
 
 
-class BudgetRequestForm(forms.Form):
+class BudgetRequestForm(StepForm):
     """Charter §3.12: the budget for the approved estimate is requested."""
 
     amount = forms.DecimalField(
@@ -552,12 +639,12 @@ class BudgetRequestForm(forms.Form):
     note = forms.CharField(label=_("Note (optional)"), required=False)
 
 
-class BudgetApprovalForm(forms.Form):
+class BudgetApprovalForm(StepForm):
     approval_number = forms.CharField(label=_("Budget approval number"), max_length=40)
     note = forms.CharField(label=_("Note (optional)"), required=False)
 
 
-class CallForm(forms.Form):
+class CallForm(StepForm):
     """Charter §3.9: a cheque refund is told to the customer by phone."""
 
     reached = forms.BooleanField(
@@ -570,8 +657,10 @@ class CallForm(forms.Form):
         help_text=_("For example the day they will collect it."),
     )
 
+    arguments = ("note",)  # `reached` is a check, not recorded
 
-class DebtForm(forms.Form):
+
+class DebtForm(StepForm):
     amount = forms.DecimalField(
         label=_("Amount (baht, VAT included)"),
         max_digits=12,
@@ -587,7 +676,7 @@ class DebtForm(forms.Form):
     )
 
 
-class Mt75Form(forms.Form):
+class Mt75Form(StepForm):
     old_reading = forms.DecimalField(
         label=_("Removed meter's last reading (kWh)"),
         max_digits=10,
@@ -606,7 +695,7 @@ class Mt75Form(forms.Form):
     )
 
 
-class AcknowledgmentForm(forms.Form):
+class AcknowledgmentForm(StepForm):
     delivery = forms.ChoiceField(
         label=_("The customer's acknowledgment"),
         choices=[
@@ -615,6 +704,13 @@ class AcknowledgmentForm(forms.Form):
         ],
     )
     note = forms.CharField(label=_("Note (optional)"), required=False)
+
+    arguments = ("note",)
+
+    def step_arguments(self) -> dict:
+        """How it was acknowledged, then the note, as the step's note."""
+        delivery = dict(self.fields["delivery"].choices)[self.cleaned_data["delivery"]]
+        return {"note": f"{delivery}. {self.cleaned_data.get('note', '')}".strip()}
 
 
 class AdjustedBillForm(forms.Form):
@@ -691,7 +787,15 @@ ACTION_FORMS = {
     "debt": DebtForm,
     "mt75": Mt75Form,
     "acknowledgment": AcknowledgmentForm,
+    "none": EmptyForm,
 }
+
+# A customer may leave the reason out where staff must give one.
+CUSTOMER_FORMS = {**ACTION_FORMS, "reason": OptionalReasonForm}
+
+
+def step_form_class(key: str, *, audience: str = "staff") -> type[StepForm]:
+    return (CUSTOMER_FORMS if audience == "customer" else ACTION_FORMS)[key]
 
 
 class DisconnectionForm(forms.Form):

@@ -13,15 +13,13 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django_fsm import ConcurrentTransition, can_proceed
 
 from core.dates import be_year, format_date
 from core.errors import ServiceError
 from core.services import sequence_next
 from notifications.services import notification_enqueue
 from requests_app.documents import validate_upload
-from requests_app.exceptions import ConcurrentChange, TransitionRefused
-from requests_app.flows import as_flow
+from requests_app.machine import authorize, request_filed, request_transition
 from requests_app.models import (
     Appointment,
     CorrectionBudget,
@@ -35,9 +33,6 @@ from requests_app.models import (
     SurveyCheck,
     SurveyResult,
 )
-from requests_app.work_orders import follow as work_orders_follow
-from sla import clocks as sla_clocks
-from sla import tallies
 
 
 def _applicant_kinds(applicant_kind: str, by_representative: bool) -> set[str]:
@@ -255,8 +250,7 @@ def request_submit(
         created_by=created_by,
     )
     request.save()
-    _follow_clocks(request, "submit", now)
-    tallies.request_moved(request, None, request.state)
+    request_filed(request=request, user=created_by, at=now)
     types = {dt.pk: dt for dt in DocumentType.objects.filter(pk__in=documents.keys())}
     attached: list[Document] = []
     try:
@@ -304,94 +298,6 @@ def request_submit(
     notification_enqueue(
         user=applicant, event="request_submitted", context={}, request=request
     )
-    return request
-
-
-def _follow_clocks(request, name: str, now) -> None:
-    """The request's SLA clocks follow the state it entered; its promise is the
-    earliest running one (sla.clocks)."""
-    sla_clocks.follow(request=request, name=name, now=now)
-    request.due_at = sla_clocks.request_due(request)
-    ServiceRequest.objects.filter(pk=request.pk).update(due_at=request.due_at)
-
-
-def authorize(
-    *, request: ServiceRequest, user, name: str, expected_state: str | None
-) -> ServiceRequest:
-    """Check, in this order, that the user may take this step at all (role and
-    office: nobody learns anything about a request they may not act on), that
-    the request is still in the state the user saw, and that the flow allows
-    the step now. Returns the request as its flow."""
-    request = as_flow(request)
-    method = getattr(request, name)
-    meta = method._django_fsm
-    any_transition = next(iter(meta.transitions.values()))
-    if not any_transition.has_perm(request, user):
-        raise PermissionDenied(_("You may not do this on this request."))
-    if expected_state is not None and request.state != expected_state:
-        raise ConcurrentChange()
-    if not can_proceed(method, check_conditions=False):
-        raise TransitionRefused()
-    if not meta.conditions_met(request, request.state):
-        raise TransitionRefused()
-    return request
-
-
-def request_transition(
-    *,
-    request: ServiceRequest,
-    user,
-    name: str,
-    expected_state: str | None,
-    note: str = "",
-    notify: bool = True,
-    notify_context: dict | None = None,
-    **kwargs,
-) -> ServiceRequest:
-    """Take the step `name` (authorized first), then, in one transaction: save
-    under the concurrency guard, follow the SLA clocks and tallies, log the
-    step, follow the work orders and (unless `notify` is off) queue the
-    customer's status message. `kwargs` go to the flow's transition method."""
-    request = authorize(
-        request=request, user=user, name=name, expected_state=expected_state
-    )
-    method = getattr(request, name)
-    from_state = request.state
-    now = timezone.now()
-    with transaction.atomic():
-        method(**kwargs)
-        try:
-            request.save()
-        except ConcurrentTransition as exc:
-            raise ConcurrentChange() from exc
-        _follow_clocks(request, name, now)
-        tallies.request_moved(request, from_state, request.state)
-        RequestEvent.objects.create(
-            request=request,
-            kind=RequestEvent.Kind.TRANSITION,
-            action=name,
-            from_state=from_state,
-            to_state=request.state,
-            actor=user,
-            note=note,
-        )
-        label = next(iter(method._django_fsm.transitions.values())).custom.get(
-            "label", name
-        )
-        work_orders_follow(
-            request=request, name=name, user=user, note=note, label=str(label)
-        )
-        if notify:
-            notification_enqueue(
-                user=request.applicant,
-                event="request_status",
-                context={
-                    "note": note,
-                    "state_label": State(request.state).label,
-                    **(notify_context or {}),
-                },
-                request=request,
-            )
     return request
 
 
@@ -716,6 +622,17 @@ def request_step(*, request, user, name: str, expected_state=None, note=""):
     )
 
 
+def complaint_resolve(*, request, user, reason: str, expected_state=None):
+    """A complaint answered: the answer is the customer's message."""
+    return request_finish(
+        request=request,
+        user=user,
+        name="resolve",
+        expected_state=expected_state,
+        note=reason,
+    )
+
+
 def request_finish(*, request, user, name: str, expected_state=None, note=""):
     """A last step that only records the time (construction or work done)."""
     return request_transition(
@@ -864,18 +781,15 @@ def request_mark_paid(*, request, user, paid_at) -> ServiceRequest:
 def request_cancel(
     *, request, user, reason: str = "", expected_state=None
 ) -> ServiceRequest:
-    from payments.services import invoice_cancel_open
-
-    with transaction.atomic():
-        request = request_transition(
-            request=request,
-            user=user,
-            name="cancel",
-            expected_state=expected_state,
-            note=reason,
-        )
-        invoice_cancel_open(request=request)
-    return request
+    """Called off by the customer or the counter; its open invoices are
+    cancelled by a step effect (payments.effects)."""
+    return request_transition(
+        request=request,
+        user=user,
+        name="cancel",
+        expected_state=expected_state,
+        note=reason,
+    )
 
 
 def request_reject(
@@ -888,19 +802,14 @@ def request_reject(
         raise ValidationError(
             {"reason": _("Give the customer the reason for the rejection.")}
         )
-    from payments.services import invoice_cancel_open
-
-    with transaction.atomic():
-        request = request_transition(
-            request=request,
-            user=user,
-            name="reject",
-            expected_state=expected_state,
-            note=reason,
-            reason=reason,
-        )
-        invoice_cancel_open(request=request)
-    return request
+    return request_transition(
+        request=request,
+        user=user,
+        name="reject",
+        expected_state=expected_state,
+        note=reason,
+        reason=reason,
+    )
 
 
 def request_assign(*, request: ServiceRequest, user, assignee) -> ServiceRequest:

@@ -33,16 +33,15 @@ from requests_app.diagram import flow_edges, flow_mermaid
 from requests_app.display import request_facts, sla_status
 from requests_app.flows import FLOWS
 from requests_app.forms import (
-    ACTION_FORMS,
     AdjustedBillForm,
     AssignForm,
     DisconnectionForm,
     PhoneReportForm,
     RequestForm,
 )
+from requests_app.machine import step_form, step_perform
 from requests_app.models import FINAL_STATES, Appointment, ServiceType, State
 from requests_app.permissions import COUNTER_ROLES, may_file_at_counter
-from requests_app.staff_actions import staff_action_perform
 from requests_app.work_orders import work_order_assign
 
 PAGE_SIZE = 25
@@ -260,27 +259,10 @@ def _staff_detail_context(req, user, forms=None):
     actions = selectors.actions_for(req, user, "staff")
     forms = forms or {}
     for action in actions:
-        form_cls = ACTION_FORMS[action["form"]]
-        if action["name"] in forms:
-            action["form_obj"] = forms[action["name"]]
-        elif action["form"] == "appointment":
-            action["form_obj"] = form_cls(
-                staff=staff, request=req, prefix=action["name"]
-            )
-        elif action["form"] == "outage":
-            action["form_obj"] = form_cls(staff=staff, prefix=action["name"])
-        elif getattr(form_cls, "needs_request", False):
-            action["form_obj"] = form_cls(request=req, prefix=action["name"])
-        elif action["form"] == "payment":
-            invoice = next(
-                (i for i in req.invoices.all() if i.status == "unpaid"), None
-            )
-            action["form_obj"] = form_cls(
-                prefix=action["name"],
-                initial={"amount": invoice.total if invoice else None},
-            )
-        else:
-            action["form_obj"] = form_cls(prefix=action["name"])
+        name = action["name"]
+        action["form_obj"] = (
+            forms[name] if name in forms else step_form(req, action, prefix=name)
+        )
     return {
         **request_facts(req, timezone.now()),
         "actions": actions,
@@ -316,24 +298,15 @@ def act(request, reference, action):
             % {"state": current},
         )
         return redirect(req.staff_url())
-    form_cls = ACTION_FORMS[allowed[action]["form"]]
-    kwargs = (
-        {"staff": selectors.staff_members_for(req)}
-        if allowed[action]["form"] in ("appointment", "outage")
-        else {}
-    )
-    if (
-        getattr(form_cls, "needs_request", False)
-        or allowed[action]["form"] == "appointment"
-    ):
-        # the request: dated documents; bookings offer the customer's date first
-        # and warn off hours
-        kwargs["request"] = req
-    form = form_cls(request.POST, prefix=action, **kwargs)
+    form = step_form(req, allowed[action], data=request.POST, prefix=action)
     if form.is_valid():
         try:
-            staff_action_perform(
-                action, form, req, request.user, request.POST.get("expected_state")
+            step_perform(
+                req,
+                action,
+                form,
+                user=request.user,
+                expected_state=request.POST.get("expected_state"),
             )
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():

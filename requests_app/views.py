@@ -19,7 +19,6 @@ from core import audit
 from core.errors import ServiceError
 from meters.selectors import meter_sizes_in_use
 from payments.selectors import fees_in_force
-from payments.services import estimate_decide
 from requests_app import selectors, services
 from requests_app.display import (
     charges_text,
@@ -33,11 +32,8 @@ from requests_app.display import (
 )
 from requests_app.documents import file_response
 from requests_app.filing import file_from_form, filing_form
-from requests_app.forms import (
-    DocumentUploadForm,
-    NoteForm,
-    ReasonForm,
-)
+from requests_app.forms import DocumentUploadForm
+from requests_app.machine import step_declaration, step_form, step_perform
 from requests_app.models import ServiceType
 
 PAGE_SIZE = 20
@@ -204,39 +200,25 @@ def request_detail(request, reference):
 @login_required
 @require_POST
 def customer_action(request, reference, action):
+    """A customer's step (cancel, resubmit, answer the estimate): the form and
+    the service its flow declares (requests_app.machine)."""
     req = selectors.request_get_for_customer(request.user, reference)
-    expected = request.POST.get("expected_state")
+    step = step_declaration(req, action)
+    audience = (step or {}).get("audience", ())
+    if "customer" != audience and "customer" not in audience:
+        raise Http404
+    form = step_form(req, step, audience="customer", data=request.POST)
     try:
-        if action == "cancel":
-            form = ReasonForm(request.POST)
-            reason = request.POST.get("reason", "")
-            services.request_cancel(
-                request=req, user=request.user, reason=reason, expected_state=expected
-            )
-            messages.success(request, _("Your request was cancelled."))
-        elif action == "resubmit":
-            form = NoteForm(request.POST)
-            form.is_valid()
-            services.request_resubmit(
-                request=req,
-                user=request.user,
-                expected_state=expected,
-                note=form.cleaned_data.get("note", ""),
-            )
-            messages.success(
-                request, _("Sent back to PEA. We will check your documents again.")
-            )
-        elif action in ("accept_estimate", "decline_estimate"):
-            estimate_decide(
-                request=req,
-                user=request.user,
-                accept=action == "accept_estimate",
-                reason=request.POST.get("reason", ""),
-                expected_state=expected,
-            )
-            messages.success(request, _("Thank you: your answer was recorded."))
-        else:
-            raise Http404
+        if not form.is_valid():
+            raise ServiceError(" ".join(m for ms in form.errors.values() for m in ms))
+        step_perform(
+            req,
+            action,
+            form,
+            user=request.user,
+            expected_state=request.POST.get("expected_state"),
+        )
+        messages.success(request, step.get("done") or _("Done."))
     except ServiceError as exc:
         messages.error(request, exc.message)
     return redirect(req.get_absolute_url())

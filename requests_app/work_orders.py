@@ -97,6 +97,17 @@ def follow(*, request, name: str, user, note: str = "", label: str = "") -> None
         )
 
 
+def step_taken(step) -> None:
+    """The step effect (settings.STEP_EFFECTS): `follow` for the step just taken."""
+    follow(
+        request=step.request,
+        name=step.name,
+        user=step.user,
+        note=step.note,
+        label=step.label,
+    )
+
+
 def call_task_open(*, request) -> Appointment:
     """A phone call the counter owes the customer, due now (or at the next
     opening): given to whoever holds the request, else to the clerk who took

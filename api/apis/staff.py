@@ -22,7 +22,7 @@ from api.apis.common import (
 from api.errors import form_errors
 from core.errors import ServiceError
 from requests_app import selectors
-from requests_app.forms import ACTION_FORMS
+from requests_app.machine import step_form, step_perform
 from requests_app.models import State
 
 
@@ -75,16 +75,6 @@ class TransitionOut(serializers.Serializer):
     fields = FieldOut(many=True)
 
 
-def _form_kwargs(req, form_name) -> dict:
-    if getattr(ACTION_FORMS[form_name], "needs_request", False):
-        return {"request": req}
-    return (
-        {"staff": selectors.staff_members_for(req)}
-        if form_name in ("appointment", "outage")
-        else {}
-    )
-
-
 def _fields(form) -> list[dict]:
     out = []
     for name, field in form.fields.items():
@@ -116,7 +106,7 @@ class TransitionListApi(Api):
         req = selectors.request_get_for_staff(request.user, reference)
         out = []
         for a in selectors.actions_for(req, request.user, "staff"):
-            form = ACTION_FORMS[a["form"]](**_form_kwargs(req, a["form"]))
+            form = step_form(req, a, interactive=False)
             out.append(
                 {
                     "name": a["name"],
@@ -147,8 +137,6 @@ class TransitionPerformApi(Api):
         responses=responses({200: RequestOut}, 400, 401, 403, 404, 409, 429),
     )
     def post(self, request, reference, name):
-        from requests_app.staff_actions import staff_action_perform
-
         req = selectors.request_get_for_staff(request.user, reference)
         allowed = {
             a["name"]: a for a in selectors.actions_for(req, request.user, "staff")
@@ -162,14 +150,21 @@ class TransitionPerformApi(Api):
                 _("This action is no longer possible: the request is now “%(state)s”.")
                 % {"state": State(req.state).label}
             )
-        form_name = allowed[name]["form"]
-        form = ACTION_FORMS[form_name](
-            request.data, request.FILES, **_form_kwargs(req, form_name)
+        form = step_form(
+            req,
+            allowed[name],
+            data=request.data,
+            files=request.FILES,
+            interactive=False,
         )
         if not form.is_valid():
             raise form_errors(form)
-        staff_action_perform(
-            name, form, req, request.user, request.data.get("expected_state")
+        step_perform(
+            req,
+            name,
+            form,
+            user=request.user,
+            expected_state=request.data.get("expected_state"),
         )
         req = selectors.request_get_for_staff(request.user, reference)
         return Response(RequestOut(req).data)

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_fsm import transition
 
-from requests_app.flows.common import cancel_step, staff_step
+from requests_app.flows.common import SERVICES, STEP, cancel_step, staff_step
 from requests_app.models import ServiceRequest, State
 from requests_app.permissions import COUNTER_ROLES, staff_may
 
@@ -25,7 +25,10 @@ class AdjustedBillRequest(ServiceRequest):
         target=S.FEES_QUOTED,
         permission=staff_may(COUNTER_ROLES),
         custom=staff_step(
-            _("Acknowledged: send the first notice"), form="acknowledgment"
+            _("Acknowledged: send the first notice"),
+            form="acknowledgment",
+            perform=STEP,
+            bind={"name": "send_first_notice"},
         ),
     )
     def send_first_notice(self):
@@ -36,7 +39,12 @@ class AdjustedBillRequest(ServiceRequest):
         source=S.FEES_QUOTED,
         target=S.SECOND_NOTICE,
         permission=staff_may(COUNTER_ROLES),
-        custom=staff_step(_("No payment: send the second notice"), style="secondary"),
+        custom=staff_step(
+            _("No payment: send the second notice"),
+            style="secondary",
+            perform=STEP,
+            bind={"name": "send_second_notice"},
+        ),
     )
     def send_second_notice(self):
         pass
@@ -46,7 +54,11 @@ class AdjustedBillRequest(ServiceRequest):
         source=[S.FEES_QUOTED, S.SECOND_NOTICE],
         target=S.CLOSED,
         permission=staff_may(COUNTER_ROLES),
-        custom=staff_step(_("Take counter payment"), form="payment"),
+        custom=staff_step(
+            _("Take counter payment"),
+            form="payment",
+            perform="payments.services.payment_take_at_counter",
+        ),
     )
     def record_payment(self, *, at):
         self.paid_at = at
@@ -61,6 +73,7 @@ class AdjustedBillRequest(ServiceRequest):
             _("No payment after two notices: order disconnection"),
             form="note",
             style="danger",
+            perform="meters.services.adjusted_bill_order_disconnection",
         ),
     )
     def order_disconnection(self, *, at):
@@ -73,5 +86,6 @@ class AdjustedBillRequest(ServiceRequest):
             pgettext_lazy("adjusted bill", "Withdraw the case"),
             form="reason",
             style="danger",
+            perform=SERVICES + "request_cancel",
         ),
     )

@@ -6,7 +6,7 @@ way the technician fills form มต.75."""
 from django.utils.translation import gettext_lazy as _
 from django_fsm import transition
 
-from requests_app.flows.common import cancel_step, not_paid, staff_step
+from requests_app.flows.common import SERVICES, cancel_step, not_paid, staff_step
 from requests_app.models import ServiceRequest, State
 from requests_app.permissions import (
     COUNTER_ROLES,
@@ -26,7 +26,7 @@ class BrokenMeterRequest(ServiceRequest):
         source=S.SUBMITTED,
         target=S.ACCEPTED,
         permission=staff_may(COUNTER_ROLES),
-        custom=staff_step(_("Take the report")),
+        custom=staff_step(_("Take the report"), perform=SERVICES + "request_accept"),
     )
     def accept(self):
         pass
@@ -37,7 +37,10 @@ class BrokenMeterRequest(ServiceRequest):
         target=S.FEES_QUOTED,
         permission=staff_may(COUNTER_ROLES),
         custom=staff_step(
-            _("Caused by the user: raise the debt"), form="debt", style="secondary"
+            _("Caused by the user: raise the debt"),
+            form="debt",
+            style="secondary",
+            perform="meters.services.broken_meter_raise_debt",
         ),
     )
     def raise_debt(self):
@@ -48,7 +51,11 @@ class BrokenMeterRequest(ServiceRequest):
         source=S.FEES_QUOTED,
         target=S.PAID,
         permission=staff_may(COUNTER_ROLES),
-        custom=staff_step(_("Take counter payment"), form="payment"),
+        custom=staff_step(
+            _("Take counter payment"),
+            form="payment",
+            perform="payments.services.payment_take_at_counter",
+        ),
     )
     def record_payment(self, *, at):
         self.paid_at = at
@@ -58,7 +65,11 @@ class BrokenMeterRequest(ServiceRequest):
         source=[S.ACCEPTED, S.PAID],
         target=S.INSTALLATION_BOOKED,
         permission=staff_may(COUNTER_ROLES),
-        custom=staff_step(_("Book the replacement"), form="appointment"),
+        custom=staff_step(
+            _("Book the replacement"),
+            form="appointment",
+            perform="meters.services.broken_meter_book",
+        ),
     )
     def book_replacement(self):
         pass
@@ -68,7 +79,11 @@ class BrokenMeterRequest(ServiceRequest):
         source=S.INSTALLATION_BOOKED,
         target=S.CLOSED,
         permission=staff_may(INSTALL_ROLES),
-        custom=staff_step(_("Meter replaced (form มต.75)"), form="mt75"),
+        custom=staff_step(
+            _("Meter replaced (form มต.75)"),
+            form="mt75",
+            perform="meters.services.broken_meter_replace",
+        ),
     )
     def record_replacement(self, *, at):
         self.installed_at = at

@@ -23,12 +23,59 @@ def not_paid(request) -> bool:
     return request.paid_at is None
 
 
-def staff_step(label, form="note", style="primary") -> dict:
-    return {"label": label, "audience": "staff", "form": form, "style": style}
+# Services of the core that steps of many flows are performed by.
+SERVICES = "requests_app.services."
+STEP = SERVICES + "request_step"  # nothing to record but who, when, a note
+FINISH = SERVICES + "request_finish"  # the same, and the time it was finished
 
 
-def customer_step(label, form="note", style="primary") -> dict:
-    return {"label": label, "audience": "customer", "form": form, "style": style}
+def step(
+    label,
+    *,
+    audience,
+    perform: str,
+    form: str = "note",
+    style: str = "primary",
+    bind: dict | None = None,
+    done=None,
+) -> dict:
+    """How a step describes itself (the `custom` of its transition): its
+    label, who takes it, its form (a key of requests_app.forms.ACTION_FORMS),
+    the service that performs it (a dotted path, called by
+    requests_app.machine.step_perform with the request, the user, the state
+    they saw, `bind` and the form's arguments) and, for customers, what the
+    page says once it is done."""
+    declared = {
+        "label": label,
+        "audience": audience,
+        "form": form,
+        "style": style,
+        "perform": perform,
+        "bind": bind or {},
+    }
+    if done is not None:
+        declared["done"] = done
+    return declared
+
+
+def staff_step(label, *, perform: str, form="note", style="primary", bind=None):
+    return step(
+        label, audience="staff", perform=perform, form=form, style=style, bind=bind
+    )
+
+
+def customer_step(
+    label, *, perform: str, form="note", style="primary", bind=None, done=None
+):
+    return step(
+        label,
+        audience="customer",
+        perform=perform,
+        form=form,
+        style=style,
+        bind=bind,
+        done=done,
+    )
 
 
 class IntakeSteps:
@@ -37,7 +84,12 @@ class IntakeSteps:
         source=State.SUBMITTED,
         target=State.RETURNED,
         permission=staff_may(COUNTER_ROLES),
-        custom=staff_step(_("Return for documents"), form="reason", style="secondary"),
+        custom=staff_step(
+            _("Return for documents"),
+            form="reason",
+            style="secondary",
+            perform=SERVICES + "request_return_for_documents",
+        ),
     )
     def return_for_documents(self):
         pass
@@ -47,7 +99,11 @@ class IntakeSteps:
         source=State.RETURNED,
         target=State.SUBMITTED,
         permission=is_applicant,
-        custom=customer_step(_("Resubmit")),
+        custom=customer_step(
+            _("Resubmit"),
+            perform=SERVICES + "request_resubmit",
+            done=_("Sent back to PEA. We will check your documents again."),
+        ),
     )
     def resubmit(self):
         pass
@@ -57,7 +113,9 @@ class IntakeSteps:
         source=State.SUBMITTED,
         target=State.ACCEPTED,
         permission=staff_may(COUNTER_ROLES),
-        custom=staff_step(_("Accept request"), form="accept"),
+        custom=staff_step(
+            _("Accept request"), form="accept", perform=SERVICES + "request_accept"
+        ),
     )
     def accept(self):
         pass
@@ -78,12 +136,14 @@ def cancel_step(
     customer or the counter (staff cancel for walk-in customers who have no
     login), with a reason. `custom` replaces the whole step description."""
     if custom is None:
-        custom = {
-            "label": label,
-            "audience": ("customer", "staff"),
-            "form": "reason",
-            "style": "danger",
-        }
+        custom = step(
+            label,
+            audience=("customer", "staff"),
+            form="reason",
+            style="danger",
+            perform=SERVICES + "request_cancel",
+            done=_("Your request was cancelled."),
+        )
 
     @transition(
         field="state",
@@ -109,7 +169,12 @@ def reject_step(source, *, conditions=()):
         target=State.REJECTED,
         conditions=list(conditions),
         permission=staff_may(COUNTER_ROLES),
-        custom=staff_step(_("Reject"), form="reason", style="danger"),
+        custom=staff_step(
+            _("Reject"),
+            form="reason",
+            style="danger",
+            perform=SERVICES + "request_reject",
+        ),
     )
     def reject(self, *, reason):
         self.rejection_reason = reason

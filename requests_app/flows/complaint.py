@@ -6,7 +6,7 @@ days); both targets are SLA policies like every other clock."""
 from django.utils.translation import gettext_lazy as _
 from django_fsm import transition
 
-from requests_app.flows.common import cancel_step, staff_step
+from requests_app.flows.common import SERVICES, STEP, cancel_step, staff_step
 from requests_app.models import ServiceRequest, State
 from requests_app.permissions import ANY_STAFF, staff_may
 
@@ -22,7 +22,7 @@ class ComplaintRequest(ServiceRequest):
         source=S.SUBMITTED,
         target=S.ACKNOWLEDGED,
         permission=staff_may(ANY_STAFF),
-        custom=staff_step(_("Acknowledge")),
+        custom=staff_step(_("Acknowledge"), perform=STEP, bind={"name": "acknowledge"}),
     )
     def acknowledge(self):
         pass
@@ -32,7 +32,11 @@ class ComplaintRequest(ServiceRequest):
         source=[S.SUBMITTED, S.ACKNOWLEDGED],
         target=S.CLOSED,
         permission=staff_may(ANY_STAFF),
-        custom=staff_step(_("Resolve and answer"), form="reason"),
+        custom=staff_step(
+            _("Resolve and answer"),
+            form="reason",
+            perform=SERVICES + "complaint_resolve",
+        ),
     )
     def resolve(self, *, at):
         self.closed_at = at

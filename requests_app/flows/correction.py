@@ -9,7 +9,14 @@ is granted. Which services have that step is the catalog's: a published step
 from django.utils.translation import gettext_lazy as _
 from django_fsm import transition
 
-from requests_app.flows.common import IntakeSteps, cancel_step, reject_step, staff_step
+from requests_app.flows.common import (
+    FINISH,
+    SERVICES,
+    IntakeSteps,
+    cancel_step,
+    reject_step,
+    staff_step,
+)
 from requests_app.models import ServiceRequest, State
 from requests_app.permissions import (
     COUNTER_ROLES,
@@ -50,7 +57,11 @@ class CorrectionRequest(IntakeSteps, ServiceRequest):
         source=S.ACCEPTED,
         target=S.SURVEY_BOOKED,
         permission=staff_may(COUNTER_ROLES),
-        custom=staff_step(_("Book the joint site survey"), form="appointment"),
+        custom=staff_step(
+            _("Book the joint site survey"),
+            form="appointment",
+            perform=SERVICES + "request_book_survey",
+        ),
     )
     def book_survey(self):
         pass
@@ -60,7 +71,11 @@ class CorrectionRequest(IntakeSteps, ServiceRequest):
         source=S.SURVEY_BOOKED,
         target=S.SURVEYED,
         permission=staff_may(SURVEY_ROLES),
-        custom=staff_step(_("Record the site survey"), form="survey"),
+        custom=staff_step(
+            _("Record the site survey"),
+            form="survey",
+            perform=SERVICES + "request_record_site_survey",
+        ),
     )
     def record_survey(self, *, at):
         self.survey_passed_at = at
@@ -70,7 +85,9 @@ class CorrectionRequest(IntakeSteps, ServiceRequest):
         source=S.SURVEYED,
         target=S.APPROVED,
         permission=staff_may(COUNTER_ROLES),
-        custom=staff_step(_("Approved (materials, estimate)")),
+        custom=staff_step(
+            _("Approved (materials, estimate)"), perform=SERVICES + "request_approve"
+        ),
     )
     def approve(self):
         pass
@@ -81,7 +98,11 @@ class CorrectionRequest(IntakeSteps, ServiceRequest):
         target=S.BUDGET_REQUESTED,
         conditions=[needs_budget],
         permission=staff_may(COUNTER_ROLES),
-        custom=staff_step(_("Request the budget"), form="budget"),
+        custom=staff_step(
+            _("Request the budget"),
+            form="budget",
+            perform=SERVICES + "request_budget_request",
+        ),
     )
     def request_budget(self):
         pass
@@ -91,7 +112,11 @@ class CorrectionRequest(IntakeSteps, ServiceRequest):
         source=S.BUDGET_REQUESTED,
         target=S.BUDGET_APPROVED,
         permission=staff_may(COUNTER_ROLES),
-        custom=staff_step(_("Record the budget approval"), form="budget_approval"),
+        custom=staff_step(
+            _("Record the budget approval"),
+            form="budget_approval",
+            perform=SERVICES + "request_budget_approve",
+        ),
     )
     def approve_budget(self):
         pass
@@ -102,7 +127,11 @@ class CorrectionRequest(IntakeSteps, ServiceRequest):
         target=S.OUTAGE_ANNOUNCED,
         conditions=[ready_to_announce],
         permission=staff_may(COUNTER_ROLES),
-        custom=staff_step(_("Announce the planned outage"), form="outage"),
+        custom=staff_step(
+            _("Announce the planned outage"),
+            form="outage",
+            perform=SERVICES + "request_announce_outage",
+        ),
     )
     def announce_outage(self):
         pass
@@ -112,7 +141,9 @@ class CorrectionRequest(IntakeSteps, ServiceRequest):
         source=S.OUTAGE_ANNOUNCED,
         target=S.CLOSED,
         permission=staff_may(INSTALL_ROLES),
-        custom=staff_step(_("Work done"), form="note"),
+        custom=staff_step(
+            _("Work done"), form="note", perform=FINISH, bind={"name": "finish_work"}
+        ),
     )
     def finish_work(self, *, at):
         self.closed_at = at

@@ -5,7 +5,13 @@ working day (or on the requested date), removal at the end of the rental."""
 from django.utils.translation import gettext_lazy as _
 from django_fsm import transition
 
-from requests_app.flows.common import IntakeSteps, cancel_step, reject_step, staff_step
+from requests_app.flows.common import (
+    SERVICES,
+    IntakeSteps,
+    cancel_step,
+    reject_step,
+    staff_step,
+)
 from requests_app.models import ServiceRequest, State
 from requests_app.permissions import (
     COUNTER_ROLES,
@@ -26,7 +32,11 @@ class CoversRequest(IntakeSteps, ServiceRequest):
         source=S.ACCEPTED,
         target=S.FEES_QUOTED,
         permission=staff_may(COUNTER_ROLES),
-        custom=staff_step(_("Issue the rental invoice"), form="fees"),
+        custom=staff_step(
+            _("Issue the rental invoice"),
+            form="fees",
+            perform="meters.services.covers_quote",
+        ),
     )
     def quote_fees(self):
         pass
@@ -36,7 +46,11 @@ class CoversRequest(IntakeSteps, ServiceRequest):
         source=S.FEES_QUOTED,
         target=S.PAID,
         permission=staff_may(COUNTER_ROLES),
-        custom=staff_step(_("Take counter payment"), form="payment"),
+        custom=staff_step(
+            _("Take counter payment"),
+            form="payment",
+            perform="payments.services.payment_take_at_counter",
+        ),
     )
     def record_payment(self, *, at):
         self.paid_at = at
@@ -46,7 +60,11 @@ class CoversRequest(IntakeSteps, ServiceRequest):
         source=S.PAID,
         target=S.INSTALLATION_BOOKED,
         permission=staff_may(COUNTER_ROLES),
-        custom=staff_step(_("Book the cover installation"), form="appointment"),
+        custom=staff_step(
+            _("Book the cover installation"),
+            form="appointment",
+            perform=SERVICES + "request_book_covers",
+        ),
     )
     def book_covers(self):
         pass
@@ -56,7 +74,11 @@ class CoversRequest(IntakeSteps, ServiceRequest):
         source=S.INSTALLATION_BOOKED,
         target=S.COVERS_INSTALLED,
         permission=staff_may(INSTALL_ROLES),
-        custom=staff_step(_("Covers installed")),
+        custom=staff_step(
+            _("Covers installed"),
+            perform="meters.services.covers_record",
+            bind={"name": "install_covers"},
+        ),
     )
     def install_covers(self, *, at):
         self.installed_at = at
@@ -66,7 +88,11 @@ class CoversRequest(IntakeSteps, ServiceRequest):
         source=S.COVERS_INSTALLED,
         target=S.CLOSED,
         permission=staff_may(INSTALL_ROLES),
-        custom=staff_step(_("Covers removed")),
+        custom=staff_step(
+            _("Covers removed"),
+            perform="meters.services.covers_record",
+            bind={"name": "remove_covers"},
+        ),
     )
     def remove_covers(self, *, at):
         self.closed_at = at

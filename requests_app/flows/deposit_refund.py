@@ -39,7 +39,11 @@ class DepositRefundRequest(IntakeSteps, ServiceRequest):
         source=S.ACCEPTED,
         target=S.METER_REMOVED,
         permission=staff_may(INSTALL_ROLES),
-        custom=staff_step(_("Meter removed, final reading"), form="final_reading"),
+        custom=staff_step(
+            _("Meter removed, final reading"),
+            form="final_reading",
+            perform="payments.services.deposit_record_meter_removal",
+        ),
     )
     def record_meter_removal(self):
         pass
@@ -49,7 +53,11 @@ class DepositRefundRequest(IntakeSteps, ServiceRequest):
         source=S.METER_REMOVED,
         target=S.SETTLED,
         permission=staff_may(COUNTER_ROLES),
-        custom=staff_step(_("Settle the deposit"), form="settlement"),
+        custom=staff_step(
+            _("Settle the deposit"),
+            form="settlement",
+            perform="payments.services.deposit_settle",
+        ),
     )
     def settle(self):
         pass
@@ -60,7 +68,11 @@ class DepositRefundRequest(IntakeSteps, ServiceRequest):
         target=S.SETTLED,
         conditions=[call_to_make],
         permission=staff_may(COUNTER_ROLES),
-        custom=staff_step(_("Customer called: the cheque is ready"), form="call"),
+        custom=staff_step(
+            _("Customer called: the cheque is ready"),
+            form="call",
+            perform="payments.services.deposit_record_call",
+        ),
     )
     def record_call(self):
         pass
@@ -70,7 +82,11 @@ class DepositRefundRequest(IntakeSteps, ServiceRequest):
         source=S.SETTLED,
         target=S.CLOSED,
         permission=staff_may(COUNTER_ROLES),
-        custom=staff_step(_("Record the pay-out"), form="payout"),
+        custom=staff_step(
+            _("Record the pay-out"),
+            form="payout",
+            perform="payments.services.deposit_record_payout",
+        ),
     )
     def record_payout(self, *, at):
         self.closed_at = at

@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import transition
 
 from requests_app.flows.common import (
+    FINISH,
+    SERVICES,
     IntakeSteps,
     cancel_step,
     customer_step,
@@ -36,7 +38,11 @@ class ExtensionRequest(IntakeSteps, ServiceRequest):
         source=S.ACCEPTED,
         target=S.SURVEY_BOOKED,
         permission=staff_may(COUNTER_ROLES),
-        custom=staff_step(_("Book the joint site survey"), form="appointment"),
+        custom=staff_step(
+            _("Book the joint site survey"),
+            form="appointment",
+            perform=SERVICES + "request_book_survey",
+        ),
     )
     def book_survey(self):
         pass
@@ -46,7 +52,11 @@ class ExtensionRequest(IntakeSteps, ServiceRequest):
         source=S.SURVEY_BOOKED,
         target=S.SURVEYED,
         permission=staff_may(SURVEY_ROLES),
-        custom=staff_step(_("Record the site survey"), form="survey"),
+        custom=staff_step(
+            _("Record the site survey"),
+            form="survey",
+            perform=SERVICES + "request_record_site_survey",
+        ),
     )
     def record_survey(self, *, at):
         self.survey_passed_at = at
@@ -56,7 +66,11 @@ class ExtensionRequest(IntakeSteps, ServiceRequest):
         source=S.SURVEYED,
         target=S.ESTIMATE_SENT,
         permission=staff_may(COUNTER_ROLES),
-        custom=staff_step(_("Send the cost estimate"), form="estimate"),
+        custom=staff_step(
+            _("Send the cost estimate"),
+            form="estimate",
+            perform="payments.services.estimate_send",
+        ),
     )
     def send_estimate(self):
         pass
@@ -66,7 +80,13 @@ class ExtensionRequest(IntakeSteps, ServiceRequest):
         source=S.ESTIMATE_SENT,
         target=S.FEES_QUOTED,
         permission=is_applicant,
-        custom=customer_step(_("Accept the estimate")),
+        custom=customer_step(
+            _("Accept the estimate"),
+            perform="payments.services.estimate_decide",
+            bind={"accept": True},
+            form="none",
+            done=_("Thank you: your answer was recorded."),
+        ),
     )
     def accept_estimate(self):
         pass
@@ -76,7 +96,14 @@ class ExtensionRequest(IntakeSteps, ServiceRequest):
         source=S.ESTIMATE_SENT,
         target=S.CANCELLED,
         permission=is_applicant,
-        custom=customer_step(_("Decline the estimate"), form="reason", style="danger"),
+        custom=customer_step(
+            _("Decline the estimate"),
+            form="reason",
+            style="danger",
+            perform="payments.services.estimate_decide",
+            bind={"accept": False},
+            done=_("Thank you: your answer was recorded."),
+        ),
     )
     def decline_estimate(self):
         pass
@@ -86,7 +113,11 @@ class ExtensionRequest(IntakeSteps, ServiceRequest):
         source=S.FEES_QUOTED,
         target=S.PAID,
         permission=staff_may(COUNTER_ROLES),
-        custom=staff_step(_("Take counter payment"), form="payment"),
+        custom=staff_step(
+            _("Take counter payment"),
+            form="payment",
+            perform="payments.services.payment_take_at_counter",
+        ),
     )
     def record_payment(self, *, at):
         self.paid_at = at
@@ -96,7 +127,11 @@ class ExtensionRequest(IntakeSteps, ServiceRequest):
         source=S.PAID,
         target=S.CONSTRUCTION,
         permission=staff_may(COUNTER_ROLES),
-        custom=staff_step(_("Start construction"), form="appointment"),
+        custom=staff_step(
+            _("Start construction"),
+            form="appointment",
+            perform=SERVICES + "request_start_construction",
+        ),
     )
     def start_construction(self):
         pass
@@ -106,7 +141,12 @@ class ExtensionRequest(IntakeSteps, ServiceRequest):
         source=S.CONSTRUCTION,
         target=S.CLOSED,
         permission=staff_may(INSTALL_ROLES),
-        custom=staff_step(_("Construction finished"), form="note"),
+        custom=staff_step(
+            _("Construction finished"),
+            form="note",
+            perform=FINISH,
+            bind={"name": "finish_construction"},
+        ),
     )
     def finish_construction(self, *, at):
         self.closed_at = at

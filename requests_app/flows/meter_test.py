@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import transition
 
 from requests_app.flows.common import (
+    SERVICES,
     IntakeSteps,
     cancel_step,
     not_paid,
@@ -36,7 +37,11 @@ class MeterTestRequest(IntakeSteps, ServiceRequest):
         target=S.FEES_QUOTED,
         conditions=[not_paid],
         permission=staff_may(COUNTER_ROLES),
-        custom=staff_step(_("Issue the test fee invoice"), form="fees"),
+        custom=staff_step(
+            _("Issue the test fee invoice"),
+            form="fees",
+            perform="payments.services.request_quote_fees",
+        ),
     )
     def quote_fees(self):
         pass
@@ -46,7 +51,11 @@ class MeterTestRequest(IntakeSteps, ServiceRequest):
         source=S.FEES_QUOTED,
         target=S.PAID,
         permission=staff_may(COUNTER_ROLES),
-        custom=staff_step(_("Take counter payment"), form="payment"),
+        custom=staff_step(
+            _("Take counter payment"),
+            form="payment",
+            perform="payments.services.payment_take_at_counter",
+        ),
     )
     def record_payment(self, *, at):
         self.paid_at = at
@@ -56,7 +65,11 @@ class MeterTestRequest(IntakeSteps, ServiceRequest):
         source=S.PAID,
         target=S.TEST_BOOKED,
         permission=staff_may(COUNTER_ROLES),
-        custom=staff_step(_("Book the comparison meter"), form="appointment"),
+        custom=staff_step(
+            _("Book the comparison meter"),
+            form="appointment",
+            perform=SERVICES + "request_book_test",
+        ),
     )
     def book_test(self):
         pass
@@ -66,7 +79,11 @@ class MeterTestRequest(IntakeSteps, ServiceRequest):
         source=S.TEST_BOOKED,
         target=S.COMPARISON_INSTALLED,
         permission=staff_may(INSTALL_ROLES),
-        custom=staff_step(_("Comparison meter installed"), form="comparison"),
+        custom=staff_step(
+            _("Comparison meter installed"),
+            form="comparison",
+            perform="meters.services.meter_test_install_comparison",
+        ),
     )
     def install_comparison(self):
         pass
@@ -76,7 +93,12 @@ class MeterTestRequest(IntakeSteps, ServiceRequest):
         source=S.COMPARISON_INSTALLED,
         target=S.CLOSED,
         permission=staff_may(INSTALL_ROLES),
-        custom=staff_step(_("Meter is normal"), form="test_result"),
+        custom=staff_step(
+            _("Meter is normal"),
+            form="test_result",
+            perform="meters.services.meter_test_record_result",
+            bind={"faulty": False},
+        ),
     )
     def record_test_normal(self, *, at):
         self.closed_at = at
@@ -86,7 +108,13 @@ class MeterTestRequest(IntakeSteps, ServiceRequest):
         source=S.COMPARISON_INSTALLED,
         target=S.REFUND_PENDING,
         permission=staff_may(INSTALL_ROLES),
-        custom=staff_step(_("Meter is faulty"), form="test_result", style="secondary"),
+        custom=staff_step(
+            _("Meter is faulty"),
+            form="test_result",
+            style="secondary",
+            perform="meters.services.meter_test_record_result",
+            bind={"faulty": True},
+        ),
     )
     def record_test_faulty(self):
         pass
@@ -96,7 +124,11 @@ class MeterTestRequest(IntakeSteps, ServiceRequest):
         source=S.REFUND_PENDING,
         target=S.CLOSED,
         permission=staff_may(COUNTER_ROLES),
-        custom=staff_step(_("Record the fee refund"), form="note"),
+        custom=staff_step(
+            _("Record the fee refund"),
+            form="note",
+            perform="payments.services.refund_record_paid",
+        ),
     )
     def record_refund(self, *, at):
         self.closed_at = at

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import GET_STATE, transition
 
 from requests_app.flows.common import (
+    SERVICES,
     IntakeSteps,
     cancel_step,
     not_paid,
@@ -57,7 +58,11 @@ class NewConnectionRequest(IntakeSteps, ServiceRequest):
         target=S.SURVEY_BOOKED,
         conditions=[survey_not_passed],
         permission=staff_may(COUNTER_ROLES),
-        custom=staff_step(_("Book survey"), form="appointment"),
+        custom=staff_step(
+            _("Book survey"),
+            form="appointment",
+            perform=SERVICES + "request_book_survey",
+        ),
     )
     def book_survey(self):
         pass
@@ -67,7 +72,12 @@ class NewConnectionRequest(IntakeSteps, ServiceRequest):
         source=S.SURVEY_BOOKED,
         target=GET_STATE(_after_survey_pass, states=[S.SURVEYED, S.PAID]),
         permission=staff_may(SURVEY_ROLES),
-        custom=staff_step(_("Wiring passes"), form="wiring"),
+        custom=staff_step(
+            _("Wiring passes"),
+            form="wiring",
+            perform=SERVICES + "request_record_survey",
+            bind={"passed": True},
+        ),
     )
     def record_survey_passed(self, *, at):
         self.survey_passed_at = at
@@ -77,7 +87,13 @@ class NewConnectionRequest(IntakeSteps, ServiceRequest):
         source=S.SURVEY_BOOKED,
         target=S.WIRING_FAILED,
         permission=staff_may(SURVEY_ROLES),
-        custom=staff_step(_("Wiring fails"), form="wiring", style="secondary"),
+        custom=staff_step(
+            _("Wiring fails"),
+            form="wiring",
+            style="secondary",
+            perform=SERVICES + "request_record_survey",
+            bind={"passed": False},
+        ),
     )
     def record_survey_failed(self):
         pass
@@ -88,7 +104,9 @@ class NewConnectionRequest(IntakeSteps, ServiceRequest):
         target=S.FEES_QUOTED,
         conditions=[not_paid],
         permission=staff_may(COUNTER_ROLES),
-        custom=staff_step(_("Quote fees"), form="fees"),
+        custom=staff_step(
+            _("Quote fees"), form="fees", perform="payments.services.request_quote_fees"
+        ),
     )
     def quote_fees(self):
         pass
@@ -98,7 +116,11 @@ class NewConnectionRequest(IntakeSteps, ServiceRequest):
         source=S.FEES_QUOTED,
         target=S.PAID,
         permission=staff_may(COUNTER_ROLES),
-        custom=staff_step(_("Take counter payment"), form="payment"),
+        custom=staff_step(
+            _("Take counter payment"),
+            form="payment",
+            perform="payments.services.payment_take_at_counter",
+        ),
     )
     def record_payment(self, *, at):
         self.paid_at = at
@@ -109,7 +131,11 @@ class NewConnectionRequest(IntakeSteps, ServiceRequest):
         target=S.INSTALLATION_BOOKED,
         conditions=[survey_passed],
         permission=staff_may(COUNTER_ROLES),
-        custom=staff_step(_("Book installation"), form="appointment"),
+        custom=staff_step(
+            _("Book installation"),
+            form="appointment",
+            perform=SERVICES + "request_book_installation",
+        ),
     )
     def book_installation(self):
         pass
@@ -119,7 +145,11 @@ class NewConnectionRequest(IntakeSteps, ServiceRequest):
         source=S.INSTALLATION_BOOKED,
         target=S.INSTALLED,
         permission=staff_may(INSTALL_ROLES),
-        custom=staff_step(_("Record installation"), form="installation"),
+        custom=staff_step(
+            _("Record installation"),
+            form="installation",
+            perform="meters.services.installation_record",
+        ),
     )
     def record_installation(self, *, at):
         self.installed_at = at

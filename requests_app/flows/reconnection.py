@@ -14,7 +14,7 @@ request (`refuse_after_90_days`); every payment channel asks first
 from django.utils.translation import gettext_lazy as _
 from django_fsm import transition
 
-from requests_app.flows.common import cancel_step, not_paid
+from requests_app.flows.common import cancel_step, not_paid, staff_step
 from requests_app.models import ServiceRequest, State
 from requests_app.permissions import (
     COUNTER_ROLES,
@@ -75,12 +75,11 @@ class ReconnectionRequest(ServiceRequest):
         source=S.FEES_QUOTED,
         target=S.PAID,
         permission=staff_may(COUNTER_ROLES),
-        custom={
-            "label": _("Take counter payment"),
-            "audience": "staff",
-            "form": "payment",
-            "style": "primary",
-        },
+        custom=staff_step(
+            _("Take counter payment"),
+            form="payment",
+            perform="payments.services.payment_take_at_counter",
+        ),
     )
     def record_payment(self, *, at):
         self.paid_at = at
@@ -90,12 +89,10 @@ class ReconnectionRequest(ServiceRequest):
         source=S.PAID,
         target=S.CLOSED,
         permission=staff_may(INSTALL_ROLES),
-        custom={
-            "label": _("Supply reconnected"),
-            "audience": "staff",
-            "form": "note",
-            "style": "primary",
-        },
+        custom=staff_step(
+            _("Supply reconnected"),
+            perform="meters.services.reconnection_record_done",
+        ),
     )
     def record_reconnection(self, *, at):
         self.closed_at = at

@@ -14,8 +14,8 @@ from hypothesis.extra.django import TestCase
 
 from core.errors import ServiceError
 from requests_app.flows import FLOWS, as_flow
+from requests_app.machine import request_transition
 from requests_app.models import FINAL_STATES, RequestEvent, ServiceRequest
-from requests_app.services import request_transition
 from sla.models import OpenTally
 from tests import factories
 
