@@ -355,7 +355,7 @@ def _deposit_tell_customer(*, refund: Refund, user) -> None:
 
 def deposit_record_call(*, request, user, note: str = "", expected_state=None):
     """The counter phoned the customer: the cheque is ready to collect. Closes
-    the call task (requests_app.work_orders.CLOSES)."""
+    the call task (the step declares `closes`)."""
     return request_transition(
         request=request,
         user=user,

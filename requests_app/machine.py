@@ -54,6 +54,8 @@ class StepTaken:
     at: datetime
     notify: bool = True
     notify_context: dict = field(default_factory=dict)
+    # the step as its flow declares it (flows/common.py `step`)
+    declared: dict = field(default_factory=dict)
 
 
 @cache
@@ -167,13 +169,12 @@ def request_transition(
             actor=user,
             note=note,
         )
-        label = next(iter(method._django_fsm.transitions.values())).custom.get(
-            "label", name
-        )
+        declared = next(iter(method._django_fsm.transitions.values())).custom
         step = StepTaken(
             request=request,
             name=name,
-            label=str(label),
+            label=str(declared.get("label", name)),
+            declared=declared,
             from_state=from_state,
             user=user,
             note=note,

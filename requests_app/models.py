@@ -656,12 +656,4 @@ class SurveyCheck(models.Model):
 
 # The flows are proxy models of ServiceRequest; importing them here registers
 # them with Django (migrations, admin) once the base model exists.
-from requests_app.flows import adjusted_bill as _adjusted_bill  # noqa: E402,F401
-from requests_app.flows import broken_meter as _broken_meter  # noqa: E402,F401
-from requests_app.flows import correction as _correction  # noqa: E402,F401
-from requests_app.flows import covers as _covers  # noqa: E402,F401
-from requests_app.flows import deposit_refund as _deposit_refund  # noqa: E402,F401
-from requests_app.flows import extension as _extension  # noqa: E402,F401
-from requests_app.flows import meter_test as _meter_test  # noqa: E402,F401
-from requests_app.flows import new_connection as _new_connection  # noqa: E402,F401
-from requests_app.flows import reconnection as _reconnection  # noqa: E402,F401
+import requests_app.flows  # noqa: E402,F401

@@ -26,25 +26,6 @@ from sla.calendar import calendar_for, end_of_working_day, next_opening
 
 Kind = Appointment.Kind
 
-# Transition → the kinds of open order whose field result it records.
-CLOSES: dict[str, tuple[str, ...]] = {
-    "record_survey": (Kind.SURVEY,),
-    "record_survey_passed": (Kind.SURVEY,),
-    "record_survey_failed": (Kind.SURVEY,),
-    "record_installation": (Kind.INSTALLATION,),
-    "record_replacement": (Kind.INSTALLATION,),
-    "install_comparison": (Kind.TEST,),
-    "record_test_normal": (Kind.REMOVAL,),
-    "record_test_faulty": (Kind.REMOVAL,),
-    "install_covers": (Kind.COVERS,),
-    "remove_covers": (Kind.REMOVAL,),
-    "finish_construction": (Kind.CONSTRUCTION,),
-    "finish_work": (Kind.OUTAGE,),
-    "record_reconnection": (Kind.RECONNECTION,),
-    "record_meter_removal": (Kind.REMOVAL,),
-    "record_call": (Kind.CALL,),
-}
-
 
 def _next_working_day(request, now: datetime) -> datetime:
     """Morning of the next working day: jobs nobody booked a time for."""
@@ -61,21 +42,24 @@ def _end_of_rental(request, now: datetime) -> datetime:
     return (rental.installed_at or now) + timedelta(days=rental.days)
 
 
-# (flow, transition) → the order it opens and when it is due.
-OPENS: dict[tuple[str, str], tuple[str, Callable[..., datetime]]] = {
-    ("meter_test", "install_comparison"): (Kind.REMOVAL, _next_working_day),
-    ("covers", "install_covers"): (Kind.REMOVAL, _end_of_rental),
-    ("deposit_refund", "accept"): (Kind.REMOVAL, _next_working_day),
-    ("reconnection", "record_payment"): (Kind.RECONNECTION, _promised),
-    ("adjusted_bill", "order_disconnection"): (Kind.DISCONNECTION, _next_working_day),
+# When an order a step opens is due (the `opens` of the step's declaration).
+DUE_RULES: dict[str, Callable[..., datetime]] = {
+    "next_working_day": _next_working_day,
+    "promised": _promised,
+    "end_of_rental": _end_of_rental,
 }
 
 
-def follow(*, request, name: str, user, note: str = "", label: str = "") -> None:
+def follow(
+    *, request, name: str, user, note: str = "", label: str = "", declared=None
+) -> None:
     """Bring the request's work orders in line with the step just taken (called
-    inside the step's transaction)."""
+    inside the step's transaction): close the open orders whose field result
+    the step records (its `closes`), cancel them all when the request is over,
+    open the order the step declares (its `opens`)."""
     now = timezone.now()
-    kinds = CLOSES.get(name)
+    declared = declared or {}
+    kinds = declared.get("closes")
     if kinds:
         Appointment.objects.filter(
             request=request, kind__in=kinds, status=Appointment.Status.OPEN
@@ -89,11 +73,11 @@ def follow(*, request, name: str, user, note: str = "", label: str = "") -> None
         Appointment.objects.filter(
             request=request, status=Appointment.Status.OPEN
         ).update(status=Appointment.Status.CANCELLED, done_at=now, done_by=user)
-    opens = OPENS.get((request.service.flow, name))
+    opens = declared.get("opens")
     if opens:
-        kind, when = opens
+        kind, rule = opens
         Appointment.objects.create(
-            request=request, kind=kind, scheduled_for=when(request, now)
+            request=request, kind=kind, scheduled_for=DUE_RULES[rule](request, now)
         )
 
 
@@ -105,6 +89,7 @@ def step_taken(step) -> None:
         user=step.user,
         note=step.note,
         label=step.label,
+        declared=step.declared,
     )
 
 

@@ -1,30 +1,36 @@
-"""Each service runs its own state machine, a proxy of ServiceRequest named in
-ServiceType.flow. `as_flow` turns a loaded request into its machine."""
+"""Each service runs its own state machine, a proxy of ServiceRequest in a
+module of this package, named by its `flow` (ServiceType.flow). Every module
+here but `common` is a machine and is found by itself: adding a service's
+machine is adding its module. `as_flow` turns a loaded request into its
+machine."""
 
-from requests_app.flows.adjusted_bill import AdjustedBillRequest
-from requests_app.flows.broken_meter import BrokenMeterRequest
-from requests_app.flows.complaint import ComplaintRequest
-from requests_app.flows.correction import CorrectionRequest
-from requests_app.flows.covers import CoversRequest
-from requests_app.flows.deposit_refund import DepositRefundRequest
-from requests_app.flows.extension import ExtensionRequest
-from requests_app.flows.meter_test import MeterTestRequest
-from requests_app.flows.new_connection import MeterUpgradeRequest, NewConnectionRequest
-from requests_app.flows.reconnection import ReconnectionRequest
+import importlib
+import pkgutil
 
-FLOWS = {
-    "new_connection": NewConnectionRequest,
-    "meter_test": MeterTestRequest,
-    "reconnection": ReconnectionRequest,
-    "deposit_refund": DepositRefundRequest,
-    "extension": ExtensionRequest,
-    "correction": CorrectionRequest,
-    "covers": CoversRequest,
-    "meter_upgrade": MeterUpgradeRequest,
-    "broken_meter": BrokenMeterRequest,
-    "adjusted_bill": AdjustedBillRequest,
-    "complaint": ComplaintRequest,
-}
+from requests_app.models import ServiceRequest
+
+SHARED = {"common"}
+
+
+def _machines(cls):
+    for sub in cls.__subclasses__():
+        if "flow" in sub.__dict__:
+            yield sub
+        yield from _machines(sub)
+
+
+def _discover() -> dict:
+    for module in pkgutil.iter_modules(__path__):
+        if module.name not in SHARED:
+            importlib.import_module(f"{__name__}.{module.name}")
+    found = {}
+    for cls in _machines(ServiceRequest):
+        if found.setdefault(cls.flow, cls) is not cls:
+            raise RuntimeError(f"two machines for the flow {cls.flow!r}")
+    return found
+
+
+FLOWS = _discover()
 
 
 def as_flow(request):

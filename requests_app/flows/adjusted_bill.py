@@ -9,13 +9,16 @@ from django.utils.translation import pgettext_lazy
 from django_fsm import transition
 
 from requests_app.flows.common import SERVICES, STEP, cancel_step, staff_step
-from requests_app.models import ServiceRequest, State
+from requests_app.models import Appointment, ServiceRequest, State
 from requests_app.permissions import COUNTER_ROLES, staff_may
 
 S = State
+Kind = Appointment.Kind
 
 
 class AdjustedBillRequest(ServiceRequest):
+    flow = "adjusted_bill"  # ServiceType.flow
+
     class Meta:
         proxy = True
 
@@ -74,6 +77,7 @@ class AdjustedBillRequest(ServiceRequest):
             form="note",
             style="danger",
             perform="meters.services.adjusted_bill_order_disconnection",
+            opens=(Kind.DISCONNECTION, "next_working_day"),
         ),
     )
     def order_disconnection(self, *, at):

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import transition
 
 from requests_app.flows.common import SERVICES, cancel_step, not_paid, staff_step
-from requests_app.models import ServiceRequest, State
+from requests_app.models import Appointment, ServiceRequest, State
 from requests_app.permissions import (
     COUNTER_ROLES,
     INSTALL_ROLES,
@@ -15,9 +15,12 @@ from requests_app.permissions import (
 )
 
 S = State
+Kind = Appointment.Kind
 
 
 class BrokenMeterRequest(ServiceRequest):
+    flow = "broken_meter"  # ServiceType.flow
+
     class Meta:
         proxy = True
 
@@ -83,6 +86,7 @@ class BrokenMeterRequest(ServiceRequest):
             _("Meter replaced (form มต.75)"),
             form="mt75",
             perform="meters.services.broken_meter_replace",
+            closes=(Kind.INSTALLATION,),
         ),
     )
     def record_replacement(self, *, at):

@@ -38,13 +38,17 @@ def step(
     style: str = "primary",
     bind: dict | None = None,
     done=None,
+    closes: tuple = (),
+    opens: tuple | None = None,
 ) -> dict:
     """How a step describes itself (the `custom` of its transition): its
     label, who takes it, its form (a key of requests_app.forms.ACTION_FORMS),
     the service that performs it (a dotted path, called by
     requests_app.machine.step_perform with the request, the user, the state
-    they saw, `bind` and the form's arguments) and, for customers, what the
-    page says once it is done."""
+    they saw, `bind` and the form's arguments), for customers what the page
+    says once it is done, and the work orders it follows
+    (requests_app.work_orders): `closes` the kinds of open order whose field
+    result it records, `opens` the (kind, due rule) of the order it opens."""
     declared = {
         "label": label,
         "audience": audience,
@@ -55,12 +59,16 @@ def step(
     }
     if done is not None:
         declared["done"] = done
+    if closes:
+        declared["closes"] = tuple(closes)
+    if opens:
+        declared["opens"] = tuple(opens)
     return declared
 
 
-def staff_step(label, *, perform: str, form="note", style="primary", bind=None):
+def staff_step(label, *, perform: str, form="note", style="primary", **more):
     return step(
-        label, audience="staff", perform=perform, form=form, style=style, bind=bind
+        label, audience="staff", perform=perform, form=form, style=style, **more
     )
 
 
@@ -76,6 +84,28 @@ def customer_step(
         bind=bind,
         done=done,
     )
+
+
+def accept_step(**more):
+    """The counter accepts a request whose documents are complete (`more`:
+    the work order the machine's acceptance opens, if any)."""
+
+    @transition(
+        field="state",
+        source=State.SUBMITTED,
+        target=State.ACCEPTED,
+        permission=staff_may(COUNTER_ROLES),
+        custom=staff_step(
+            _("Accept request"),
+            form="accept",
+            perform=SERVICES + "request_accept",
+            **more,
+        ),
+    )
+    def accept(self):
+        pass
+
+    return accept
 
 
 class IntakeSteps:
@@ -108,17 +138,7 @@ class IntakeSteps:
     def resubmit(self):
         pass
 
-    @transition(
-        field="state",
-        source=State.SUBMITTED,
-        target=State.ACCEPTED,
-        permission=staff_may(COUNTER_ROLES),
-        custom=staff_step(
-            _("Accept request"), form="accept", perform=SERVICES + "request_accept"
-        ),
-    )
-    def accept(self):
-        pass
+    accept = accept_step()
 
 
 CANCEL_LABEL = _("Cancel request")

@@ -14,6 +14,8 @@ S = State
 
 
 class ComplaintRequest(ServiceRequest):
+    flow = "complaint"  # ServiceType.flow
+
     class Meta:
         proxy = True
 

@@ -17,7 +17,7 @@ from requests_app.flows.common import (
     reject_step,
     staff_step,
 )
-from requests_app.models import ServiceRequest, State
+from requests_app.models import Appointment, ServiceRequest, State
 from requests_app.permissions import (
     COUNTER_ROLES,
     INSTALL_ROLES,
@@ -26,6 +26,7 @@ from requests_app.permissions import (
 )
 
 S = State
+Kind = Appointment.Kind
 BEFORE_WORK = [
     S.SUBMITTED,
     S.RETURNED,
@@ -49,6 +50,8 @@ def ready_to_announce(request) -> bool:
 
 
 class CorrectionRequest(IntakeSteps, ServiceRequest):
+    flow = "correction"  # ServiceType.flow
+
     class Meta:
         proxy = True
 
@@ -75,6 +78,7 @@ class CorrectionRequest(IntakeSteps, ServiceRequest):
             _("Record the site survey"),
             form="survey",
             perform=SERVICES + "request_record_site_survey",
+            closes=(Kind.SURVEY,),
         ),
     )
     def record_survey(self, *, at):
@@ -142,7 +146,11 @@ class CorrectionRequest(IntakeSteps, ServiceRequest):
         target=S.CLOSED,
         permission=staff_may(INSTALL_ROLES),
         custom=staff_step(
-            _("Work done"), form="note", perform=FINISH, bind={"name": "finish_work"}
+            _("Work done"),
+            form="note",
+            perform=FINISH,
+            bind={"name": "finish_work"},
+            closes=(Kind.OUTAGE,),
         ),
     )
     def finish_work(self, *, at):

@@ -12,7 +12,7 @@ from requests_app.flows.common import (
     reject_step,
     staff_step,
 )
-from requests_app.models import ServiceRequest, State
+from requests_app.models import Appointment, ServiceRequest, State
 from requests_app.permissions import (
     COUNTER_ROLES,
     INSTALL_ROLES,
@@ -20,10 +20,13 @@ from requests_app.permissions import (
 )
 
 S = State
+Kind = Appointment.Kind
 BEFORE_PAYMENT = [S.SUBMITTED, S.RETURNED, S.ACCEPTED, S.FEES_QUOTED]
 
 
 class CoversRequest(IntakeSteps, ServiceRequest):
+    flow = "covers"  # ServiceType.flow
+
     class Meta:
         proxy = True
 
@@ -78,6 +81,8 @@ class CoversRequest(IntakeSteps, ServiceRequest):
             _("Covers installed"),
             perform="meters.services.covers_record",
             bind={"name": "install_covers"},
+            closes=(Kind.COVERS,),
+            opens=(Kind.REMOVAL, "end_of_rental"),
         ),
     )
     def install_covers(self, *, at):
@@ -92,6 +97,7 @@ class CoversRequest(IntakeSteps, ServiceRequest):
             _("Covers removed"),
             perform="meters.services.covers_record",
             bind={"name": "remove_covers"},
+            closes=(Kind.REMOVAL,),
         ),
     )
     def remove_covers(self, *, at):

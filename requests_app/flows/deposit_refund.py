@@ -11,7 +11,13 @@ cheque (a call task, Appointment.Kind.CALL, recorded by `record_call`)."""
 from django.utils.translation import gettext_lazy as _
 from django_fsm import transition
 
-from requests_app.flows.common import IntakeSteps, cancel_step, reject_step, staff_step
+from requests_app.flows.common import (
+    IntakeSteps,
+    accept_step,
+    cancel_step,
+    reject_step,
+    staff_step,
+)
 from requests_app.models import Appointment, ServiceRequest, State
 from requests_app.permissions import (
     COUNTER_ROLES,
@@ -20,6 +26,7 @@ from requests_app.permissions import (
 )
 
 S = State
+Kind = Appointment.Kind
 BEFORE_REMOVAL = [S.SUBMITTED, S.RETURNED, S.ACCEPTED]
 
 
@@ -31,8 +38,13 @@ def call_to_make(request) -> bool:
 
 
 class DepositRefundRequest(IntakeSteps, ServiceRequest):
+    flow = "deposit_refund"  # ServiceType.flow
+
     class Meta:
         proxy = True
+
+    # Accepted: the meter is to be removed from the next working day.
+    accept = accept_step(opens=(Kind.REMOVAL, "next_working_day"))
 
     @transition(
         field="state",
@@ -43,6 +55,7 @@ class DepositRefundRequest(IntakeSteps, ServiceRequest):
             _("Meter removed, final reading"),
             form="final_reading",
             perform="payments.services.deposit_record_meter_removal",
+            closes=(Kind.REMOVAL,),
         ),
     )
     def record_meter_removal(self):
@@ -72,6 +85,7 @@ class DepositRefundRequest(IntakeSteps, ServiceRequest):
             _("Customer called: the cheque is ready"),
             form="call",
             perform="payments.services.deposit_record_call",
+            closes=(Kind.CALL,),
         ),
     )
     def record_call(self):

@@ -16,7 +16,7 @@ from requests_app.flows.common import (
     reject_step,
     staff_step,
 )
-from requests_app.models import ServiceRequest, State
+from requests_app.models import Appointment, ServiceRequest, State
 from requests_app.permissions import (
     COUNTER_ROLES,
     INSTALL_ROLES,
@@ -26,10 +26,13 @@ from requests_app.permissions import (
 )
 
 S = State
+Kind = Appointment.Kind
 BEFORE_PAYMENT = [S.SUBMITTED, S.RETURNED, S.ACCEPTED, S.SURVEY_BOOKED, S.SURVEYED]
 
 
 class ExtensionRequest(IntakeSteps, ServiceRequest):
+    flow = "extension"  # ServiceType.flow
+
     class Meta:
         proxy = True
 
@@ -56,6 +59,7 @@ class ExtensionRequest(IntakeSteps, ServiceRequest):
             _("Record the site survey"),
             form="survey",
             perform=SERVICES + "request_record_site_survey",
+            closes=(Kind.SURVEY,),
         ),
     )
     def record_survey(self, *, at):
@@ -146,6 +150,7 @@ class ExtensionRequest(IntakeSteps, ServiceRequest):
             form="note",
             perform=FINISH,
             bind={"name": "finish_construction"},
+            closes=(Kind.CONSTRUCTION,),
         ),
     )
     def finish_construction(self, *, at):

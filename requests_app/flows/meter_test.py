@@ -16,7 +16,7 @@ from requests_app.flows.common import (
     reject_step,
     staff_step,
 )
-from requests_app.models import ServiceRequest, State
+from requests_app.models import Appointment, ServiceRequest, State
 from requests_app.permissions import (
     COUNTER_ROLES,
     INSTALL_ROLES,
@@ -24,10 +24,13 @@ from requests_app.permissions import (
 )
 
 S = State
+Kind = Appointment.Kind
 BEFORE_PAYMENT = [S.SUBMITTED, S.RETURNED, S.ACCEPTED, S.FEES_QUOTED]
 
 
 class MeterTestRequest(IntakeSteps, ServiceRequest):
+    flow = "meter_test"  # ServiceType.flow
+
     class Meta:
         proxy = True
 
@@ -83,6 +86,8 @@ class MeterTestRequest(IntakeSteps, ServiceRequest):
             _("Comparison meter installed"),
             form="comparison",
             perform="meters.services.meter_test_install_comparison",
+            closes=(Kind.TEST,),
+            opens=(Kind.REMOVAL, "next_working_day"),
         ),
     )
     def install_comparison(self):
@@ -98,6 +103,7 @@ class MeterTestRequest(IntakeSteps, ServiceRequest):
             form="test_result",
             perform="meters.services.meter_test_record_result",
             bind={"faulty": False},
+            closes=(Kind.REMOVAL,),
         ),
     )
     def record_test_normal(self, *, at):
@@ -114,6 +120,7 @@ class MeterTestRequest(IntakeSteps, ServiceRequest):
             style="secondary",
             perform="meters.services.meter_test_record_result",
             bind={"faulty": True},
+            closes=(Kind.REMOVAL,),
         ),
     )
     def record_test_faulty(self):

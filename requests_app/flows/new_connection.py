@@ -16,7 +16,7 @@ from requests_app.flows.common import (
     reject_step,
     staff_step,
 )
-from requests_app.models import ServiceRequest, State
+from requests_app.models import Appointment, ServiceRequest, State
 from requests_app.permissions import (
     COUNTER_ROLES,
     INSTALL_ROLES,
@@ -25,6 +25,7 @@ from requests_app.permissions import (
 )
 
 S = State
+Kind = Appointment.Kind
 BEFORE_PAYMENT = [
     S.SUBMITTED,
     S.RETURNED,
@@ -49,6 +50,8 @@ def _after_survey_pass(request, **kwargs):
 
 
 class NewConnectionRequest(IntakeSteps, ServiceRequest):
+    flow = "new_connection"  # ServiceType.flow
+
     class Meta:
         proxy = True
 
@@ -77,6 +80,7 @@ class NewConnectionRequest(IntakeSteps, ServiceRequest):
             form="wiring",
             perform=SERVICES + "request_record_survey",
             bind={"passed": True},
+            closes=(Kind.SURVEY,),
         ),
     )
     def record_survey_passed(self, *, at):
@@ -93,6 +97,7 @@ class NewConnectionRequest(IntakeSteps, ServiceRequest):
             style="secondary",
             perform=SERVICES + "request_record_survey",
             bind={"passed": False},
+            closes=(Kind.SURVEY,),
         ),
     )
     def record_survey_failed(self):
@@ -149,6 +154,7 @@ class NewConnectionRequest(IntakeSteps, ServiceRequest):
             _("Record installation"),
             form="installation",
             perform="meters.services.installation_record",
+            closes=(Kind.INSTALLATION,),
         ),
     )
     def record_installation(self, *, at):
@@ -174,6 +180,8 @@ class MeterUpgradeRequest(NewConnectionRequest):
     """Meter size upgrade (charter §3.5): the same steps as a new connection —
     inspection of the upgraded wiring, payment (also before the inspection),
     installation — on an existing account, whose meter is replaced."""
+
+    flow = "meter_upgrade"  # ServiceType.flow
 
     class Meta:
         proxy = True

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import transition
 
 from requests_app.flows.common import cancel_step, not_paid, staff_step
-from requests_app.models import ServiceRequest, State
+from requests_app.models import Appointment, ServiceRequest, State
 from requests_app.permissions import (
     COUNTER_ROLES,
     INSTALL_ROLES,
@@ -23,6 +23,7 @@ from requests_app.permissions import (
 )
 
 S = State
+Kind = Appointment.Kind
 
 
 def system_only(request, user) -> bool:
@@ -31,6 +32,7 @@ def system_only(request, user) -> bool:
 
 
 class ReconnectionRequest(ServiceRequest):
+    flow = "reconnection"  # ServiceType.flow
     # Asked by payments before any payment is taken, and after a refusal
     # (dotted paths: the workflow core imports no domain app).
     payment_refusal = "meters.services.reconnection_payment_refusal"
@@ -79,6 +81,7 @@ class ReconnectionRequest(ServiceRequest):
             _("Take counter payment"),
             form="payment",
             perform="payments.services.payment_take_at_counter",
+            opens=(Kind.RECONNECTION, "promised"),
         ),
     )
     def record_payment(self, *, at):
@@ -92,6 +95,7 @@ class ReconnectionRequest(ServiceRequest):
         custom=staff_step(
             _("Supply reconnected"),
             perform="meters.services.reconnection_record_done",
+            closes=(Kind.RECONNECTION,),
         ),
     )
     def record_reconnection(self, *, at):

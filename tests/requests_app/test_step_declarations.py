@@ -78,3 +78,19 @@ def test_step_effects_are_importable_in_their_declared_order():
     ]
     for path in settings.FILING_EFFECTS:
         import_string(path)
+
+
+@pytest.mark.parametrize(
+    "flow,name,custom",
+    PEOPLE_STEPS,
+    ids=[f"{f}.{n}" for f, n, _c in PEOPLE_STEPS],
+)
+def test_work_orders_a_step_declares_are_known(flow, name, custom):
+    from requests_app.models import Appointment
+    from requests_app.work_orders import DUE_RULES
+
+    kinds = set(Appointment.Kind.values)
+    assert set(custom.get("closes", ())) <= kinds
+    if "opens" in custom:
+        kind, rule = custom["opens"]
+        assert kind in kinds and rule in DUE_RULES
