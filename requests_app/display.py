@@ -4,6 +4,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from core.dates import format_date
+from requests_app.flows import FLOWS
 
 STEP_TEXT = {
     "submitted": lambda: _("We are checking your documents."),
@@ -38,85 +39,6 @@ STEP_TEXT = {
     "rejected": lambda: _("Rejected."),
 }
 
-# What differs from the texts above, per flow (the rest is shared).
-FLOW_STEP_TEXT = {
-    "complaint": {
-        "submitted": lambda: _("Received. The department responsible will reply."),
-        "acknowledged": lambda: _("Acknowledged: the department is looking into it."),
-        "closed": lambda: _("Done: see our answer below."),
-    },
-    "meter_test": {
-        "accepted": lambda: _("Accepted. We will send the test fee invoice."),
-        "paid": lambda: _(
-            "Payment received. We will call you to book the comparison meter."
-        ),
-        "closed": lambda: _("Done: the meter test is finished."),
-    },
-    "reconnection": {
-        "fees_quoted": lambda: _(
-            "Please pay the outstanding bills and the reconnection fee."
-        ),
-        "paid": lambda: _("Payment received: the reconnection order has gone out."),
-        "closed": lambda: _("Done: your supply is reconnected."),
-        "rejected": lambda: _(
-            "Disconnected 90 days or more: the supply cannot be reconnected."
-        ),
-    },
-    "deposit_refund": {
-        "accepted": lambda: _(
-            "Accepted. We will remove the meter and read it a last time."
-        ),
-        "meter_removed": lambda: _(
-            "The meter is removed. We are setting your last bill against the deposit."
-        ),
-        "settled": lambda: _(
-            "Your last bill is set against the deposit. We will tell you when the "
-            "refund is ready: by SMS for cash, by phone for a cheque."
-        ),
-        "closed": lambda: _("Done: your deposit has been paid out."),
-    },
-    "extension": {
-        "accepted": lambda: _("Accepted. We will call you to book the site survey."),
-        "surveyed": lambda: _("Survey done. We are preparing the cost estimate."),
-        "paid": lambda: _("Payment received. We will book the construction."),
-        "closed": lambda: _("Done: the extension is built."),
-    },
-    "correction": {
-        "accepted": lambda: _("Accepted. We will call you to book the site survey."),
-        "surveyed": lambda: _("Survey done. We are getting the work approved."),
-        "approved": lambda: _("Approved. We will announce the planned outage."),
-        "budget_requested": lambda: _(
-            "The budget for the work is requested. Once it is granted we will "
-            "announce the planned outage."
-        ),
-        "budget_approved": lambda: _(
-            "The budget is granted. We will announce the planned outage."
-        ),
-        "outage_announced": lambda: _(
-            "The planned outage is announced; the work follows."
-        ),
-        "closed": lambda: _("Done: the correction is finished."),
-    },
-    "covers": {
-        "accepted": lambda: _("Accepted. We are working out the cost."),
-        "paid": lambda: _("Payment received. We will book the cover installation."),
-        "installation_booked": lambda: _("Waiting for the covers to be installed."),
-        "covers_installed": lambda: _("The covers are on."),
-        "closed": lambda: _("Done: the covers are removed."),
-    },
-    "meter_upgrade": {
-        "closed": lambda: _("Done: your new meter is installed."),
-    },
-    "broken_meter": {
-        "accepted": lambda: _("Report taken. We will replace your meter."),
-        "fees_quoted": lambda: _(
-            "The damage was caused at the premises: please pay for the meter."
-        ),
-        "paid": lambda: _("Payment received. We will replace your meter."),
-        "installation_booked": lambda: _("Waiting for the meter replacement."),
-        "closed": lambda: _("Done: your meter is replaced."),
-    },
-}
 
 PROMISE_TEXT = {
     "submitted": lambda due: _("We will accept it by %(due)s.") % {"due": due},
@@ -138,88 +60,29 @@ PROMISE_TEXT = {
 }
 
 
-# What differs for one service of a shared flow.
-SERVICE_STEP_TEXT = {
-    "correction-premises": {
-        "approved": lambda: _("Approved. We are requesting the budget for the work."),
-    },
-}
+def _machine(request):
+    return FLOWS.get(getattr(request.service, "flow", ""))
 
 
 def step_text(request) -> str:
+    """What is happening now: the service's own text, else its machine's
+    (`service_step_texts`, `step_texts` on the flow), else the shared one."""
+    machine = _machine(request)
     code = getattr(request.service, "code", "")
-    text = SERVICE_STEP_TEXT.get(code, {}).get(request.state)
-    text = text or FLOW_STEP_TEXT.get(request.service.flow, {}).get(request.state)
-    return (text or STEP_TEXT.get(request.state, lambda: ""))()
-
-
-FLOW_PROMISE_TEXT = {
-    "complaint": {
-        state: (lambda due: _("We will reply by %(due)s.") % {"due": due})
-        for state in ("submitted", "acknowledged")
-    },
-    "meter_test": {
-        "paid": lambda due: _("We will call you by %(due)s.") % {"due": due},
-    },
-    "reconnection": {
-        "paid": lambda due: (
-            _("We will reconnect your supply by %(due)s.") % {"due": due}
-        ),
-    },
-    "deposit_refund": {
-        state: (
-            lambda due: _("We will pay out your deposit by %(due)s.") % {"due": due}
-        )
-        for state in ("accepted", "meter_removed", "settled")
-    },
-    "extension": {
-        "accepted": lambda due: _("We will survey the site by %(due)s.") % {"due": due},
-        "survey_booked": lambda due: (
-            _("We will survey the site by %(due)s.") % {"due": due}
-        ),
-        "surveyed": lambda due: (
-            _("We will send the estimate by %(due)s.") % {"due": due}
-        ),
-        "paid": lambda due: _("We will finish building by %(due)s.") % {"due": due},
-        "construction": lambda due: (
-            _("We will finish building by %(due)s.") % {"due": due}
-        ),
-    },
-    "correction": {
-        "accepted": lambda due: _("We will survey the site by %(due)s.") % {"due": due},
-        "survey_booked": lambda due: (
-            _("We will survey the site by %(due)s.") % {"due": due}
-        ),
-        "surveyed": lambda due: (
-            _("We will have it approved by %(due)s.") % {"due": due}
-        ),
-        "outage_announced": lambda due: (
-            _("We will finish the work by %(due)s.") % {"due": due}
-        ),
-    },
-    "covers": {
-        "accepted": lambda due: _("We will send the cost by %(due)s.") % {"due": due},
-        "paid": lambda due: _("We will install the covers by %(due)s.") % {"due": due},
-        "installation_booked": lambda due: (
-            _("We will install the covers by %(due)s.") % {"due": due}
-        ),
-    },
-    "broken_meter": {
-        state: (lambda due: _("We will replace your meter by %(due)s.") % {"due": due})
-        for state in ("accepted", "paid", "installation_booked")
-    },
-}
+    text = getattr(machine, "service_step_texts", {}).get(code, {}).get(request.state)
+    text = text or getattr(machine, "step_texts", {}).get(request.state)
+    return str((text or STEP_TEXT.get(request.state, lambda: ""))())
 
 
 def promise_text(request) -> str:
     if not request.due_at:
         return ""
-    text = FLOW_PROMISE_TEXT.get(request.service.flow, {}).get(request.state)
+    text = getattr(_machine(request), "promise_texts", {}).get(request.state)
     text = text or PROMISE_TEXT.get(request.state)
     if not text:
         return ""
     # Thai times end with "น." already: no second full stop.
-    return text(format_date(request.due_at, with_time=True)).replace("..", ".")
+    return str(text(format_date(request.due_at, with_time=True))).replace("..", ".")
 
 
 def sla_status(request, now) -> str:
@@ -298,8 +161,6 @@ def request_facts(request, now) -> dict:
 def flow_forms(service) -> set[str]:
     """The forms the steps of the service's flow ask for ("estimate", "debt",
     "wiring" …): what the workflow will charge and check."""
-    from requests_app.flows import FLOWS
-
     cls = FLOWS.get(service.flow)
     if cls is None:
         return set()

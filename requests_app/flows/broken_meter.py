@@ -20,6 +20,21 @@ Kind = Appointment.Kind
 
 class BrokenMeterRequest(ServiceRequest):
     flow = "broken_meter"  # ServiceType.flow
+    # What the customer reads in a state, where it differs from the shared
+    # texts (requests_app.display.STEP_TEXT, PROMISE_TEXT).
+    step_texts = {
+        "accepted": lambda: _("Report taken. We will replace your meter."),
+        "fees_quoted": lambda: _(
+            "The damage was caused at the premises: please pay for the meter."
+        ),
+        "paid": lambda: _("Payment received. We will replace your meter."),
+        "installation_booked": lambda: _("Waiting for the meter replacement."),
+        "closed": lambda: _("Done: your meter is replaced."),
+    }
+    promise_texts = {
+        state: (lambda due: _("We will replace your meter by %(due)s.") % {"due": due})
+        for state in ("accepted", "paid", "installation_booked")
+    }
 
     class Meta:
         proxy = True

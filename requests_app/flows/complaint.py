@@ -15,6 +15,17 @@ S = State
 
 class ComplaintRequest(ServiceRequest):
     flow = "complaint"  # ServiceType.flow
+    # What the customer reads in a state, where it differs from the shared
+    # texts (requests_app.display.STEP_TEXT, PROMISE_TEXT).
+    step_texts = {
+        "submitted": lambda: _("Received. The department responsible will reply."),
+        "acknowledged": lambda: _("Acknowledged: the department is looking into it."),
+        "closed": lambda: _("Done: see our answer below."),
+    }
+    promise_texts = {
+        state: (lambda due: _("We will reply by %(due)s.") % {"due": due})
+        for state in ("submitted", "acknowledged")
+    }
 
     class Meta:
         proxy = True

@@ -51,6 +51,44 @@ def ready_to_announce(request) -> bool:
 
 class CorrectionRequest(IntakeSteps, ServiceRequest):
     flow = "correction"  # ServiceType.flow
+    # What the customer reads in a state, where it differs from the shared
+    # texts (requests_app.display.STEP_TEXT, PROMISE_TEXT).
+    step_texts = {
+        "accepted": lambda: _("Accepted. We will call you to book the site survey."),
+        "surveyed": lambda: _("Survey done. We are getting the work approved."),
+        "approved": lambda: _("Approved. We will announce the planned outage."),
+        "budget_requested": lambda: _(
+            "The budget for the work is requested. Once it is granted we will "
+            "announce the planned outage."
+        ),
+        "budget_approved": lambda: _(
+            "The budget is granted. We will announce the planned outage."
+        ),
+        "outage_announced": lambda: _(
+            "The planned outage is announced; the work follows."
+        ),
+        "closed": lambda: _("Done: the correction is finished."),
+    }
+    promise_texts = {
+        "accepted": lambda due: _("We will survey the site by %(due)s.") % {"due": due},
+        "survey_booked": lambda due: (
+            _("We will survey the site by %(due)s.") % {"due": due}
+        ),
+        "surveyed": lambda due: (
+            _("We will have it approved by %(due)s.") % {"due": due}
+        ),
+        "outage_announced": lambda due: (
+            _("We will finish the work by %(due)s.") % {"due": due}
+        ),
+    }
+    # What differs for one service of this flow.
+    service_step_texts = {
+        "correction-premises": {
+            "approved": lambda: _(
+                "Approved. We are requesting the budget for the work."
+            ),
+        },
+    }
 
     class Meta:
         proxy = True

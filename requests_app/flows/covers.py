@@ -26,6 +26,22 @@ BEFORE_PAYMENT = [S.SUBMITTED, S.RETURNED, S.ACCEPTED, S.FEES_QUOTED]
 
 class CoversRequest(IntakeSteps, ServiceRequest):
     flow = "covers"  # ServiceType.flow
+    # What the customer reads in a state, where it differs from the shared
+    # texts (requests_app.display.STEP_TEXT, PROMISE_TEXT).
+    step_texts = {
+        "accepted": lambda: _("Accepted. We are working out the cost."),
+        "paid": lambda: _("Payment received. We will book the cover installation."),
+        "installation_booked": lambda: _("Waiting for the covers to be installed."),
+        "covers_installed": lambda: _("The covers are on."),
+        "closed": lambda: _("Done: the covers are removed."),
+    }
+    promise_texts = {
+        "accepted": lambda due: _("We will send the cost by %(due)s.") % {"due": due},
+        "paid": lambda due: _("We will install the covers by %(due)s.") % {"due": due},
+        "installation_booked": lambda due: (
+            _("We will install the covers by %(due)s.") % {"due": due}
+        ),
+    }
 
     class Meta:
         proxy = True

@@ -39,6 +39,27 @@ def call_to_make(request) -> bool:
 
 class DepositRefundRequest(IntakeSteps, ServiceRequest):
     flow = "deposit_refund"  # ServiceType.flow
+    # What the customer reads in a state, where it differs from the shared
+    # texts (requests_app.display.STEP_TEXT, PROMISE_TEXT).
+    step_texts = {
+        "accepted": lambda: _(
+            "Accepted. We will remove the meter and read it a last time."
+        ),
+        "meter_removed": lambda: _(
+            "The meter is removed. We are setting your last bill against the deposit."
+        ),
+        "settled": lambda: _(
+            "Your last bill is set against the deposit. We will tell you when the "
+            "refund is ready: by SMS for cash, by phone for a cheque."
+        ),
+        "closed": lambda: _("Done: your deposit has been paid out."),
+    }
+    promise_texts = {
+        state: (
+            lambda due: _("We will pay out your deposit by %(due)s.") % {"due": due}
+        )
+        for state in ("accepted", "meter_removed", "settled")
+    }
 
     class Meta:
         proxy = True

@@ -32,6 +32,27 @@ BEFORE_PAYMENT = [S.SUBMITTED, S.RETURNED, S.ACCEPTED, S.SURVEY_BOOKED, S.SURVEY
 
 class ExtensionRequest(IntakeSteps, ServiceRequest):
     flow = "extension"  # ServiceType.flow
+    # What the customer reads in a state, where it differs from the shared
+    # texts (requests_app.display.STEP_TEXT, PROMISE_TEXT).
+    step_texts = {
+        "accepted": lambda: _("Accepted. We will call you to book the site survey."),
+        "surveyed": lambda: _("Survey done. We are preparing the cost estimate."),
+        "paid": lambda: _("Payment received. We will book the construction."),
+        "closed": lambda: _("Done: the extension is built."),
+    }
+    promise_texts = {
+        "accepted": lambda due: _("We will survey the site by %(due)s.") % {"due": due},
+        "survey_booked": lambda due: (
+            _("We will survey the site by %(due)s.") % {"due": due}
+        ),
+        "surveyed": lambda due: (
+            _("We will send the estimate by %(due)s.") % {"due": due}
+        ),
+        "paid": lambda due: _("We will finish building by %(due)s.") % {"due": due},
+        "construction": lambda due: (
+            _("We will finish building by %(due)s.") % {"due": due}
+        ),
+    }
 
     class Meta:
         proxy = True

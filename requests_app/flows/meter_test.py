@@ -30,6 +30,18 @@ BEFORE_PAYMENT = [S.SUBMITTED, S.RETURNED, S.ACCEPTED, S.FEES_QUOTED]
 
 class MeterTestRequest(IntakeSteps, ServiceRequest):
     flow = "meter_test"  # ServiceType.flow
+    # What the customer reads in a state, where it differs from the shared
+    # texts (requests_app.display.STEP_TEXT, PROMISE_TEXT).
+    step_texts = {
+        "accepted": lambda: _("Accepted. We will send the test fee invoice."),
+        "paid": lambda: _(
+            "Payment received. We will call you to book the comparison meter."
+        ),
+        "closed": lambda: _("Done: the meter test is finished."),
+    }
+    promise_texts = {
+        "paid": lambda due: _("We will call you by %(due)s.") % {"due": due},
+    }
 
     class Meta:
         proxy = True

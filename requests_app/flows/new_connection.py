@@ -182,6 +182,11 @@ class MeterUpgradeRequest(NewConnectionRequest):
     installation — on an existing account, whose meter is replaced."""
 
     flow = "meter_upgrade"  # ServiceType.flow
+    # What the customer reads in a state, where it differs from the shared
+    # texts (requests_app.display.STEP_TEXT, PROMISE_TEXT).
+    step_texts = {
+        "closed": lambda: _("Done: your new meter is installed."),
+    }
 
     class Meta:
         proxy = True

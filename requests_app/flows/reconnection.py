@@ -33,6 +33,23 @@ def system_only(request, user) -> bool:
 
 class ReconnectionRequest(ServiceRequest):
     flow = "reconnection"  # ServiceType.flow
+    # What the customer reads in a state, where it differs from the shared
+    # texts (requests_app.display.STEP_TEXT, PROMISE_TEXT).
+    step_texts = {
+        "fees_quoted": lambda: _(
+            "Please pay the outstanding bills and the reconnection fee."
+        ),
+        "paid": lambda: _("Payment received: the reconnection order has gone out."),
+        "closed": lambda: _("Done: your supply is reconnected."),
+        "rejected": lambda: _(
+            "Disconnected 90 days or more: the supply cannot be reconnected."
+        ),
+    }
+    promise_texts = {
+        "paid": lambda due: (
+            _("We will reconnect your supply by %(due)s.") % {"due": due}
+        ),
+    }
     # Asked by payments before any payment is taken, and after a refusal
     # (dotted paths: the workflow core imports no domain app).
     payment_refusal = "meters.services.reconnection_payment_refusal"
