@@ -2,6 +2,8 @@
 query. Used by every app that checks an office (requests, payments, meters,
 outages, voice of the customer), so it lives with the roles and offices."""
 
+from django.db.models import Q
+
 from accounts.models import User
 
 
@@ -30,3 +32,14 @@ def offices_covered(user, offices):
     if user.role == User.Role.SUPERVISOR:
         return offices.filter(path__startswith=user.office.path)
     return offices.filter(pk=user.office_id)
+
+
+def office_scope_q(user: User, prefix: str = "office__") -> Q:
+    """Requests of the user's office; a supervisor's also covers offices below."""
+    if user.role == User.Role.ADMIN:
+        return Q()
+    if user.office_id is None:
+        return Q(pk__in=[])
+    if user.role == User.Role.SUPERVISOR:
+        return Q(**{f"{prefix}path__startswith": user.office.path})
+    return Q(**{f"{prefix}id": user.office_id})

@@ -1,4 +1,8 @@
-from meters.models import MeterSize
+from django.db.models import QuerySet
+
+from accounts.models import User
+from accounts.offices import office_scope_q
+from meters.models import ElectricityAccount, MeterSize
 
 
 def default_meter_size() -> MeterSize:
@@ -23,3 +27,22 @@ def reconnection_refusal_offer(account) -> dict:
 def meter_sizes_in_use():
     """The sizes offered today, in charter order (the wiring standard table)."""
     return MeterSize.objects.filter(is_active=True).order_by("sort_order", "code")
+
+
+def accounts_for_customer(user: User) -> QuerySet:
+    # Served by account_customer_idx.
+    return (
+        ElectricityAccount.objects.filter(customer=user)
+        .select_related("office", "meter__size")
+        .order_by("created_at")
+    )
+
+
+def account_by_ca_for_staff(user: User, ca_number: str):
+    """An account of the user's offices by its CA number, or None."""
+    return (
+        ElectricityAccount.objects.filter(office_scope_q(user, prefix="office__"))
+        .filter(ca_number=ca_number.strip())
+        .select_related("office", "meter__size")
+        .first()
+    )

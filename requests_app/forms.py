@@ -14,9 +14,8 @@ from accounts.validators import (
     validate_thai_mobile,
 )
 from core.dates import format_date
-from meters.models import MeterSize
 from requests_app.documents import validate_upload
-from requests_app.models import ServiceDocument, ServiceType
+from requests_app.models import ServiceDocument, ServiceRequest, ServiceType
 
 
 class RequestForm(forms.Form):
@@ -38,7 +37,7 @@ class RequestForm(forms.Form):
     premises_province = forms.CharField(label=_("Province"), max_length=100)
     meter_size = forms.ModelChoiceField(
         label=_("Meter size"),
-        queryset=MeterSize.objects.filter(is_active=True),
+        queryset=None,  # the active sizes of the model ServiceRequest names
         empty_label=_("Choose a meter size"),
         help_text=_(
             "Most homes need 5(15) A single phase. Larger loads need a larger meter."
@@ -65,8 +64,32 @@ class RequestForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
+    @classmethod
+    def for_filing(cls, service, user, data=None, files=None, from_account=None):
+        """The form for this service and customer (its machine's
+        `filing_form`); None when the customer cannot file it (a service about
+        an account, and no account it applies to). `from_account`: an account
+        id from a link offering the service, to prefill from."""
+        return cls(data, files, **cls.filing_kwargs(service, user))
+
+    @staticmethod
+    def filing_kwargs(service, user) -> dict:
+        return {
+            "service": service,
+            "applicant_kind": user.profile.kind,
+            "initial": {"contact_phone": user.phone},
+        }
+
+    def filing_arguments(self) -> dict:
+        """The arguments of the machine's `files_with` service, besides the
+        applicant, the service and who files it."""
+        return {"data": self.request_data(), "documents": self.documents()}
+
     def __init__(self, *args, service, applicant_kind, **kwargs):
         super().__init__(*args, **kwargs)
+        if "meter_size" in self.fields:
+            sizes = ServiceRequest._meta.get_field("meter_size").related_model
+            self.fields["meter_size"].queryset = sizes.objects.filter(is_active=True)
         self.service = service
         self.requirements = list(
             ServiceDocument.objects.filter(
@@ -146,88 +169,6 @@ class RequestForm(forms.Form):
             "by_representative",
         )
         return {k: self.cleaned_data.get(k) for k in keys}
-
-
-class AccountRequestForm(RequestForm):
-    """Filing about an existing account (meter test …): the premises, meter
-    and office come from the account the customer picks."""
-
-    account = forms.ModelChoiceField(
-        label=_("Electricity account (CA number)"),
-        queryset=None,
-        empty_label=_("Choose an account"),
-    )
-
-    def __init__(self, *args, accounts, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name in ("office", "premises_address", "premises_province", "meter_size"):
-            del self.fields[name]
-        self.fields["account"].queryset = accounts
-        self.fields["account"].label_from_instance = lambda a: (
-            f"{a.ca_number} · {a.premises_address}"
-        )
-        self.order_fields(["account"])
-
-    def request_data(self) -> dict:
-        account = self.cleaned_data["account"]
-        data = {
-            k: self.cleaned_data.get(k)
-            for k in ("contact_phone", "preferred_date", "note", "by_representative")
-        }
-        return {
-            **data,
-            "account": account,
-            "office": account.office,
-            "premises_address": account.premises_address,
-            "meter_size": account.meter.size,
-        }
-
-
-class MeterUpgradeForm(AccountRequestForm):
-    """Meter size upgrade: the account, and the larger meter it should get."""
-
-    new_meter_size = forms.ModelChoiceField(
-        label=_("New meter size"),
-        queryset=MeterSize.objects.filter(is_active=True),
-        empty_label=_("Choose a meter size"),
-        help_text=_(
-            "Have the wiring upgraded to the standard of the new size before paying."
-        ),
-    )
-
-    def clean(self):
-        data = super().clean()
-        account, size = data.get("account"), data.get("new_meter_size")
-        if account and size and size.sort_order <= account.meter.size.sort_order:
-            self.add_error(
-                "new_meter_size",
-                _("Choose a meter larger than the present one (%(size)s).")
-                % {"size": account.meter.size},
-            )
-        return data
-
-    def request_data(self) -> dict:
-        return {
-            **super().request_data(),
-            "meter_size": self.cleaned_data["new_meter_size"],
-        }
-
-
-class CoversRequestForm(RequestForm):
-    """Cover rental: how many covers, for how many days (charter §3.13)."""
-
-    covers = forms.IntegerField(label=_("Number of covers"), min_value=1, max_value=500)
-    days = forms.IntegerField(label=_("Rental days"), min_value=1, max_value=365)
-    line_length_m = forms.IntegerField(
-        label=_("Length of line to cover (metres)"), min_value=1, required=False
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        del self.fields["meter_size"]
-        self.fields["preferred_date"].label = _(
-            "Preferred installation date (optional)"
-        )
 
 
 class DocumentUploadForm(forms.Form):

@@ -229,15 +229,6 @@ CUSTOMER_STATES = (
     State.ESTIMATE_SENT,
     State.SECOND_NOTICE,
 )
-# Flows about an existing electricity account (the request names its CA).
-ACCOUNT_FLOWS = (
-    "meter_test",
-    "reconnection",
-    "deposit_refund",
-    "meter_upgrade",
-    "broken_meter",
-    "adjusted_bill",
-)
 
 
 class ServiceRequest(ConcurrentTransitionMixin, FSMModelMixin, models.Model):

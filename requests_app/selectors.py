@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django_fsm import has_transition_perm
 
 from accounts.models import Office, User
-from accounts.offices import covers_office
+from accounts.offices import covers_office, office_scope_q
 from accounts.validators import normalize_mobile
 from core.audit import may_reveal_identity
 from requests_app.flows import as_flow
@@ -20,7 +20,11 @@ from requests_app.models import (
     ServiceDocument,
     ServiceRequest,
 )
-from sla.models import Clock
+
+
+def _clocks():
+    """The SLA's clocks (the model the request's `clocks` relation names)."""
+    return ServiceRequest._meta.get_field("clocks").related_model.objects
 
 
 def _base() -> QuerySet:
@@ -45,7 +49,7 @@ def _with_details(qs: QuerySet) -> QuerySet:
             ),
             Prefetch(
                 "clocks",
-                queryset=Clock.objects.select_related("policy").order_by("started_at"),
+                queryset=_clocks().select_related("policy").order_by("started_at"),
             ),
             "surveys__checks",
             "invoices__lines",
@@ -62,17 +66,6 @@ def request_get_for_customer(user: User, reference: str) -> ServiceRequest:
     if request is None or not user.is_authenticated:
         raise Http404
     return as_flow(request)
-
-
-def office_scope_q(user: User, prefix: str = "office__") -> Q:
-    """Requests of the user's office; a supervisor's also covers offices below."""
-    if user.role == User.Role.ADMIN:
-        return Q()
-    if user.office_id is None:
-        return Q(pk__in=[])
-    if user.role == User.Role.SUPERVISOR:
-        return Q(**{f"{prefix}path__startswith": user.office.path})
-    return Q(**{f"{prefix}id": user.office_id})
 
 
 def queue_scope_q(user: User) -> Q:
@@ -257,26 +250,3 @@ def documents_by_kind(service) -> list[tuple[str, list]]:
         groups.setdefault(sd.applicant_kind, []).append(sd)
     order = ["any", "individual", "juristic", "representative"]
     return [(labels[k], groups[k]) for k in order if k in groups]
-
-
-def accounts_for_customer(user: User) -> QuerySet:
-    from meters.models import ElectricityAccount
-
-    # Served by account_customer_idx.
-    return (
-        ElectricityAccount.objects.filter(customer=user)
-        .select_related("office", "meter__size")
-        .order_by("created_at")
-    )
-
-
-def account_by_ca_for_staff(user: User, ca_number: str):
-    """An account of the user's offices by its CA number, or None."""
-    from meters.models import ElectricityAccount
-
-    return (
-        ElectricityAccount.objects.filter(office_scope_q(user, prefix="office__"))
-        .filter(ca_number=ca_number.strip())
-        .select_related("office", "meter__size")
-        .first()
-    )

@@ -23,7 +23,7 @@ from accounts.validators import normalize_digits, normalize_mobile
 from core.decorators import staff_required
 from core.errors import ServiceError
 from core.keyset import keyset_page
-from meters.selectors import default_meter_size
+from meters.selectors import account_by_ca_for_staff, default_meter_size
 from meters.services import (
     adjusted_bill_open,
     disconnection_record,
@@ -108,7 +108,7 @@ def adjusted_bill_new(request):
     form = AdjustedBillForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        account = selectors.account_by_ca_for_staff(request.user, data["ca_number"])
+        account = account_by_ca_for_staff(request.user, data["ca_number"])
         if account is None:
             form.add_error(
                 "ca_number", _("No account with this CA number in your offices.")
@@ -141,7 +141,7 @@ def disconnection_new(request):
     form = DisconnectionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        account = selectors.account_by_ca_for_staff(request.user, data["ca_number"])
+        account = account_by_ca_for_staff(request.user, data["ca_number"])
         if account is None:
             form.add_error(
                 "ca_number", _("No account with this CA number in your offices.")

@@ -17,7 +17,7 @@ from accounts.selectors import (
 )
 from core import audit
 from core.errors import ServiceError
-from meters.selectors import meter_sizes_in_use
+from meters.selectors import accounts_for_customer, meter_sizes_in_use
 from payments.selectors import fees_in_force
 from requests_app import selectors, services
 from requests_app.display import (
@@ -67,7 +67,7 @@ def _charter_office(request):
         return picked
     user = request.user
     if user.is_authenticated and user.is_customer:
-        account = selectors.accounts_for_customer(user).first()
+        account = accounts_for_customer(user).first()
         if account is not None:
             return account.office
     return None

@@ -22,6 +22,7 @@ from api.apis.common import (
 from api.throttling import AnonRateThrottle
 from core.security_log import client_ip
 from meters.models import MeterSize
+from meters.selectors import accounts_for_customer
 from notifications.models import OutboxMessage
 from outages import services as outage_services
 from outages.models import Symptom
@@ -118,7 +119,7 @@ class AccountListApi(Api):
         responses=responses({200: AccountOut(many=True)}, 401, 403, 429),
     )
     def get(self, request):
-        accounts = selectors.accounts_for_customer(request.user)
+        accounts = accounts_for_customer(request.user)
         return Response(AccountOut(accounts, many=True).data)
 
 

@@ -8,7 +8,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_fsm import transition
 
-from requests_app.flows.common import SERVICES, STEP, cancel_step, staff_step
+from requests_app.flows.common import (
+    ACCOUNT_FORM,
+    SERVICES,
+    STEP,
+    cancel_step,
+    staff_step,
+)
 from requests_app.models import Appointment, ServiceRequest, State
 from requests_app.permissions import COUNTER_ROLES, staff_may
 
@@ -18,6 +24,7 @@ Kind = Appointment.Kind
 
 class AdjustedBillRequest(ServiceRequest):
     flow = "adjusted_bill"  # ServiceType.flow
+    filing_form = ACCOUNT_FORM  # filed with (requests_app.filing)
 
     class Meta:
         proxy = True

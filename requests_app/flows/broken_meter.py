@@ -6,7 +6,13 @@ way the technician fills form มต.75."""
 from django.utils.translation import gettext_lazy as _
 from django_fsm import transition
 
-from requests_app.flows.common import SERVICES, cancel_step, not_paid, staff_step
+from requests_app.flows.common import (
+    ACCOUNT_FORM,
+    SERVICES,
+    cancel_step,
+    not_paid,
+    staff_step,
+)
 from requests_app.models import Appointment, ServiceRequest, State
 from requests_app.permissions import (
     COUNTER_ROLES,
@@ -20,6 +26,7 @@ Kind = Appointment.Kind
 
 class BrokenMeterRequest(ServiceRequest):
     flow = "broken_meter"  # ServiceType.flow
+    filing_form = ACCOUNT_FORM  # filed with (requests_app.filing)
     # What the customer reads in a state, where it differs from the shared
     # texts (requests_app.display.STEP_TEXT, PROMISE_TEXT).
     step_texts = {

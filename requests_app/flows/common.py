@@ -23,6 +23,9 @@ def not_paid(request) -> bool:
     return request.paid_at is None
 
 
+# The filing form of the services about an existing electricity account.
+ACCOUNT_FORM = "meters.forms.AccountRequestForm"
+
 # Services of the core that steps of many flows are performed by.
 SERVICES = "requests_app.services."
 STEP = SERVICES + "request_step"  # nothing to record but who, when, a note

@@ -26,6 +26,8 @@ BEFORE_PAYMENT = [S.SUBMITTED, S.RETURNED, S.ACCEPTED, S.FEES_QUOTED]
 
 class CoversRequest(IntakeSteps, ServiceRequest):
     flow = "covers"  # ServiceType.flow
+    filing_form = "meters.forms.CoversRequestForm"  # filed with (requests_app.filing)
+    files_with = "meters.services.covers_file"
     # What the customer reads in a state, where it differs from the shared
     # texts (requests_app.display.STEP_TEXT, PROMISE_TEXT).
     step_texts = {

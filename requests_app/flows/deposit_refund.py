@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import transition
 
 from requests_app.flows.common import (
+    ACCOUNT_FORM,
     IntakeSteps,
     accept_step,
     cancel_step,
@@ -39,6 +40,7 @@ def call_to_make(request) -> bool:
 
 class DepositRefundRequest(IntakeSteps, ServiceRequest):
     flow = "deposit_refund"  # ServiceType.flow
+    filing_form = ACCOUNT_FORM  # filed with (requests_app.filing)
     # What the customer reads in a state, where it differs from the shared
     # texts (requests_app.display.STEP_TEXT, PROMISE_TEXT).
     step_texts = {

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import transition
 
 from requests_app.flows.common import (
+    ACCOUNT_FORM,
     SERVICES,
     IntakeSteps,
     cancel_step,
@@ -30,6 +31,7 @@ BEFORE_PAYMENT = [S.SUBMITTED, S.RETURNED, S.ACCEPTED, S.FEES_QUOTED]
 
 class MeterTestRequest(IntakeSteps, ServiceRequest):
     flow = "meter_test"  # ServiceType.flow
+    filing_form = ACCOUNT_FORM  # filed with (requests_app.filing)
     # What the customer reads in a state, where it differs from the shared
     # texts (requests_app.display.STEP_TEXT, PROMISE_TEXT).
     step_texts = {

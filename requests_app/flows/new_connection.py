@@ -51,6 +51,7 @@ def _after_survey_pass(request, **kwargs):
 
 class NewConnectionRequest(IntakeSteps, ServiceRequest):
     flow = "new_connection"  # ServiceType.flow
+    filing_form = "meters.forms.NewConnectionForm"  # filed with (requests_app.filing)
 
     class Meta:
         proxy = True
@@ -182,6 +183,7 @@ class MeterUpgradeRequest(NewConnectionRequest):
     installation — on an existing account, whose meter is replaced."""
 
     flow = "meter_upgrade"  # ServiceType.flow
+    filing_form = "meters.forms.MeterUpgradeForm"  # filed with (requests_app.filing)
     # What the customer reads in a state, where it differs from the shared
     # texts (requests_app.display.STEP_TEXT, PROMISE_TEXT).
     step_texts = {

@@ -33,6 +33,10 @@ def system_only(request, user) -> bool:
 
 class ReconnectionRequest(ServiceRequest):
     flow = "reconnection"  # ServiceType.flow
+    filing_form = (
+        "meters.forms.ReconnectionRequestForm"  # filed with (requests_app.filing)
+    )
+    files_with = "meters.services.reconnection_file"
     # What the customer reads in a state, where it differs from the shared
     # texts (requests_app.display.STEP_TEXT, PROMISE_TEXT).
     step_texts = {

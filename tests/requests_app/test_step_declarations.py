@@ -94,3 +94,17 @@ def test_work_orders_a_step_declares_are_known(flow, name, custom):
     if "opens" in custom:
         kind, rule = custom["opens"]
         assert kind in kinds and rule in DUE_RULES
+
+
+@pytest.mark.parametrize("flow", sorted(FLOWS))
+def test_each_machine_names_a_filing_form_and_service_that_import(flow):
+    from requests_app import filing
+
+    machine = FLOWS[flow]
+    form_cls = import_string(getattr(machine, "filing_form", filing.FORM))
+    files_with = import_string(getattr(machine, "files_with", filing.FILES_WITH))
+    assert callable(form_cls.for_filing) and callable(form_cls.filing_arguments)
+    unknown, _missing = service_accepts(
+        files_with, {"applicant", "service", "created_by", "data"}
+    )
+    assert not unknown
