@@ -63,19 +63,19 @@ def test_migrations_import_only_their_own_app():
     assert crossing == []
 
 
-def test_todays_graph_holds_the_edges_issue_17_names(project):
-    # The detector sees function-local imports: payments' request_transition
-    # imports all sit inside function bodies (payments.services has no
-    # module-level import of requests_app.services).
+def test_todays_graph_sees_function_local_imports_and_no_core_to_payments(project):
+    # The detector sees function-local imports: payment_record_cash imports the
+    # core's permissions inside its body. The core no longer imports payments:
+    # the open invoices of a cancelled request are a step effect.
     imports, violations = project
     assert any(
         imp.importer == "payments.services"
-        and imp.target == "requests_app.services"
-        and imp.name == "request_transition"
+        and imp.target == "requests_app.permissions"
+        and imp.name == "staff_may"
         for imp in imports
     )
     assert ("payments", "requests_app") in layers.app_edges(imports)
-    assert ("requests_app", "payments") in layers.app_edges(imports)
+    assert ("requests_app", "payments") not in layers.app_edges(imports)
 
 
 # --- the detector on a synthetic project ------------------------------------
