@@ -17,7 +17,7 @@ from meters.models import (
     MeterReplacement,
     MeterTest,
 )
-from payments.models import FeeItem, InvoiceLine
+from payments.models import FeeItem, Invoice, InvoiceLine
 from payments.selectors import fees_in_force
 from requests_app.machine import authorize, request_transition
 
@@ -111,7 +111,9 @@ def account_move_in(*, request, meter) -> ElectricityAccount:
     )
     deposit = sum(
         InvoiceLine.objects.filter(
-            invoice__request=request, invoice__status="paid", kind=FeeItem.Kind.DEPOSIT
+            invoice__request=request,
+            invoice__status=Invoice.Status.PAID,
+            kind=FeeItem.Kind.DEPOSIT,
         ).values_list("amount", flat=True),
         Decimal("0.00"),
     )
@@ -815,7 +817,7 @@ def adjusted_bill_open(
 def adjusted_bill_order_disconnection(*, request, user, expected_state=None, note=""):
     """Two notices went unanswered: the supply is cut (DMSx) and the debt
     becomes the outstanding amount a reconnection must pay."""
-    from payments.models import Invoice
+    from payments.services import invoice_unpaid_cancel
 
     request = authorize(
         request=request,
@@ -824,11 +826,7 @@ def adjusted_bill_order_disconnection(*, request, user, expected_state=None, not
         expected_state=expected_state,
     )
     with transaction.atomic():
-        invoice = Invoice.objects.select_for_update().get(
-            request=request, status="unpaid"
-        )
-        invoice.status = Invoice.Status.CANCELLED
-        invoice.save(update_fields=["status"])
+        invoice = invoice_unpaid_cancel(request=request)
         Disconnection.objects.create(
             account=request.account,
             disconnected_on=timezone.localdate(),

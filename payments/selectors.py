@@ -1,6 +1,6 @@
 from django.db.models import Q, QuerySet
 
-from payments.models import FeeItem
+from payments.models import FeeItem, Invoice
 
 
 def fees_in_force(service, *, on_date, meter_size=None) -> QuerySet:
@@ -53,8 +53,6 @@ def receipt_get_for_user(user, number: str):
 
 def invoice_get_for_user(user, number: str):
     from django.http import Http404
-
-    from payments.models import Invoice
 
     invoice = Invoice.objects.select_related("office").filter(number=number).first()
     if invoice is None or not _customer_or_office(
@@ -122,3 +120,16 @@ def settlement_row_get_for_user(user, pk: int):
     if row is None:
         raise Http404
     return row
+
+
+def request_last_paid_at(request):
+    """When the money for the request was last received, as its paid invoice
+    records it (a bank line posted days later keeps the bank's time)."""
+    return (
+        Invoice.objects.filter(
+            request=request, status=Invoice.Status.PAID, paid_at__isnull=False
+        )
+        .order_by("-paid_at")
+        .values_list("paid_at", flat=True)
+        .first()
+    )

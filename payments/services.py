@@ -225,6 +225,17 @@ def invoice_cancel_open(*, request) -> int:
     )
 
 
+def invoice_unpaid_cancel(*, request) -> Invoice:
+    """Lock the request's unpaid invoice and cancel it (its amount becomes a
+    debt elsewhere: an adjusted bill left unpaid after two notices)."""
+    invoice = Invoice.objects.select_for_update().get(
+        request=request, status=Invoice.Status.UNPAID
+    )
+    invoice.status = Invoice.Status.CANCELLED
+    invoice.save(update_fields=["status"])
+    return invoice
+
+
 def refund_create_for_request(*, request, reason: str) -> Refund:
     """The fee of the request's paid invoice, owed back to the customer."""
     invoice = Invoice.objects.select_for_update().get(

@@ -37,6 +37,7 @@ def _reconnect_rule(rule_name):
 
     def check(request) -> bool:
         from meters import services as m
+        from payments.selectors import request_last_paid_at
         from sla.calendar import local_date
 
         if request.account is None:
@@ -44,12 +45,7 @@ def _reconnect_rule(rule_name):
         cut = m.open_disconnection(request.account)
         if cut is None or request.paid_at is None:
             return False
-        paid = (
-            request.invoices.filter(status="paid", paid_at__isnull=False)
-            .order_by("-paid_at")
-            .values_list("paid_at", flat=True)
-            .first()
-        )
+        paid = request_last_paid_at(request)
         days = (local_date(paid or request.paid_at) - cut.disconnected_on).days
         return m.reconnection_rule(days) == getattr(m, rule_name)
 
