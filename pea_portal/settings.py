@@ -314,6 +314,11 @@ CELERY_BEAT_SCHEDULE = {
 
 # Notifications: pluggable backends (dotted paths).
 SMS_BACKEND = env_str("SMS_BACKEND", "notifications.backends.DatabaseSMSBackend")
+# Called, in the delivery's transaction, when an SMS about a request has gone
+# out: hook(request_id=, written_at=, sent_at=). The outbox knows nothing of
+# what a sent message means to others (issue 17: the base layer imports
+# nothing above it); sla stops the payment-result clock (Smart Plus SLA 4).
+REQUEST_SMS_SENT_HOOKS = ["sla.clocks.message_sent"]
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )

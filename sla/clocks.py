@@ -208,7 +208,8 @@ def _stop(clock: Clock, now: datetime, status) -> None:
 
 def message_sent(*, request_id: int, written_at: datetime, sent_at: datetime) -> None:
     """Smart Plus SLA 4: the payment result reaches the customer. A status SMS
-    written after the payment stops the clock when it is sent."""
+    written after the payment stops the clock when it is sent. Called by the
+    outbox on delivery (settings.REQUEST_SMS_SENT_HOOKS)."""
     clock = Clock.objects.filter(
         request_id=request_id,
         step_code=PAYMENT_SMS,
