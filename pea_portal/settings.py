@@ -172,6 +172,10 @@ PASSWORD_RESET_CODE_MINUTES = env_int("PASSWORD_RESET_CODE_MINUTES", 10)
 PASSWORD_RESET_CODE_TRIES = env_int("PASSWORD_RESET_CODE_TRIES", 5)
 PASSWORD_RESET_PER_PHONE_HOUR = env_int("PASSWORD_RESET_PER_PHONE_HOUR", 3)
 PASSWORD_RESET_PER_IP_HOUR = env_int("PASSWORD_RESET_PER_IP_HOUR", 10)
+# Called, in its transaction, when a password reset sets a new password:
+# hook(user=, at=). accounts (base layer) imports nothing above it (issue 17):
+# the API revokes the user's tokens.
+CREDENTIALS_CHANGED_HOOKS = ["api.services.api_tokens_revoke"]
 
 # Thai first, English second. Times are stored in UTC, shown in Bangkok time.
 LANGUAGE_CODE = "th"
