@@ -294,7 +294,7 @@ class AppointmentForm(forms.Form):
             return
         self.preferred = self._preferred_date(request)
         if self.preferred is not None:
-            from sla.calendar import BANGKOK, calendar_for
+            from core.calendar import BANGKOK, calendar_for
 
             opens = calendar_for(request.office).opens
             self.fields["scheduled_for"].help_text = _(
@@ -321,7 +321,7 @@ class AppointmentForm(forms.Form):
         when = data.get("scheduled_for")
         if self.request is None or when is None:
             return data
-        from sla.calendar import calendar_for, local_date
+        from core.calendar import calendar_for, local_date
 
         cal = calendar_for(self.request.office)
         if when < timezone.now() or cal.in_working_hours(when):

@@ -13,8 +13,8 @@ from datetime import datetime, timedelta
 
 from django.db.models import Q
 
+from core.calendar import BusinessCalendar, calendar_for, local_date
 from requests_app.models import FINAL_STATES
-from sla.calendar import BusinessCalendar, calendar_for, local_date
 from sla.models import Clock, Policy
 from sla.tallies import clock_finished
 
@@ -36,8 +36,8 @@ def _reconnect_rule(rule_name):
     line posted days later keeps the bank's time), else the request's."""
 
     def check(request) -> bool:
+        from core.calendar import local_date
         from meters import services as m
-        from sla.calendar import local_date
 
         if request.account is None:
             return False
