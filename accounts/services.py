@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.module_loading import import_string
 
 from accounts.models import CustomerProfile, PasswordResetCode, User
 
@@ -171,9 +172,8 @@ def password_reset_complete(*, reset_id: int, password: str) -> User:
     checks the password hash a session was opened with on each request),
     every API token is revoked, every other code is spent, and the login
     lockouts of the username are lifted: the customer proved they hold the
-    phone."""
-    from api.models import ApiToken
-
+    phone. The tokens are revoked by settings.CREDENTIALS_CHANGED_HOOKS, in
+    this transaction."""
     now = timezone.now()
     row = _verified(reset_id).select_for_update().first()
     if row is None:
@@ -182,6 +182,7 @@ def password_reset_complete(*, reset_id: int, password: str) -> User:
     user.set_password(password)
     user.save(update_fields=["password"])
     PasswordResetCode.objects.filter(user=user, used_at=None).update(used_at=now)
-    ApiToken.objects.filter(user=user, revoked_at=None).update(revoked_at=now)
+    for hook in settings.CREDENTIALS_CHANGED_HOOKS:
+        import_string(hook)(user=user, at=now)
     axes_reset(username=user.get_username())
     return user

@@ -5,12 +5,11 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+# In core since the security log needs them too (issue 17); used here and
+# still importable from here.
+from core.phones import mask_phone, normalize_digits, normalize_mobile
+
 _MOBILE_RE = re.compile(r"^0[689]\d{8}$")
-
-
-def normalize_digits(value: str) -> str:
-    """Drop spaces and dashes people type into IDs and phone numbers."""
-    return re.sub(r"[\s\-]", "", value or "")
 
 
 def national_id_checksum_ok(value: str) -> bool:
@@ -31,15 +30,6 @@ def validate_national_id(value: str) -> None:
             _("This national ID number is not valid: please check the digits."),
             code="national_id_checksum",
         )
-
-
-def normalize_mobile(value: str) -> str:
-    value = normalize_digits(value)
-    if value.startswith("+66"):
-        value = "0" + value[3:]
-    elif value.startswith("66") and len(value) == 11:
-        value = "0" + value[2:]
-    return value
 
 
 def normalize_login_name(value: str) -> str:
@@ -78,13 +68,6 @@ def mask_national_id(value: str) -> str:
     if len(digits) != 13:
         return "X" * max(len(digits) - 3, 0) + digits[-3:]
     return f"X-XXXX-XXXXX-{digits[10:12]}-{digits[12]}"
-
-
-def mask_phone(value: str) -> str:
-    digits = normalize_digits(value)
-    if len(digits) < 7:
-        return "X" * len(digits)
-    return f"{digits[:3]}-XXX-{digits[-4:]}"
 
 
 def mask_username(value: str) -> str:

@@ -67,6 +67,7 @@ from django.db import connection, models, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from accounts.models import CustomerProfile, Office, User  # noqa: E402
+from core.calendar import calendar_for  # noqa: E402
 from meters import services as ms  # noqa: E402
 from meters.models import (  # noqa: E402
     Contract,
@@ -100,7 +101,6 @@ from requests_app.models import (  # noqa: E402
     ServiceType,
     SurveyResult,
 )
-from sla.calendar import calendar_for  # noqa: E402
 from sla.clocks import message_sent  # noqa: E402
 from sla.models import Clock  # noqa: E402
 from tests import factories  # noqa: E402

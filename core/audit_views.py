@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from core import audit
+from accounts import audit
 from core.decorators import staff_required
 from core.models import PersonalDataAccess
 

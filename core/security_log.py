@@ -19,6 +19,8 @@ from datetime import UTC, datetime
 from django.conf import settings
 from django.views.csrf import csrf_failure as django_csrf_failure
 
+from core.phones import mask_phone, normalize_mobile
+
 logger = logging.getLogger("pea.security")
 
 # Any run of 6+ digits (with the spaces or dashes people type) in a username:
@@ -45,8 +47,6 @@ def mask_identifier(value) -> str:
     """A username fit for a log: digit runs masked (a mobile number as
     081-XXX-5678, anything else but its last 3 digits), other characters
     outside [A-Za-z0-9_@.+-] dropped (no forged log lines), at most 64."""
-    from accounts.validators import mask_phone, normalize_mobile
-
     if value is None:
         return ""
     text = str(value)[:200]

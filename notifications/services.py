@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.module_loading import import_string
 
 from core.dates import format_date
 from core.queue import delay_on_commit
@@ -168,13 +169,12 @@ def outbox_deliver_one(*, message_id: int) -> bool:
             update_fields=["attempts", "status", "sent_at", "last_error", "secret"]
         )
         if message.request_id and message.channel == OutboxMessage.Channel.SMS:
-            from sla.clocks import message_sent
-
-            message_sent(
-                request_id=message.request_id,
-                written_at=message.created_at,
-                sent_at=message.sent_at,
-            )
+            for hook in settings.REQUEST_SMS_SENT_HOOKS:
+                import_string(hook)(
+                    request_id=message.request_id,
+                    written_at=message.created_at,
+                    sent_at=message.sent_at,
+                )
         return True
 
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from sla.calendar import BANGKOK
+from core.calendar import BANGKOK
 
 RECORD = 256
 ENCODING = "tis-620"

@@ -172,6 +172,10 @@ PASSWORD_RESET_CODE_MINUTES = env_int("PASSWORD_RESET_CODE_MINUTES", 10)
 PASSWORD_RESET_CODE_TRIES = env_int("PASSWORD_RESET_CODE_TRIES", 5)
 PASSWORD_RESET_PER_PHONE_HOUR = env_int("PASSWORD_RESET_PER_PHONE_HOUR", 3)
 PASSWORD_RESET_PER_IP_HOUR = env_int("PASSWORD_RESET_PER_IP_HOUR", 10)
+# Called, in its transaction, when a password reset sets a new password:
+# hook(user=, at=). accounts (base layer) imports nothing above it (issue 17):
+# the API revokes the user's tokens.
+CREDENTIALS_CHANGED_HOOKS = ["api.services.api_tokens_revoke"]
 
 # Thai first, English second. Times are stored in UTC, shown in Bangkok time.
 LANGUAGE_CODE = "th"
@@ -330,6 +334,11 @@ CELERY_BEAT_SCHEDULE = {
 
 # Notifications: pluggable backends (dotted paths).
 SMS_BACKEND = env_str("SMS_BACKEND", "notifications.backends.DatabaseSMSBackend")
+# Called, in the delivery's transaction, when an SMS about a request has gone
+# out: hook(request_id=, written_at=, sent_at=). The outbox knows nothing of
+# what a sent message means to others (issue 17: the base layer imports
+# nothing above it); sla stops the payment-result clock (Smart Plus SLA 4).
+REQUEST_SMS_SENT_HOOKS = ["sla.clocks.message_sent"]
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )

@@ -243,7 +243,7 @@ class AppointmentForm(StepForm):
 
     On the staff page (`request` given) the date the customer asked for when
     filing is offered first, and a time outside the office's working hours
-    (sla.calendar: its hours, weekends, public holidays, days off) is only
+    (core.calendar: its hours, weekends, public holidays, days off) is only
     saved on a second press, once staff have seen the warning."""
 
     scheduled_for = forms.DateTimeField(
@@ -286,7 +286,7 @@ class AppointmentForm(StepForm):
             return
         self.preferred = self._preferred_date(request)
         if self.preferred is not None:
-            from sla.calendar import BANGKOK, calendar_for
+            from core.calendar import BANGKOK, calendar_for
 
             opens = calendar_for(request.office).opens
             self.fields["scheduled_for"].help_text = _(
@@ -313,7 +313,7 @@ class AppointmentForm(StepForm):
         when = data.get("scheduled_for")
         if self.request is None or when is None:
             return data
-        from sla.calendar import calendar_for, local_date
+        from core.calendar import calendar_for, local_date
 
         cal = calendar_for(self.request.office)
         if when < timezone.now() or cal.in_working_hours(when):

@@ -122,7 +122,7 @@ class ServiceStep(models.Model):
 # Document types that show a national ID number: the card itself (the
 # customer's, their representative's, a company signatory's, an engineer's
 # with their licence) and the house registration, which lists every
-# resident's. Staff who may not reveal an ID (core.audit.REVEAL_ROLES: field
+# resident's. Staff who may not reveal an ID (accounts.audit.REVEAL_ROLES: field
 # staff) may not download these either. tests/security/test_pdpa.py checks
 # that every catalog type naming an ID card or a house registration is here.
 IDENTITY_DOCUMENT_TYPES = frozenset(

@@ -7,10 +7,10 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from django_fsm import has_transition_perm
 
+from accounts.audit import may_reveal_identity
 from accounts.models import Office, User
 from accounts.offices import covers_office, office_scope_q
 from accounts.validators import normalize_mobile
-from core.audit import may_reveal_identity
 from requests_app.flows import as_flow
 from requests_app.models import (
     FINAL_STATES,
@@ -146,7 +146,7 @@ def document_get_for_user(user: User, token: str) -> Document:
         return document
     if user.is_office_staff and covers_office(user, req.office):
         if document.document_type.is_identity and not may_reveal_identity(user):
-            # Field staff: as with the ID number itself (core.audit).
+            # Field staff: as with the ID number itself (accounts.audit).
             raise PermissionDenied(
                 _("Your role does not need customers' ID documents.")
             )

@@ -10,12 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts import audit
 from accounts.selectors import (
     escalation_contact,
     office_for_customer_pick,
     offices_to_pick,
 )
-from core import audit
 from core.errors import ServiceError
 from meters.selectors import accounts_for_customer, meter_sizes_in_use
 from payments.selectors import fees_in_force

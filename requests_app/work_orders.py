@@ -20,9 +20,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core.calendar import calendar_for, end_of_working_day, next_opening
 from requests_app.models import FINAL_STATES, Appointment, RequestEvent
 from requests_app.permissions import COUNTER_ROLES, staff_may
-from sla.calendar import calendar_for, end_of_working_day, next_opening
 
 Kind = Appointment.Kind
 

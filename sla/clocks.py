@@ -13,8 +13,8 @@ from datetime import datetime, timedelta
 
 from django.db.models import Q
 
+from core.calendar import BusinessCalendar, calendar_for, local_date
 from requests_app.models import FINAL_STATES
-from sla.calendar import BusinessCalendar, calendar_for, local_date
 from sla.models import Clock, Policy
 from sla.tallies import clock_finished
 
@@ -36,9 +36,9 @@ def _reconnect_rule(rule_name):
     line posted days later keeps the bank's time), else the request's."""
 
     def check(request) -> bool:
+        from core.calendar import local_date
         from meters import services as m
         from payments.selectors import request_last_paid_at
-        from sla.calendar import local_date
 
         if request.account is None:
             return False
@@ -204,7 +204,8 @@ def _stop(clock: Clock, now: datetime, status) -> None:
 
 def message_sent(*, request_id: int, written_at: datetime, sent_at: datetime) -> None:
     """Smart Plus SLA 4: the payment result reaches the customer. A status SMS
-    written after the payment stops the clock when it is sent."""
+    written after the payment stops the clock when it is sent. Called by the
+    outbox on delivery (settings.REQUEST_SMS_SENT_HOOKS)."""
     clock = Clock.objects.filter(
         request_id=request_id,
         step_code=PAYMENT_SMS,

@@ -11,8 +11,8 @@ from django.db.models import Count, F, QuerySet, Sum
 from django.http import Http404
 
 from accounts.models import Office, User
+from core.calendar import BANGKOK
 from requests_app.models import FINAL_STATES, ServiceRequest, ServiceType, State
-from sla.calendar import BANGKOK
 from sla.models import Clock, OpenTally, Policy, StepTally
 from sla.tallies import window_start
 

@@ -10,8 +10,8 @@ from datetime import date, datetime, timedelta
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
+from core.calendar import local_date
 from requests_app.models import FINAL_STATES
-from sla.calendar import local_date
 from sla.models import OpenTally, StepTally
 
 

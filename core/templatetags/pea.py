@@ -47,7 +47,7 @@ def get_item(mapping, key):
 @register.filter(name="mask_phone")
 def mask_phone_filter(value):
     """081-XXX-5678: phone numbers in staff lists are masked (PDPA)."""
-    from accounts.validators import mask_phone
+    from core.phones import mask_phone
 
     return mask_phone(value or "")
 
@@ -63,15 +63,15 @@ def format_thai_id(value):
 
 @register.filter
 def may_reveal_identity(user) -> bool:
-    """Whether the page offers "show full ID" (core.audit.REVEAL_ROLES)."""
-    from core.audit import may_reveal_identity as may
+    """Whether the page offers "show full ID" (accounts.audit.REVEAL_ROLES)."""
+    from accounts.audit import may_reveal_identity as may
 
     return may(user)
 
 
 @register.filter
 def may_read_audit(user) -> bool:
-    from core.audit import may_read_audit as may
+    from accounts.audit import may_read_audit as may
 
     return may(user)
 

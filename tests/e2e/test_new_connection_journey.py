@@ -27,7 +27,7 @@ PHONE = "0891234567"
 
 def _tomorrow_at(hour: int) -> str:
     """What a datetime-local input takes: YYYY-MM-DDTHH:MM, Bangkok time."""
-    from sla.calendar import next_working_day
+    from core.calendar import next_working_day
 
     day = next_working_day(timezone.localdate())  # bookings off hours warn first
     return f"{day:%Y-%m-%d}T{hour:02d}:00"

@@ -20,13 +20,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from playwright.sync_api import Page, expect
 
+from core import calendar
 from core.dates import format_date
 from core.templatetags.pea import baht
 from meters.models import Disconnection
 from meters.services import disconnection_record
 from payments.models import FeeItem, Invoice
 from requests_app.models import ServiceRequest, State
-from sla import calendar
 from tests import factories
 
 pytestmark = pytest.mark.e2e

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from core import calendar
 from meters.models import ElectricityAccount, MeterReplacement
 from meters.services import (
     broken_meter_book,
@@ -21,7 +22,6 @@ from payments.services import payment_record_cash
 from requests_app import services as rs
 from requests_app.exceptions import TransitionRefused
 from requests_app.models import ServiceRequest
-from sla import calendar
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -70,7 +70,7 @@ def test_the_upgrade_promises_installation_in_2_working_days(
         request=ServiceRequest.objects.get(pk=r.pk), user=counter,
         scheduled_for=timezone.now() + timedelta(hours=1),
     )  # fmt: skip
-    from sla import calendar
+    from core import calendar
 
     assert r.due_at >= calendar.end_of_working_day(r.paid_at, 2)
 

@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone, translation
 
+from core.calendar import end_of_working_day
 from meters.models import Disconnection
 from meters.services import (
     disconnection_record,
@@ -18,7 +19,6 @@ from meters.services import (
 from payments.services import payment_record_cash
 from requests_app.exceptions import TransitionRefused
 from requests_app.models import ServiceRequest
-from sla.calendar import end_of_working_day
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from core.calendar import BANGKOK
 from payments import settlement as s
 from payments.models import Payment, Settlement
 from payments.provider import CallbackEvent
@@ -18,7 +19,6 @@ from payments.services import (
     request_quote_fees,
 )
 from requests_app import services as rs
-from sla.calendar import BANGKOK
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from core import calendar
 from meters.models import MeterSize
 from payments.models import FeeItem
 from payments.services import payment_record_cash, request_quote_fees
@@ -34,7 +35,6 @@ from requests_app.models import (
     ServiceStep,
     ServiceType,
 )
-from sla import calendar
 from tests import factories
 
 pytestmark = pytest.mark.django_db

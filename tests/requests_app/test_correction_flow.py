@@ -8,10 +8,10 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from core import calendar
 from requests_app import services as rs
 from requests_app.exceptions import TransitionRefused
 from requests_app.models import CorrectionBudget, ServiceRequest, ServiceType
-from sla import calendar
 from tests import factories
 
 pytestmark = pytest.mark.django_db

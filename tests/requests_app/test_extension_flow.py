@@ -9,12 +9,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from core import calendar
 from payments.models import Estimate
 from payments.services import estimate_decide, estimate_send, payment_record_cash
 from requests_app import services as rs
 from requests_app.exceptions import TransitionRefused
 from requests_app.models import ServiceRequest
-from sla import calendar
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -373,7 +373,7 @@ def _local_input(dt) -> str:
 
 
 def _tomorrow_at(hour: int):
-    from sla.calendar import next_working_day
+    from core.calendar import next_working_day
 
     day = next_working_day(timezone.localdate())  # bookings off hours warn first
     return timezone.make_aware(datetime.combine(day, time(hour)))

@@ -438,7 +438,7 @@ def test_supervisors_read_the_audit_of_their_offices_only(
     client, customer, counter, other_counter, supervisor, submitted_request,
     django_assert_max_num_queries,
 ):  # fmt: skip
-    from core.audit import identity_reveal
+    from accounts.audit import identity_reveal
 
     for user in (counter, other_counter):
         identity_reveal(user=user, profile=customer.profile, reason="identity",

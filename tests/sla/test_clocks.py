@@ -9,10 +9,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
+from core.calendar import BusinessCalendar, calendar_for
 from payments.services import payment_record_cash, request_quote_fees
 from requests_app import services as rs
 from requests_app.models import ServiceRequest, ServiceStep, ServiceType
-from sla.calendar import BusinessCalendar, calendar_for
 from sla.clocks import current_policies, policy_publish
 from sla.models import Clock, DayOff, WorkingHours
 from tests import factories

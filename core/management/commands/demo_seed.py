@@ -269,7 +269,7 @@ class Command(BaseCommand):
         afterwards, so nothing of this history is still open."""
         from unittest import mock
 
-        from sla.calendar import next_opening
+        from core.calendar import next_opening
 
         service = ServiceType.objects.get(code="new-connection")
         size = MeterSize.objects.get(code="5(15)-1")

@@ -4,8 +4,9 @@ times are counted").
 
 A `BusinessCalendar` holds an office's opening hours and its days off beyond
 the Thai public holidays (days PEA or the office announce). `calendar_for`
-builds one from the database; the module-level functions use PEA's default
-(08:30-16:30, Monday to Friday, public holidays only)."""
+builds one from the database (sla's WorkingHours and DayOff, read by name: this
+module is in the base layer, issue 17); the module-level functions use PEA's
+default (08:30-16:30, Monday to Friday, public holidays only)."""
 
 from __future__ import annotations
 
@@ -142,9 +143,12 @@ DEFAULT = BusinessCalendar()
 def calendar_for(office=None) -> BusinessCalendar:
     """The calendar an office works to: its hours (PEA's default unless set)
     and the days off announced for all of PEA, for it or for an office above it."""
+    from django.apps import apps
     from django.db.models import Q
 
-    from sla.models import DayOff, WorkingHours
+    # sla's tables, by name: the calendar is a base concern, sla sits above it.
+    DayOff = apps.get_model("sla", "DayOff")  # noqa: N806 - a model class
+    WorkingHours = apps.get_model("sla", "WorkingHours")  # noqa: N806
 
     hours = None
     scope = Q(office__isnull=True)

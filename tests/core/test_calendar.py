@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import holidays
 import pytest
 
-from sla.calendar import (
+from core.calendar import (
     acceptance_deadline,
     add_working_hours,
     end_of_working_day,
