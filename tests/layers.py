@@ -62,16 +62,11 @@ The three kinds of violation
     _transition``, or ``services._transition`` after ``from requests_app import
     services``. Interface modules included.
 
-The ratchet
------------
-``tests/layers_baseline.txt`` lists today's violations, one a line, sorted::
-
-    kind  importer-module -> imported-module[:name]
-
-``tests/test_layers.py`` fails on any violation not listed there (new debt) and
-on any listed line that no longer occurs (delete it: the file only shrinks).
-Regenerate it with ``.venv/bin/python -m tests.layers --write-baseline``; without
-the flag the script prints the summary and the difference.
+No exceptions
+-------------
+``tests/test_layers.py`` fails on any violation: there is no baseline of
+tolerated debt (the last of it went with issue 17). ``.venv/bin/python -m
+tests.layers`` prints the app graph's summary and every violation.
 """
 
 from __future__ import annotations
@@ -84,8 +79,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-BASELINE = Path(__file__).resolve().parent / "layers_baseline.txt"
-REGENERATE = ".venv/bin/python -m tests.layers --write-baseline"
 
 BASE, CORE, DOMAIN, INTERFACE = 0, 1, 2, 3
 LAYER_NAMES = {BASE: "base", CORE: "core", DOMAIN: "domain", INTERFACE: "interface"}
@@ -357,41 +350,7 @@ def find_violations(
     return sorted(found)
 
 
-# --- the ratchet ------------------------------------------------------------
-
-
-def normalize(line: str) -> str:
-    return " ".join(line.split())
-
-
-def read_baseline(path: Path | None = None) -> set[str]:
-    path = path or BASELINE
-    if not path.exists():
-        return set()
-    return {
-        normalize(line)
-        for line in path.read_text(encoding="utf-8").splitlines()
-        if line.strip() and not line.lstrip().startswith("#")
-    }
-
-
-def write_baseline(violations: Iterable[Violation], path: Path | None = None) -> None:
-    header = [
-        "# Import-layer debt still to remove (issue 17, in progress); see tests/layers.py.",
-        "# One line per violation:  kind  importer-module -> imported-module[:name]",
-        "# tests/test_layers.py fails on a violation missing here and on a line here",
-        "# that no longer occurs. Regenerate: " + REGENERATE,
-    ]
-    lines = sorted(v.line for v in violations)
-    (path or BASELINE).write_text("\n".join(header + lines) + "\n", encoding="utf-8")
-
-
-def compare(violations: Iterable[Violation], baseline: set[str]) -> tuple[list, list]:
-    """(new lines not in the baseline, baseline lines that no longer occur)."""
-    current = {normalize(v.line): v.line for v in violations}
-    new = sorted(line for key, line in current.items() if key not in baseline)
-    gone = sorted(line for line in baseline if line not in current)
-    return new, gone
+# --- reporting ---------------------------------------------------------------
 
 
 def summary(
@@ -421,37 +380,25 @@ def summary(
     return "\n".join(out)
 
 
-def report(new: list[str], gone: list[str]) -> str:
-    out = []
-    if new:
-        out.append(
-            f"{len(new)} new violation(s) of the layer rule (tests/layers.py); "
-            "import through a lower layer instead:"
-        )
-        out += [f"  {line}" for line in new]
-    if gone:
-        out.append(
-            f"{len(gone)} line(s) of tests/layers_baseline.txt no longer occur: "
-            f"delete them (or run {REGENERATE}):"
-        )
-        out += [f"  {line}" for line in gone]
-    return "\n".join(out)
+def report(violations: Iterable[Violation]) -> str:
+    lines = sorted(v.line for v in violations)
+    if not lines:
+        return "no violation of the layer rule"
+    return "\n".join(
+        [
+            f"{len(lines)} violation(s) of the layer rule (tests/layers.py); "
+            "import through a lower layer instead:",
+            *(f"  {line}" for line in lines),
+        ]
+    )
 
 
 def main(argv: list[str]) -> int:
     imports = collect_imports()
     violations = find_violations(imports)
     print(summary(violations, imports))
-    if "--write-baseline" in argv:
-        write_baseline(violations)
-        print(f"wrote {BASELINE}")
-        return 0
-    new, gone = compare(violations, read_baseline())
-    if new or gone:
-        print(report(new, gone))
-        return 1
-    print("baseline up to date")
-    return 0
+    print(report(violations))
+    return 1 if violations else 0
 
 
 if __name__ == "__main__":

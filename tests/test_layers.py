@@ -1,6 +1,6 @@
 """Imports run one way: interfaces -> domain -> workflow core -> base (issue 17).
 
-The rule, the classification of modules and the ratchet are described in
+The rule and the classification of modules are described in
 tests/layers.py. No database, no Django: the code is read with ``ast``.
 """
 
@@ -17,28 +17,17 @@ def project():
     return imports, layers.find_violations(imports)
 
 
-def test_no_new_layer_violations(project):
+def test_no_layer_violation(project):
+    """No cycle between apps, no import from a layer above, no private name of
+    another app: the whole project, function-local imports included."""
     imports, violations = project
-    new, _ = layers.compare(violations, layers.read_baseline())
-    assert not new, layers.summary(violations, imports) + "\n" + layers.report(new, [])
-
-
-def test_the_baseline_lists_only_debt_that_still_exists(project):
-    imports, violations = project
-    _, gone = layers.compare(violations, layers.read_baseline())
-    assert not gone, (
-        layers.summary(violations, imports) + "\n" + layers.report([], gone)
+    assert not violations, (
+        layers.summary(violations, imports) + "\n" + (layers.report(violations))
     )
 
 
-def test_the_baseline_file_is_sorted_and_has_no_duplicates():
-    lines = [
-        line
-        for line in layers.BASELINE.read_text(encoding="utf-8").splitlines()
-        if line.strip() and not line.startswith("#")
-    ]
-    assert lines == sorted(set(lines))
-    assert {line.split()[0] for line in lines} <= set(layers.KINDS)
+def test_no_baseline_of_tolerated_debt_is_left():
+    assert not (Path(layers.__file__).parent / "layers_baseline.txt").exists()
 
 
 def test_the_layer_table_names_every_app():
@@ -173,31 +162,19 @@ def test_the_detector_finds_cycles_upward_and_private_imports(synthetic):
     assert "apps in a cycle: base_app <-> core_app <-> dom_app" in summary
 
 
-def test_the_ratchet_reports_new_debt_and_lines_to_delete(synthetic, tmp_path):
+def test_the_report_lists_each_violation_of_the_synthetic_project(synthetic):
     _, _, violations = synthetic
-    baseline = tmp_path / "baseline.txt"
-    layers.write_baseline(violations, baseline)
-    assert layers.compare(violations, layers.read_baseline(baseline)) == ([], [])
-
-    text = baseline.read_text(encoding="utf-8")
-    fixed = "private  dom_app.services -> core_app.services:_hidden"
-    baseline.write_text(text.replace(fixed + "\n", ""), encoding="utf-8")
-    new, gone = layers.compare(violations, layers.read_baseline(baseline))
-    assert (new, gone) == ([fixed], [])
-
-    stale = "upward   core_app.models -> dom_app.services"
-    baseline.write_text(text + stale + "\n", encoding="utf-8")
-    new, gone = layers.compare(violations, layers.read_baseline(baseline))
-    assert (new, gone) == ([], [layers.normalize(stale)])
-    assert "no longer occur: delete them" in layers.report(new, gone)
+    text = layers.report(violations)
+    assert text.startswith(f"{len(violations)} violation(s)")
+    assert "private  dom_app.services -> core_app.services:_hidden" in text
 
 
-def test_the_script_writes_and_checks_the_baseline(monkeypatch, tmp_path, capsys):
-    baseline = tmp_path / "layers_baseline.txt"
-    monkeypatch.setattr(layers, "BASELINE", baseline)
-    assert layers.main([]) == 1  # no baseline: everything is new
-    assert layers.main(["--write-baseline"]) == 0
+def test_the_script_reports_and_fails_on_violations(monkeypatch, capsys):
     assert layers.main([]) == 0
-    out = capsys.readouterr().out
-    assert "layer violations:" in out and "baseline up to date" in out
-    assert Path(baseline).read_text(encoding="utf-8").startswith("# Import-layer")
+    assert "no violation of the layer rule" in capsys.readouterr().out
+    fake = [
+        layers.Violation("upward", "requests_app.services", "payments.services", "")
+    ]
+    monkeypatch.setattr(layers, "find_violations", lambda imports: fake)
+    assert layers.main([]) == 1
+    assert "requests_app.services -> payments.services" in capsys.readouterr().out
