@@ -13,6 +13,7 @@ from requests_app.flows.common import (
     SERVICES,
     STEP,
     cancel_step,
+    payment_step,
     staff_step,
 )
 from requests_app.models import Appointment, ServiceRequest, State
@@ -59,20 +60,7 @@ class AdjustedBillRequest(ServiceRequest):
     def send_second_notice(self):
         pass
 
-    @transition(
-        field="state",
-        source=[S.FEES_QUOTED, S.SECOND_NOTICE],
-        target=S.CLOSED,
-        permission=staff_may(COUNTER_ROLES),
-        custom=staff_step(
-            _("Take counter payment"),
-            form="payment",
-            perform="payments.services.payment_take_at_counter",
-        ),
-    )
-    def record_payment(self, *, at):
-        self.paid_at = at
-        self.closed_at = at
+    record_payment = payment_step([S.FEES_QUOTED, S.SECOND_NOTICE], target=S.CLOSED)
 
     @transition(
         field="state",

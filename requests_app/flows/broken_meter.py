@@ -11,6 +11,7 @@ from requests_app.flows.common import (
     SERVICES,
     cancel_step,
     not_paid,
+    payment_step,
     staff_step,
 )
 from requests_app.models import Appointment, ServiceRequest, State
@@ -71,19 +72,7 @@ class BrokenMeterRequest(ServiceRequest):
     def raise_debt(self):
         pass
 
-    @transition(
-        field="state",
-        source=S.FEES_QUOTED,
-        target=S.PAID,
-        permission=staff_may(COUNTER_ROLES),
-        custom=staff_step(
-            _("Take counter payment"),
-            form="payment",
-            perform="payments.services.payment_take_at_counter",
-        ),
-    )
-    def record_payment(self, *, at):
-        self.paid_at = at
+    record_payment = payment_step()
 
     @transition(
         field="state",

@@ -144,6 +144,30 @@ class IntakeSteps:
     accept = accept_step()
 
 
+def payment_step(source=State.FEES_QUOTED, target=State.PAID, **more):
+    """The counter takes the invoice's amount in cash (`more`: the work order
+    the payment opens, if any). Paying the last thing owed closes the request."""
+
+    @transition(
+        field="state",
+        source=source,
+        target=target,
+        permission=staff_may(COUNTER_ROLES),
+        custom=staff_step(
+            _("Take counter payment"),
+            form="payment",
+            perform="payments.services.payment_take_at_counter",
+            **more,
+        ),
+    )
+    def record_payment(self, *, at):
+        self.paid_at = at
+        if target == State.CLOSED:
+            self.closed_at = at
+
+    return record_payment
+
+
 CANCEL_LABEL = _("Cancel request")
 
 

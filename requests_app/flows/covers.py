@@ -9,6 +9,7 @@ from requests_app.flows.common import (
     SERVICES,
     IntakeSteps,
     cancel_step,
+    payment_step,
     reject_step,
     staff_step,
 )
@@ -62,19 +63,7 @@ class CoversRequest(IntakeSteps, ServiceRequest):
     def quote_fees(self):
         pass
 
-    @transition(
-        field="state",
-        source=S.FEES_QUOTED,
-        target=S.PAID,
-        permission=staff_may(COUNTER_ROLES),
-        custom=staff_step(
-            _("Take counter payment"),
-            form="payment",
-            perform="payments.services.payment_take_at_counter",
-        ),
-    )
-    def record_payment(self, *, at):
-        self.paid_at = at
+    record_payment = payment_step()
 
     @transition(
         field="state",

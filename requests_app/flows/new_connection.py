@@ -13,6 +13,7 @@ from requests_app.flows.common import (
     IntakeSteps,
     cancel_step,
     not_paid,
+    payment_step,
     reject_step,
     staff_step,
 )
@@ -117,19 +118,7 @@ class NewConnectionRequest(IntakeSteps, ServiceRequest):
     def quote_fees(self):
         pass
 
-    @transition(
-        field="state",
-        source=S.FEES_QUOTED,
-        target=S.PAID,
-        permission=staff_may(COUNTER_ROLES),
-        custom=staff_step(
-            _("Take counter payment"),
-            form="payment",
-            perform="payments.services.payment_take_at_counter",
-        ),
-    )
-    def record_payment(self, *, at):
-        self.paid_at = at
+    record_payment = payment_step()
 
     @transition(
         field="state",

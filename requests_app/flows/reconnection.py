@@ -14,10 +14,9 @@ request (`refuse_after_90_days`); every payment channel asks first
 from django.utils.translation import gettext_lazy as _
 from django_fsm import transition
 
-from requests_app.flows.common import cancel_step, not_paid, staff_step
+from requests_app.flows.common import cancel_step, not_paid, payment_step, staff_step
 from requests_app.models import Appointment, ServiceRequest, State
 from requests_app.permissions import (
-    COUNTER_ROLES,
     INSTALL_ROLES,
     staff_may,
 )
@@ -93,20 +92,8 @@ class ReconnectionRequest(ServiceRequest):
         """Unpaid on day 90: only a new connection is left (charter §3.7)."""
         self.rejection_reason = reason
 
-    @transition(
-        field="state",
-        source=S.FEES_QUOTED,
-        target=S.PAID,
-        permission=staff_may(COUNTER_ROLES),
-        custom=staff_step(
-            _("Take counter payment"),
-            form="payment",
-            perform="payments.services.payment_take_at_counter",
-            opens=(Kind.RECONNECTION, "promised"),
-        ),
-    )
-    def record_payment(self, *, at):
-        self.paid_at = at
+    # Paid: the reconnection order goes out, due by the promised time.
+    record_payment = payment_step(opens=(Kind.RECONNECTION, "promised"))
 
     @transition(
         field="state",
