@@ -266,6 +266,8 @@ STEP_EFFECTS = [
     "requests_app.machine.customer_message",
     "payments.effects.open_invoices_cancel",
 ]
+# After a step of the catalog is edited (requests_app.services.catalog_step_change).
+CATALOG_STEP_CHANGED_HOOKS = ["sla.clocks.catalog_step_changed"]
 FILING_EFFECTS = [
     "sla.effects.clocks_follow",
     "sla.effects.tallies_follow",

@@ -8,9 +8,11 @@ import secrets
 from calendar import monthrange
 from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -28,6 +30,7 @@ from requests_app.models import (
     RequestEvent,
     ServiceDocument,
     ServiceRequest,
+    ServiceStep,
     ServiceType,
     State,
     SurveyCheck,
@@ -613,6 +616,19 @@ def request_announce_outage(
             or _("Planned outage on %(when)s")
             % {"when": format_date(outage_at, with_time=True)},
         )
+
+
+def catalog_step_change(*, step: ServiceStep, **changes) -> ServiceStep:
+    """Edit a step of the catalog (its time, its texts …) and tell the apps
+    that follow it (settings.CATALOG_STEP_CHANGED_HOOKS: the SLA publishes a
+    new version of the step's policy), in one transaction."""
+    for name, value in changes.items():
+        setattr(step, name, value)
+    with transaction.atomic():
+        step.save()
+        for hook in settings.CATALOG_STEP_CHANGED_HOOKS:
+            import_string(hook)(step=step)
+    return step
 
 
 def request_step(*, request, user, name: str, expected_state=None, note=""):

@@ -259,3 +259,28 @@ def _refresh_request_due(request) -> None:
     from requests_app.models import ServiceRequest
 
     ServiceRequest.objects.filter(pk=request.pk).update(due_at=request_due(request))
+
+
+def catalog_step_changed(*, step) -> None:
+    """The catalog is the one source of the published times: a step whose
+    time was edited (requests_app.services.catalog_step_change, through
+    settings.CATALOG_STEP_CHANGED_HOOKS) publishes a new version of its SLA
+    policy, which running clocks then follow."""
+    if not step.time_unit:
+        return
+    current = (
+        Policy.objects.filter(service=step.service_id, step_code=step.code)
+        .order_by("-version")
+        .first()
+    )
+    if current is None or current.target_unit == Policy.Unit.ACCEPTANCE:
+        return
+    if (current.target_value, current.target_unit) != (
+        step.time_value,
+        step.time_unit,
+    ):
+        policy_publish(
+            current=current,
+            target_value=step.time_value,
+            target_unit=step.time_unit,
+        )

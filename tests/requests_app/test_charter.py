@@ -328,8 +328,8 @@ def test_changing_the_catalog_changes_the_page_and_the_workflow(
     account = factories.account_for(customer, office)
     id_card = DocumentType.objects.get(code="id-card")
     book_step = ServiceStep.objects.get(service=meter_test, code="book")
-    book_step.time_value = Decimal("3")
-    book_step.save()  # as the admin does: the SLA policy follows (new version)
+    # the catalog's edit: the SLA policy follows (new version)
+    rs.catalog_step_change(step=book_step, time_value=Decimal("3"))
     FeeItem.objects.filter(service=meter_test, code="test", meter_size=size_1p).update(
         amount=Decimal("128.40")
     )

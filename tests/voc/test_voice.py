@@ -103,8 +103,7 @@ def test_an_edited_target_publishes_a_new_policy_the_clock_follows(customer, off
     r = _complaint(customer, office)
     before = Clock.objects.get(request=r, step_code="resolve").due_at
     step = ServiceStep.objects.get(service__code="complaint", code="resolve")
-    step.time_value = Decimal("10")
-    step.save()
+    rs.catalog_step_change(step=step, time_value=Decimal("10"))
     after = Clock.objects.get(request=r, step_code="resolve")
     assert after.policy.version == 2 and after.policy.target_value == 10
     assert after.due_at < before
