@@ -6,34 +6,15 @@ from django.utils.translation import ngettext
 from core.dates import format_date
 from requests_app.flows import FLOWS
 
+# The texts of the states every flow means the same by; a flow says what its
+# other states mean itself (`step_texts` on its machine, requests_app/flows/).
 STEP_TEXT = {
     "submitted": lambda: _("We are checking your documents."),
     "returned": lambda: _(
         "Some documents are missing or unclear. Please add them and resubmit."
     ),
-    "accepted": lambda: _("Accepted. We will call you to book the wiring inspection."),
-    "survey_booked": lambda: _("Waiting for the wiring inspection."),
-    "wiring_failed": lambda: _(
-        "Your wiring does not meet the standard yet. Please have it fixed; we will inspect again."
-    ),
-    "surveyed": lambda: _("Your wiring passed. We are preparing the fees."),
     "fees_quoted": lambda: _(
         "Please pay the fees online, by Thai QR, or at any PEA office counter."
-    ),
-    "paid": lambda: _(
-        "Payment received. We will call you to book the meter installation."
-    ),
-    "installation_booked": lambda: _("Waiting for the meter installation."),
-    "installed": lambda: _("Meter installed. We are opening your electricity account."),
-    "test_booked": lambda: _("Waiting for the comparison meter to be installed."),
-    "comparison_installed": lambda: _(
-        "The comparison meter is measuring beside yours."
-    ),
-    "refund_pending": lambda: _(
-        "Your meter was found faulty: we are refunding the test fee."
-    ),
-    "closed": lambda: _(
-        "Done: your meter is installed and your electricity account is open."
     ),
     "cancelled": lambda: _("Cancelled."),
     "rejected": lambda: _("Rejected."),

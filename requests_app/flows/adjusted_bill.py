@@ -26,6 +26,22 @@ Kind = Appointment.Kind
 class AdjustedBillRequest(ServiceRequest):
     flow = "adjusted_bill"  # ServiceType.flow
     filing_form = ACCOUNT_FORM  # filed with (requests_app.filing)
+    # What the customer reads in a state, where it differs from the shared
+    # texts (requests_app.display.STEP_TEXT, PROMISE_TEXT).
+    step_texts = {
+        "submitted": lambda: _(
+            "The inspection found your meter recorded less than you used: we are "
+            "preparing the adjusted bill."
+        ),
+        "fees_quoted": lambda: _(
+            "Please pay the adjusted bill by the date on the notice, at a PEA office."
+        ),
+        "second_notice": lambda: _(
+            "Second notice: please pay the adjusted bill, or the supply will be "
+            "disconnected."
+        ),
+        "closed": lambda: _("Done: the adjusted bill case is closed."),
+    }
 
     class Meta:
         proxy = True

@@ -31,6 +31,7 @@ class BrokenMeterRequest(ServiceRequest):
     # What the customer reads in a state, where it differs from the shared
     # texts (requests_app.display.STEP_TEXT, PROMISE_TEXT).
     step_texts = {
+        "submitted": lambda: _("Report received. We will check your meter."),
         "accepted": lambda: _("Report taken. We will replace your meter."),
         "fees_quoted": lambda: _(
             "The damage was caused at the premises: please pay for the meter."

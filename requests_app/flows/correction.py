@@ -54,6 +54,7 @@ class CorrectionRequest(IntakeSteps, ServiceRequest):
     # What the customer reads in a state, where it differs from the shared
     # texts (requests_app.display.STEP_TEXT, PROMISE_TEXT).
     step_texts = {
+        "survey_booked": lambda: _("Waiting for the joint site survey."),
         "accepted": lambda: _("Accepted. We will call you to book the site survey."),
         "surveyed": lambda: _("Survey done. We are getting the work approved."),
         "approved": lambda: _("Approved. We will announce the planned outage."),

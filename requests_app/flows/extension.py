@@ -36,6 +36,11 @@ class ExtensionRequest(IntakeSteps, ServiceRequest):
     # What the customer reads in a state, where it differs from the shared
     # texts (requests_app.display.STEP_TEXT, PROMISE_TEXT).
     step_texts = {
+        "survey_booked": lambda: _("Waiting for the joint site survey."),
+        "estimate_sent": lambda: _(
+            "The cost estimate is ready: accept it to go ahead, or decline it."
+        ),
+        "construction": lambda: _("Construction is under way."),
         "accepted": lambda: _("Accepted. We will call you to book the site survey."),
         "surveyed": lambda: _("Survey done. We are preparing the cost estimate."),
         "paid": lambda: _("Payment received. We will book the construction."),

@@ -36,6 +36,13 @@ class MeterTestRequest(IntakeSteps, ServiceRequest):
     # What the customer reads in a state, where it differs from the shared
     # texts (requests_app.display.STEP_TEXT, PROMISE_TEXT).
     step_texts = {
+        "test_booked": lambda: _("Waiting for the comparison meter to be installed."),
+        "comparison_installed": lambda: _(
+            "The comparison meter is measuring beside yours."
+        ),
+        "refund_pending": lambda: _(
+            "Your meter was found faulty: we are refunding the test fee."
+        ),
         "accepted": lambda: _("Accepted. We will send the test fee invoice."),
         "paid": lambda: _(
             "Payment received. We will call you to book the comparison meter."

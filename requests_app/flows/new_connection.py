@@ -53,6 +53,29 @@ def _after_survey_pass(request, **kwargs):
 class NewConnectionRequest(IntakeSteps, ServiceRequest):
     flow = "new_connection"  # ServiceType.flow
     filing_form = "meters.forms.NewConnectionForm"  # filed with (requests_app.filing)
+    # What the customer reads in a state, where it differs from the shared
+    # texts (requests_app.display.STEP_TEXT, PROMISE_TEXT).
+    step_texts = {
+        "accepted": lambda: _(
+            "Accepted. We will call you to book the wiring inspection."
+        ),
+        "survey_booked": lambda: _("Waiting for the wiring inspection."),
+        "wiring_failed": lambda: _(
+            "Your wiring does not meet the standard yet. Please have it fixed; "
+            "we will inspect again."
+        ),
+        "surveyed": lambda: _("Your wiring passed. We are preparing the fees."),
+        "paid": lambda: _(
+            "Payment received. We will call you to book the meter installation."
+        ),
+        "installation_booked": lambda: _("Waiting for the meter installation."),
+        "installed": lambda: _(
+            "Meter installed. We are opening your electricity account."
+        ),
+        "closed": lambda: _(
+            "Done: your meter is installed and your electricity account is open."
+        ),
+    }
 
     class Meta:
         proxy = True
@@ -176,6 +199,7 @@ class MeterUpgradeRequest(NewConnectionRequest):
     # What the customer reads in a state, where it differs from the shared
     # texts (requests_app.display.STEP_TEXT, PROMISE_TEXT).
     step_texts = {
+        **NewConnectionRequest.step_texts,
         "closed": lambda: _("Done: your new meter is installed."),
     }
 

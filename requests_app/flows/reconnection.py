@@ -39,6 +39,7 @@ class ReconnectionRequest(ServiceRequest):
     # What the customer reads in a state, where it differs from the shared
     # texts (requests_app.display.STEP_TEXT, PROMISE_TEXT).
     step_texts = {
+        "submitted": lambda: _("Received. We are preparing your invoice."),
         "fees_quoted": lambda: _(
             "Please pay the outstanding bills and the reconnection fee."
         ),
