@@ -20,6 +20,7 @@ from meters.models import (
 from payments.models import FeeItem, Invoice, InvoiceLine
 from payments.selectors import fees_in_force
 from requests_app.machine import authorize, request_transition
+from requests_app.notes import SystemMessage
 
 
 def installation_record(
@@ -840,7 +841,8 @@ def adjusted_bill_order_disconnection(*, request, user, expected_state=None, not
             name="order_disconnection",
             expected_state=expected_state,
             at=timezone.now(),
-            note=note
-            or _("Disconnection ordered; %(amount)s baht outstanding")
-            % {"amount": f"{invoice.total:,.2f}"},
+            note=note,
+            message=SystemMessage(
+                "disconnection_ordered", amount=f"{invoice.total:,.2f}"
+            ),
         )

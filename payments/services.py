@@ -559,7 +559,7 @@ def estimate_decide(
             user=user,
             name=name,
             expected_state=expected_state,
-            note=reason,
+            message=reason,  # the customer's own words
         )
 
 

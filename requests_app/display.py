@@ -5,6 +5,7 @@ from django.utils.translation import ngettext
 
 from core.dates import format_date
 from requests_app.flows import FLOWS
+from requests_app.models import Appointment
 
 # The texts of the states every flow means the same by; a flow says what its
 # other states mean itself (`step_texts` on its machine, requests_app/flows/).
@@ -116,6 +117,19 @@ def _shown_invoice(invoices):
     )
 
 
+def _next_visit(request):
+    """The open field visit the customer should expect next (a phone call
+    task of the counter is not a visit)."""
+    visits = [
+        a
+        for a in request.appointments.all()
+        if a.status == Appointment.Status.OPEN
+        and a.kind != Appointment.Kind.CALL
+        and a.scheduled_for
+    ]
+    return min(visits, key=lambda a: a.scheduled_for, default=None)
+
+
 def request_facts(request, now) -> dict:
     """What both the customer's and the staff's page show about a request."""
     from requests_app.services import missing_document_types
@@ -133,6 +147,7 @@ def request_facts(request, now) -> dict:
             else None
         ),
         "invoice": _shown_invoice(invoices),
+        "visit": _next_visit(request),
         "meter_test": getattr(request, "meter_test", None),
         "refunds": list(request.refunds.all()),
         "estimate": next(iter(request.estimates.all()), None),

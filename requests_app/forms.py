@@ -217,12 +217,30 @@ class ReasonForm(StepForm):
     )
 
 
-class NoteForm(StepForm):
-    note = forms.CharField(
-        label=_("Note (optional)"),
+def message_field():
+    """What staff tell the customer with a step: said so on the form."""
+    return forms.CharField(
+        label=_("Message to the customer (optional)"),
+        help_text=_("Shown on the customer's page and sent to them by SMS and e-mail."),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+def internal_note_field(widget=None):
+    return forms.CharField(
+        label=_("Internal note (staff only, optional)"),
+        required=False,
+        widget=widget or forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class NoteForm(StepForm):
+    """A step with an internal note and, apart, a message to the customer
+    (requests_app.machine gives the message to the step's transition)."""
+
+    note = internal_note_field()
+    message = message_field()
 
     def step_arguments(self) -> dict:
         return {"note": self.cleaned_data.get("note", "")}
@@ -256,7 +274,8 @@ class AppointmentForm(StepForm):
     assignee = forms.ModelChoiceField(
         label=_("Field staff"), queryset=None, required=False
     )
-    note = forms.CharField(label=_("Note (optional)"), required=False)
+    note = internal_note_field(widget=forms.TextInput)
+    message = message_field()
     # The time the warning was shown for: pressing again with it books it.
     confirmed_for = forms.CharField(required=False, widget=forms.HiddenInput)
 

@@ -18,6 +18,7 @@ dotted paths, so it never imports the apps above it.
 from __future__ import annotations
 
 import inspect
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
@@ -35,6 +36,14 @@ from requests_app.exceptions import ConcurrentChange, TransitionRefused
 from requests_app.flows import as_flow
 from requests_app.forms import step_form_class
 from requests_app.models import RequestEvent, ServiceRequest, State
+from requests_app.notes import SystemMessage
+
+# The message to the customer a person typed on a step's form, for the
+# transition of that step (step_perform sets it; request_transition reads it),
+# so that no service has to pass it along.
+_STEP_MESSAGE: ContextVar[tuple[str, str] | None] = ContextVar(
+    "step_message", default=None
+)
 
 # Arguments every perform service takes, besides its form's and its bind's.
 COMMON_ARGUMENTS = ("request", "user", "expected_state")
@@ -52,6 +61,7 @@ class StepTaken:
     user: object
     note: str
     at: datetime
+    message: object = ""  # a str, or a SystemMessage rendered for its reader
     notify: bool = True
     notify_context: dict = field(default_factory=dict)
     # the step as its flow declares it (flows/common.py `step`)
@@ -85,6 +95,14 @@ def request_filed(*, request: ServiceRequest, user, at: datetime) -> None:
         effect(step)
 
 
+def message_fields(message) -> dict:
+    """A typed message, or the portal's own (requests_app.notes.SystemMessage)
+    as its key and parameters, for RequestEvent."""
+    if isinstance(message, SystemMessage):
+        return {"message_key": message.key, "message_params": message.params}
+    return {"message": message}
+
+
 def customer_message(step: StepTaken) -> None:
     """The customer's status message (SMS and e-mail through the outbox)."""
     if not step.notify:
@@ -93,7 +111,7 @@ def customer_message(step: StepTaken) -> None:
         user=step.request.applicant,
         event="request_status",
         context={
-            "note": step.note,
+            "message": step.message,
             "state_label": State(step.request.state).label,
             **step.notify_context,
         },
@@ -140,6 +158,7 @@ def request_transition(
     name: str,
     expected_state: str | None,
     note: str = "",
+    message: str | None = None,
     notify: bool = True,
     notify_context: dict | None = None,
     **kwargs,
@@ -147,7 +166,12 @@ def request_transition(
     """Take the step `name` (authorized first), then, in one transaction: save
     under the concurrency guard, log the step and run the step effects
     (`settings.STEP_EFFECTS`; `notify` off keeps the customer's message back).
+    `note` is internal (staff only); `message` is what the customer is told
+    (by default what the person typed as the message on the step's form).
     `kwargs` go to the flow's transition method."""
+    if message is None:
+        typed = _STEP_MESSAGE.get()
+        message = typed[1] if typed and typed[0] == name else ""
     request = authorize(
         request=request, user=user, name=name, expected_state=expected_state
     )
@@ -168,6 +192,7 @@ def request_transition(
             to_state=request.state,
             actor=user,
             note=note,
+            **message_fields(message),
         )
         declared = next(iter(method._django_fsm.transitions.values())).custom
         step = StepTaken(
@@ -178,6 +203,7 @@ def request_transition(
             from_state=from_state,
             user=user,
             note=note,
+            message=message,
             at=now,
             notify=notify,
             notify_context=notify_context or {},
@@ -216,13 +242,17 @@ def step_perform(request: ServiceRequest, name: str, form, *, user, expected_sta
     step = step_declaration(request, name)
     if step is None or "perform" not in step:
         raise TransitionRefused()
-    return step_service(step)(
-        request=request,
-        user=user,
-        expected_state=expected_state,
-        **step.get("bind", {}),
-        **form.step_arguments(),
-    )
+    token = _STEP_MESSAGE.set((name, form.cleaned_data.get("message", "")))
+    try:
+        return step_service(step)(
+            request=request,
+            user=user,
+            expected_state=expected_state,
+            **step.get("bind", {}),
+            **form.step_arguments(),
+        )
+    finally:
+        _STEP_MESSAGE.reset(token)
 
 
 def service_accepts(service, names) -> tuple[set, set]:

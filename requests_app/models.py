@@ -393,7 +393,8 @@ class ServiceRequest(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
 
 
 class RequestEvent(models.Model):
-    """The timeline: every transition (who, when, from, to, note) and other acts."""
+    """The timeline: every transition (who, when, from, to, the internal note,
+    the message to the customer) and other acts."""
 
     class Kind(models.TextChoices):
         TRANSITION = "transition", _("Status change")
@@ -411,7 +412,15 @@ class RequestEvent(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
+    # Staff only: an internal note (staff's page and the API for staff).
     note = models.TextField(blank=True)
+    # What the customer was told with this step (their page, SMS and e-mail):
+    # typed by a person, or written by the portal as a key of
+    # requests_app.notes.MESSAGES with its parameters, shown in the reader's
+    # language.
+    message = models.TextField(blank=True)
+    message_key = models.CharField(max_length=40, blank=True)
+    message_params = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -425,6 +434,15 @@ class RequestEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.request_id} {self.action} {self.from_state}->{self.to_state}"
+
+    @property
+    def shown_message(self) -> str:
+        """The message in the active language."""
+        if self.message_key:
+            from requests_app.notes import render
+
+            return render(self.message_key, self.message_params)
+        return self.message
 
     @property
     def from_label(self) -> str:

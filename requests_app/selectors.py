@@ -32,8 +32,19 @@ def _base() -> QuerySet:
 
 
 def request_list_for_customer(user: User) -> QuerySet:
+    """My requests, newest first, each with its unpaid invoices
+    (`unpaid_invoices`: the amount and the date to pay by)."""
+    invoice = ServiceRequest._meta.get_field("invoices").related_model
+    unpaid = invoice.objects.filter(status=invoice.Status.UNPAID).order_by("pk")
     # Served by req_applicant_idx (applicant, created_at DESC, id DESC).
-    return _base().filter(applicant=user).order_by("-created_at", "-id")
+    return (
+        _base()
+        .filter(applicant=user)
+        .prefetch_related(
+            Prefetch("invoices", queryset=unpaid, to_attr="unpaid_invoices")
+        )
+        .order_by("-created_at", "-id")
+    )
 
 
 def _with_details(qs: QuerySet) -> QuerySet:

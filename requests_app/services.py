@@ -21,7 +21,12 @@ from core.errors import ServiceError
 from core.services import sequence_next
 from notifications.services import notification_enqueue
 from requests_app.documents import validate_upload
-from requests_app.machine import authorize, request_filed, request_transition
+from requests_app.machine import (
+    authorize,
+    message_fields,
+    request_filed,
+    request_transition,
+)
 from requests_app.models import (
     Appointment,
     CorrectionBudget,
@@ -36,6 +41,7 @@ from requests_app.models import (
     SurveyCheck,
     SurveyResult,
 )
+from requests_app.notes import SystemMessage, both
 
 
 def _applicant_kinds(applicant_kind: str, by_representative: bool) -> set[str]:
@@ -168,7 +174,9 @@ def document_attach(
                 kind=RequestEvent.Kind.DOCUMENT,
                 action="document_uploaded",
                 actor=user,
-                note=str(document_type.name),
+                **message_fields(
+                    SystemMessage("document_added", name=both(document_type, "name"))
+                ),
             )
     return document
 
@@ -275,28 +283,22 @@ def request_submit(
             document.file.delete(save=False)
         raise
     if channel == PHONE:
-        note = _("Taken by phone by %(who)s.") % {
-            "who": created_by.get_full_name() or created_by.username
-        }
+        message = SystemMessage(
+            "taken_by_phone", who=created_by.get_full_name() or created_by.username
+        )
     elif channel == "counter":
-        note = ngettext(
-            "Filed at the counter with %(n)d document.",
-            "Filed at the counter with %(n)d documents.",
-            len(attached),
-        ) % {"n": len(attached)}
+        message = SystemMessage("filed_at_counter", n=len(attached))
     elif attached:
-        note = ngettext(
-            "%(n)d document attached.", "%(n)d documents attached.", len(attached)
-        ) % {"n": len(attached)}
+        message = SystemMessage("documents_attached", n=len(attached))
     else:
-        note = ""
+        message = ""
     RequestEvent.objects.create(
         request=request,
         kind=RequestEvent.Kind.TRANSITION,
         action="submit",
         to_state=State.SUBMITTED,
         actor=created_by,
-        note=note,
+        **message_fields(message),
     )
     notification_enqueue(
         user=applicant, event="request_submitted", context={}, request=request
@@ -358,7 +360,7 @@ def request_return_for_documents(
         user=user,
         name="return_for_documents",
         expected_state=expected_state,
-        note=reason,
+        message=reason,
     )
 
 
@@ -368,7 +370,7 @@ def request_resubmit(*, request, user, expected_state=None, note="") -> ServiceR
         user=user,
         name="resubmit",
         expected_state=expected_state,
-        note=note,
+        message=note,  # the customer's own words
     )
 
 
@@ -397,6 +399,12 @@ def appointment_book(
             expected_state=expected_state,
             note=note,
             notify=True,
+            # the customer's SMS and e-mail say when, what and who
+            notify_context={
+                "visit_at": scheduled_for,
+                "visit_kind": Appointment.Kind(kind).label,
+                "visit_by": assignee.get_full_name() if assignee else "",
+            },
         )
 
 
@@ -612,9 +620,8 @@ def request_announce_outage(
             user=user,
             name="announce_outage",
             expected_state=expected_state,
-            note=note
-            or _("Planned outage on %(when)s")
-            % {"when": format_date(outage_at, with_time=True)},
+            note=note,
+            message=SystemMessage("planned_outage", when=outage_at.isoformat()),
         )
 
 
@@ -640,12 +647,13 @@ def request_step(*, request, user, name: str, expected_state=None, note=""):
 
 def complaint_resolve(*, request, user, reason: str, expected_state=None):
     """A complaint answered: the answer is the customer's message."""
-    return request_finish(
+    return request_transition(
         request=request,
         user=user,
         name="resolve",
         expected_state=expected_state,
-        note=reason,
+        message=reason,
+        at=timezone.now(),
     )
 
 
@@ -770,7 +778,7 @@ def request_record_survey(
                 user=user,
                 name="record_survey_passed",
                 expected_state=expected_state,
-                note=note,
+                message=note,  # what the surveyor found, for the customer
                 at=timezone.now(),
             )
         return request_transition(
@@ -778,7 +786,7 @@ def request_record_survey(
             user=user,
             name="record_survey_failed",
             expected_state=expected_state,
-            note=note,
+            message=note,  # what the customer must fix
             notify_context={"failed_items": summary} if failed else None,
         )
 
@@ -804,7 +812,7 @@ def request_cancel(
         user=user,
         name="cancel",
         expected_state=expected_state,
-        note=reason,
+        message=reason,
     )
 
 
@@ -823,7 +831,7 @@ def request_reject(
         user=user,
         name="reject",
         expected_state=expected_state,
-        note=reason,
+        message=reason,
         reason=reason,
     )
 

@@ -87,7 +87,8 @@ def step_taken(step) -> None:
         request=step.request,
         name=step.name,
         user=step.user,
-        note=step.note,
+        # the order's outcome: the internal note, else what the customer was told
+        note=step.note or str(step.message),
         label=step.label,
         declared=step.declared,
     )

@@ -104,11 +104,21 @@ class EventOut(serializers.Serializer):
     action = serializers.CharField()
     from_state = serializers.CharField()
     to_state = serializers.CharField()
-    note = serializers.CharField()
+    message = serializers.CharField(
+        source="shown_message", help_text="What the customer was told."
+    )
+    note = serializers.SerializerMethodField(
+        help_text="Internal note: staff only (empty for the customer)."
+    )
     by_staff = serializers.SerializerMethodField()
 
     def get_by_staff(self, event) -> bool:
         return bool(event.actor and event.actor.is_office_staff)
+
+    def get_note(self, event) -> str:
+        request = self.root.context.get("request")
+        viewer = getattr(request, "user", None)
+        return event.note if getattr(viewer, "is_office_staff", False) else ""
 
 
 class ClockOut(serializers.Serializer):

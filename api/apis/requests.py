@@ -113,7 +113,7 @@ class RequestDetailApi(Api):
     )
     def get(self, request, reference):
         req = selectors.request_get_for_customer(request.user, reference)
-        return Response(RequestOut(req).data)
+        return Response(RequestOut(req, context={"request": request}).data)
 
 
 class DocumentUploadApi(Api):

@@ -128,7 +128,10 @@ class TransitionPerformApi(Api):
 
     class InputSerializer(serializers.Serializer):
         expected_state = serializers.ChoiceField(choices=State.choices, required=False)
-        note = serializers.CharField(required=False)
+        note = serializers.CharField(required=False, help_text="Internal: staff only.")
+        message = serializers.CharField(
+            required=False, help_text="Told to the customer (page, SMS, e-mail)."
+        )
         reason = serializers.CharField(required=False)
 
     @schema(
@@ -167,4 +170,4 @@ class TransitionPerformApi(Api):
             expected_state=request.data.get("expected_state"),
         )
         req = selectors.request_get_for_staff(request.user, reference)
-        return Response(RequestOut(req).data)
+        return Response(RequestOut(req, context={"request": request}).data)

@@ -189,7 +189,7 @@ def test_the_surveyor_records_each_item_and_the_customer_is_told_which_failed(
         % {"item": thai("Main breaker"), "standard": "15 A"}
     }
     event = RequestEvent.objects.get(request=req, action="record_survey_failed")
-    assert event.note == failed
+    assert event.message == failed
     sms = OutboxMessage.objects.filter(request=req, channel="sms").last()
     assert failed in sms.body
     assert thai("Main conductor") not in sms.body
@@ -205,8 +205,8 @@ def test_an_english_customer_reads_the_failed_items_in_english(booked, surveyor)
                 "main_breaker": True},
     )  # fmt: skip
 
-    note = RequestEvent.objects.get(request=req, action="record_survey_failed").note
-    assert note == (
+    told = RequestEvent.objects.get(request=req, action="record_survey_failed")
+    assert told.message == (
         "Not to standard: Main conductor (standard 4 mm²), Ground conductor "
         "(standard 10 mm²). Earth rod missing"
     )

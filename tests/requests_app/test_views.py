@@ -861,7 +861,7 @@ def test_counter_staff_cancel_a_walk_in_request_with_a_reason(
 
     submitted_request.refresh_from_db()
     assert submitted_request.state == "cancelled"
-    assert submitted_request.events.last().note == "ลูกค้าขอยกเลิก"
+    assert submitted_request.events.last().message == "ลูกค้าขอยกเลิก"
 
 
 def test_the_queue_finds_a_customer_by_a_plus66_phone_number(client, counter, office):
