@@ -95,7 +95,7 @@ def test_signing_up_in_english_on_a_thai_browser_opens_english(client):
             "last_name": "Stone",
             "phone": "0891234567",
             "email": "",
-            "national_id": factories.national_id(77),
+            "national_id": factories.national_id(9077),
             "preferred_language": "en",
             "password1": PASSWORD,
             "password2": PASSWORD,
