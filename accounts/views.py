@@ -7,6 +7,7 @@ from django.contrib.auth.views import LoginView, LogoutView
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -36,10 +37,38 @@ from core.security_log import client_ip, security_event
 RESET_SESSION_KEY = "password_reset"
 
 
+def apply_user_language(request, response, user):
+    """The user's own language from the moment they log in, whatever the
+    browser asks for: set the language cookie as Django's set_language does
+    (LocaleMiddleware reads it before Accept-Language), and use the language
+    for the rest of this request (its flash messages). The language switcher
+    still changes it for the visit."""
+    language = user.preferred_language
+    if not translation.check_for_language(language):
+        return response
+    translation.activate(language)
+    request.LANGUAGE_CODE = language
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+    return response
+
+
 class PortalLoginView(LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        return apply_user_language(self.request, response, form.get_user())
 
 
 class PortalLogoutView(LogoutView):
@@ -60,7 +89,6 @@ def signup(request):
             form.add_error(None, ValidationError(ACCOUNT_EXISTS, code="account_exists"))
             return render(request, "accounts/signup.html", {"form": form})
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, _("Welcome! Your account is ready."))
         next_url = request.GET.get("next")
         if not url_has_allowed_host_and_scheme(
             next_url,
@@ -68,7 +96,9 @@ def signup(request):
             require_https=request.is_secure(),
         ):
             next_url = "home"
-        return redirect(next_url)
+        response = apply_user_language(request, redirect(next_url), user)
+        messages.success(request, _("Welcome! Your account is ready."))
+        return response
     return render(request, "accounts/signup.html", {"form": form})
 
 

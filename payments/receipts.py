@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.dates import be_year
+from core.english_words import baht_words_en
 from core.queue import delay, delay_on_commit
 from core.services import sequence_next
 from core.thai_words import baht_words
@@ -151,6 +152,7 @@ def receipt_document(receipt: Receipt, *, copy: bool) -> PrintDocument:
                 "payer": invoice.customer,
                 "account": request.account,
                 "words": baht_words(abs(receipt.total)),
+                "words_en": baht_words_en(abs(receipt.total)),
                 "qr": qr_png_uri(verify),
                 "verify": verify,
             },
@@ -305,6 +307,7 @@ def invoice_document(invoice) -> PrintDocument:
                 "qr_png": qr_png_uri(qr["payload"]),
                 "barcode_text": qr["barcode"].replace("\r", " "),
                 "words": baht_words(invoice.total),
+                "words_en": baht_words_en(invoice.total),
             },
         )
     return PrintDocument(html, ("base", "invoice"))

@@ -32,6 +32,13 @@ document.addEventListener("DOMContentLoaded", function () {
   }
   box.addEventListener("change", sync);
   sync();
+});
+// A form sent back with errors: focus goes to its summary at the top (every
+// form includes templates/includes/error_summary.html), so a screen reader
+// reads it and the keyboard continues from there. Focusing before the first
+// paint also drops a field's autofocus, as browsers skip it once something
+// has focus.
+document.addEventListener("DOMContentLoaded", function () {
   var summary = document.querySelector(".error-summary");
   if (summary) summary.focus();
 });
