@@ -8,6 +8,7 @@ import os
 import subprocess
 
 import pytest
+import zxingcpp
 from PIL import Image
 from playwright.sync_api import Page, expect
 
@@ -18,7 +19,6 @@ from requests_app import services as rs
 from tests import factories
 
 pytestmark = pytest.mark.e2e
-zxingcpp = pytest.importorskip("zxingcpp")
 
 PASSWORD = "correct-horse-battery"
 PHONE = "0893334444"

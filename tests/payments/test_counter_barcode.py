@@ -8,6 +8,7 @@ import re
 import subprocess
 
 import pytest
+import zxingcpp
 from django.urls import reverse
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -17,8 +18,6 @@ from payments import thaiqr
 from payments.services import request_quote_fees
 from requests_app import services as rs
 from tests import factories
-
-zxingcpp = pytest.importorskip("zxingcpp")
 
 
 def decode_png(png: bytes) -> list[tuple[str, str]]:
