@@ -15,6 +15,15 @@ def healthz(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
+def favicon(request):
+    """/favicon.ico, which a browser asks for where a page names no icon (a PDF,
+    the API's JSON): the static file. The portal's pages link static/favicon.svg."""
+    from django.http import HttpResponseRedirect
+    from django.templatetags.static import static
+
+    return HttpResponseRedirect(static("favicon.ico"))
+
+
 def _api(request) -> bool:
     return request.path.startswith("/api/")
 

@@ -15,8 +15,10 @@ from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from core.code128 import code128_svg
 from core.dates import be_year
 from core.english_words import baht_words_en
 from core.queue import delay, delay_on_commit
@@ -305,6 +307,7 @@ def invoice_document(invoice) -> PrintDocument:
                 "payer": invoice.customer,
                 "qr": qr,
                 "qr_png": qr_png_uri(qr["payload"]),
+                "barcode_svg": mark_safe(code128_svg(qr["barcode"])),  # noqa: S308 - our SVG
                 "barcode_text": qr["barcode"].replace("\r", " "),
                 "words": baht_words(invoice.total),
                 "words_en": baht_words_en(invoice.total),

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from core.views import healthz
+from core.views import favicon, healthz
 from outages.urls import open311_urls
 from requests_app import views as request_views
 from voc import views as voc_views
@@ -24,6 +24,7 @@ urlpatterns = [
     path("staff/", include("requests_app.staff_urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", favicon, name="favicon"),
 ]
 
 # The fake provider's checkout and its test controls exist only while it is the

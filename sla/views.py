@@ -74,14 +74,22 @@ class _Echo:
         return value
 
 
+def _local(moment) -> str:
+    """A time as the screen shows it, in local time (settings.TIME_ZONE), to
+    the second, in a form spreadsheets read as a date and time."""
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M:%S") if moment else ""
+
+
 def _csv_rows(kind, qs):
+    # the time columns say their zone: local time, not the database's UTC
+    zone = timezone.get_current_timezone_name()
     if kind == "open":
         yield [
             _("Reference"),
             _("Service"),
             _("Office"),
             _("Status"),
-            _("Due"),
+            f"{_('Due')} ({zone})",
             _("Assigned"),
         ]
         for r in qs.iterator(chunk_size=2000):
@@ -90,7 +98,7 @@ def _csv_rows(kind, qs):
                 r.service.name,
                 r.office.code,
                 r.get_state_display(),
-                r.due_at.isoformat() if r.due_at else "",
+                _local(r.due_at),
                 r.assigned_to.get_username() if r.assigned_to else "",
             ]
         return
@@ -99,9 +107,9 @@ def _csv_rows(kind, qs):
         _("Service"),
         _("Office"),
         _("Step"),
-        _("Started"),
-        _("Due"),
-        _("Stopped"),
+        f"{_('Started')} ({zone})",
+        f"{_('Due')} ({zone})",
+        f"{_('Stopped')} ({zone})",
         _("Status"),
     ]
     for c in qs.iterator(chunk_size=2000):
@@ -110,9 +118,9 @@ def _csv_rows(kind, qs):
             c.request.service.name,
             c.request.office.code,
             c.policy.name,
-            c.started_at.isoformat(),
-            c.due_at.isoformat(),
-            c.stopped_at.isoformat() if c.stopped_at else "",
+            _local(c.started_at),
+            _local(c.due_at),
+            _local(c.stopped_at),
             c.get_status_display(),
         ]
 

@@ -3,12 +3,16 @@ Chromium, comes back to the portal, and downloads the receipt PDF. The
 provider's signed callbacks reach the live server over HTTP; the payment is
 applied and the receipt rendered by the tasks (run inline here)."""
 
+import io
 import os
 import subprocess
 
 import pytest
+import zxingcpp
+from PIL import Image
 from playwright.sync_api import Page, expect
 
+from payments import thaiqr
 from payments.models import Invoice, Receipt
 from payments.services import request_quote_fees
 from requests_app import services as rs
@@ -42,7 +46,13 @@ def test_a_customer_pays_online_and_downloads_the_receipt(
     page.fill("#id_password", PASSWORD)
     page.locator("main form.stack button[type=submit]").click()
     page.goto(live_server.url + req.get_absolute_url())
-    expect(page.locator(".thaiqr svg")).to_be_visible()  # the Thai QR, too
+    expect(page.locator(".thaiqr-code svg")).to_be_visible()  # the Thai QR, too
+    # and the counter's Code 128, as Chromium draws it, reads back
+    barcode = page.locator(".barcode-line svg[role=img]").screenshot()
+    found = zxingcpp.read_barcodes(Image.open(io.BytesIO(barcode)))
+    assert [(r.format.name, r.text) for r in found] == [
+        ("Code128", thaiqr.for_invoice(invoice)["barcode"])
+    ]
     page.screenshot(
         path=os.path.join(screenshot_dir, "pay-01-invoice.png"), full_page=True
     )

@@ -127,6 +127,40 @@ def test_each_number_drills_down_to_its_list_and_csv(
     assert {r[0] for r in rows[1:]} == {r.reference for r in made["branch"][:5]}
 
 
+def _csv(client, kind, **params):
+    response = client.get(reverse("sla:list", args=[kind]), {**params, "format": "csv"})
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    return list(csv.reader(io.StringIO(body)))
+
+
+def test_the_csv_gives_local_times_as_the_screen_does_and_says_so(
+    client, offices, counter, other_counter, supervisor, monkeypatch
+):
+    made = _seed(offices, counter, other_counter, monkeypatch)
+    client.force_login(supervisor)
+    branch = offices["branch"].code
+
+    def local(moment):  # Asia/Bangkok is UTC+7 all year
+        return (moment + timedelta(hours=7)).strftime("%Y-%m-%d %H:%M:%S")
+
+    client.cookies["pea_language"] = "en"
+    head, *rows = _csv(client, "open", office=branch)
+    assert head[4] == "Due (Asia/Bangkok)"
+    by_ref = {r[0]: r for r in rows}
+    for r in made["branch"][:5]:
+        r.refresh_from_db()
+        assert by_ref[r.reference][4] == local(r.due_at)
+    head, row = _csv(client, "breached", office=branch)
+    clock = Clock.objects.get(request=made["branch"][4], step_code="accept")
+    assert head[4:7] == [
+        "Started (Asia/Bangkok)", "Due (Asia/Bangkok)", "Stopped (Asia/Bangkok)",
+    ]  # fmt: skip
+    assert row[4:7] == [local(clock.started_at), local(clock.due_at), ""]
+    client.cookies["pea_language"] = "th"
+    head, _row = _csv(client, "breached", office=branch)
+    assert head[5] == "กำหนดเสร็จ (Asia/Bangkok)"
+
+
 def test_only_supervisors_see_their_own_offices(client, offices, counter, supervisor):
     client.force_login(counter)
     assert client.get(reverse("sla:dashboard")).status_code == 404
