@@ -169,12 +169,29 @@ def disconnection_new(request):
 
 @staff_required
 def my_work(request):
-    """Today's and coming appointments of the logged-in field staff member."""
-    since = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    """The logged-in staff member's own work: "to do" first (today's, coming,
+    then overdue, each by time), finished work on its own tab (?tab=done)."""
+    now = timezone.now()
+    finished = request.GET.get("tab") == "done"
     page = Paginator(
-        selectors.appointments_for_assignee(request.user, since=since), PAGE_SIZE
+        selectors.appointments_for_assignee(request.user, finished=finished, now=now),
+        PAGE_SIZE,
     ).get_page(request.GET.get("page"))
-    return render(request, "staff/my_work.html", {"page": page})
+    return render(
+        request,
+        "staff/my_work.html",
+        {
+            "page": page,
+            "finished": finished,
+            "counts": selectors.appointment_counts_for_assignee(request.user, now=now),
+            "groups": {
+                selectors.TODAY: _("Today"),
+                selectors.COMING: _("Coming days"),
+                selectors.OVERDUE: _("Overdue: from earlier days, still to do"),
+            },
+            "keep": "tab=done" if finished else "",
+        },
+    )
 
 
 @staff_required
