@@ -19,7 +19,11 @@ from accounts.forms import CustomerDetailsForm
 from accounts.models import CustomerProfile, Department, User
 from accounts.offices import offices_covered
 from accounts.services import customer_create
-from accounts.validators import normalize_digits, normalize_mobile
+from accounts.validators import (
+    national_id_checksum_ok,
+    normalize_digits,
+    normalize_mobile,
+)
 from core.decorators import staff_required
 from core.errors import ServiceError
 from core.keyset import keyset_page
@@ -376,6 +380,19 @@ def _find_customer(lookup: str):
     )
 
 
+def _lookup_miss(lookup: str) -> tuple[bool, dict]:
+    """A lookup that found no one: whether it is a national ID number whose
+    check digit is wrong (a typo, so "not found" would mislead), and what of
+    it goes into the new customer's details so nothing is typed twice."""
+    digits = normalize_digits(lookup.strip())
+    if re.fullmatch(r"\d{13}", digits):
+        return not national_id_checksum_ok(digits), {"national_id": digits}
+    mobile = normalize_mobile(lookup)
+    if re.fullmatch(r"0[689]\d{8}", mobile):
+        return False, {"phone": mobile}
+    return False, {}
+
+
 @staff_required
 def file_walk_in(request):
     """Counter staff file a request for a walk-in customer (found or new), at
@@ -396,11 +413,16 @@ def file_walk_in(request):
         kind = CustomerProfile.Kind.INDIVIDUAL
     if found:
         kind = found.profile.kind
+    bad_checksum, typed = (False, {})
+    if lookup.strip() and not found:
+        bad_checksum, typed = _lookup_miss(lookup)
     posted = request.method == "POST" and request.POST.get("step") == "file"
     customer_form = None
     if not found:
         customer_form = CustomerDetailsForm(
-            request.POST if posted else None, prefix="c", initial={"kind": kind}
+            request.POST if posted else None,
+            prefix="c",
+            initial={"kind": kind, **typed},
         )
         customer_form.fields["kind"].widget = forms.HiddenInput()
         if posted:
@@ -413,7 +435,7 @@ def file_walk_in(request):
         applicant_kind=kind,
         initial={
             "office": request.user.office_id,
-            "contact_phone": found.phone if found else "",
+            "contact_phone": found.phone if found else typed.get("phone", ""),
         },
     )
     office_field = request_form.fields["office"]
@@ -455,6 +477,8 @@ def file_walk_in(request):
             "service": service,
             "lookup": lookup,
             "found": found,
+            "bad_checksum": bad_checksum,
+            "typed_id": typed.get("national_id", ""),
             "kind": kind,
             "kinds": CustomerProfile.Kind.choices,
             "customer_form": customer_form,
