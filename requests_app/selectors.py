@@ -298,6 +298,24 @@ def field_staff_for(user: User) -> QuerySet:
     )
 
 
+def document_types_for_request(request: ServiceRequest) -> list:
+    """The documents the applicant may add to their request: everyone's and
+    those of their kind (individual or juristic), a representative's only when
+    a representative filed it; in charter order, each type once."""
+    kinds = {"any", request.applicant_kind}
+    if request.by_representative:
+        kinds.add("representative")
+    types = {}
+    for sd in (
+        ServiceDocument.objects.filter(service=request.service_id)
+        .filter(applicant_kind__in=kinds)
+        .select_related("document_type")
+        .order_by("sort_order", "id")
+    ):
+        types.setdefault(sd.document_type_id, sd.document_type)
+    return list(types.values())
+
+
 def documents_by_kind(service) -> list[tuple[str, list]]:
     """The service's documents grouped by who must bring them, in charter order."""
     groups: dict[str, list] = {}

@@ -192,7 +192,7 @@ def request_detail(request, reference):
     req = selectors.request_get_for_customer(request.user, reference)
     ctx = _detail_context(req, request.user, "customer")
     ctx["upload_form"] = DocumentUploadForm(
-        document_types=[d.document_type for d in req.service.documents.all()]
+        document_types=selectors.document_types_for_request(req)
     )
     return render(request, "requests_app/request_detail.html", ctx)
 
@@ -236,7 +236,7 @@ def document_upload(request, reference):
     form = DocumentUploadForm(
         request.POST,
         request.FILES,
-        document_types=[d.document_type for d in req.service.documents.all()],
+        document_types=selectors.document_types_for_request(req),
     )
     if form.is_valid():
         services.document_attach(
