@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('requests_app', '0032_charter_documents_seed'),
+        ('requests_app', '0033_event_message_to_customer'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
