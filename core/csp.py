@@ -40,9 +40,10 @@ PAGE = {
 }
 
 # Anything that is not a page (JSON, PDF, CSV, text): nothing may load or run
-# in it and nobody may frame it. PDFs and documents are sent as attachments;
-# were one ever sent inline, Chrome's viewer would need this relaxed (its
-# wrapper page uses inline styles, crbug.com/271452).
+# in it and nobody may frame it. Staff open customers' PDFs and pictures
+# inline (issue 18): Chromium's PDF viewer shows them under this policy
+# (checked on Debian's Chromium 156); its picture viewer loses only its
+# centring styles.
 OTHER = "default-src 'none'; frame-ancestors 'none'"
 
 

@@ -458,6 +458,11 @@ def content_disposition(filename: str, *, inline: bool = False) -> str:
     return f"{kind}; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
+# What a browser may show in place rather than download: the types uploads are
+# checked to be, and nothing else (never HTML, SVG or text).
+INLINE_CONTENT_TYPES = frozenset({"application/pdf", "image/jpeg", "image/png"})
+
+
 def file_response(
     file, *, filename: str, content_type: str, inline: bool = False
 ) -> FileResponse:

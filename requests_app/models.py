@@ -567,9 +567,16 @@ class Appointment(models.Model):
         verbose_name = _("work order")
         verbose_name_plural = _("work orders")
         indexes = [
-            # Field staff: "my work today".
+            # Field staff: "my work today"; read backwards, their finished work.
             models.Index(
                 fields=["assignee", "scheduled_for"], name="appt_assignee_idx"
+            ),
+            # My appointments' "to do" tab and its counts: the few open rows
+            # of one assignee among years of done ones.
+            models.Index(
+                fields=["assignee", "scheduled_for"],
+                condition=models.Q(status="open"),
+                name="appt_assignee_open_idx",
             ),
             # An office's open work, soonest first.
             models.Index(fields=["status", "scheduled_for"], name="appt_status_idx"),

@@ -1,9 +1,22 @@
 """Reads on service requests. Each selector owns its joins and its access rule:
 anyone outside the rule gets a 404, never another person's data."""
 
+from datetime import datetime, timedelta
+
 from django.core.exceptions import PermissionDenied
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import has_transition_perm
 
@@ -203,13 +216,58 @@ def staff_members_for(request: ServiceRequest) -> QuerySet:
     )
 
 
-def appointments_for_assignee(user: User, *, since) -> QuerySet:
-    """Field staff's work list, soonest first (appt_assignee_idx)."""
-    return (
-        Appointment.objects.filter(assignee=user, scheduled_for__gte=since)
-        .select_related("request__service", "request__applicant", "request__meter_size")
-        .order_by("scheduled_for", "id")
+# My appointments' groups of open work, in the order they are listed.
+TODAY, COMING, OVERDUE = 0, 1, 2
+
+
+def _day_bounds(now: datetime) -> tuple[datetime, datetime]:
+    """The start of the local day of `now` and of the next one."""
+    start = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    return start, start + timedelta(days=1)
+
+
+def appointments_for_assignee(user: User, *, finished: bool, now: datetime) -> QuerySet:
+    """Field staff's own work. Open work ("to do") is grouped as `bucket`:
+    today's, then coming days', then what is overdue from earlier days, each
+    by time (appt_assignee_open_idx finds the open rows among years of done
+    ones; the few are sorted). Finished work (done or called off) newest
+    first, read backwards along appt_assignee_idx."""
+    qs = Appointment.objects.filter(assignee=user).select_related(
+        "request__service", "request__applicant", "request__meter_size"
     )
+    if finished:
+        return qs.exclude(status=Appointment.Status.OPEN).order_by(
+            "-scheduled_for", "-id"
+        )
+    start, end = _day_bounds(now)
+    return (
+        qs.filter(status=Appointment.Status.OPEN)
+        .annotate(
+            bucket=Case(
+                When(scheduled_for__lt=start, then=Value(OVERDUE)),
+                When(scheduled_for__lt=end, then=Value(TODAY)),
+                default=Value(COMING),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("bucket", "scheduled_for", "id")
+    )
+
+
+def appointment_counts_for_assignee(user: User, *, now: datetime) -> dict[str, int]:
+    """How much of the user's open work is today's, coming and overdue: one
+    query over the open rows only (appt_assignee_open_idx), however long the
+    history of finished work grows."""
+    start, end = _day_bounds(now)
+    counts = Appointment.objects.filter(
+        assignee=user, status=Appointment.Status.OPEN
+    ).aggregate(
+        today=Count("id", filter=Q(scheduled_for__gte=start, scheduled_for__lt=end)),
+        coming=Count("id", filter=Q(scheduled_for__gte=end)),
+        overdue=Count("id", filter=Q(scheduled_for__lt=start)),
+    )
+    counts["open"] = counts["today"] + counts["coming"] + counts["overdue"]
+    return counts
 
 
 def work_orders_for_office(
@@ -249,6 +307,24 @@ def field_staff_for(user: User) -> QuerySet:
         .select_related("office")
         .order_by("first_name", "username")
     )
+
+
+def document_types_for_request(request: ServiceRequest) -> list:
+    """The documents the applicant may add to their request: everyone's and
+    those of their kind (individual or juristic), a representative's only when
+    a representative filed it; in charter order, each type once."""
+    kinds = {"any", request.applicant_kind}
+    if request.by_representative:
+        kinds.add("representative")
+    types = {}
+    for sd in (
+        ServiceDocument.objects.filter(service=request.service_id)
+        .filter(applicant_kind__in=kinds)
+        .select_related("document_type")
+        .order_by("sort_order", "id")
+    ):
+        types.setdefault(sd.document_type_id, sd.document_type)
+    return list(types.values())
 
 
 def documents_by_kind(service) -> list[tuple[str, list]]:

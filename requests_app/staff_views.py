@@ -19,7 +19,11 @@ from accounts.forms import CustomerDetailsForm
 from accounts.models import CustomerProfile, Department, User
 from accounts.offices import offices_covered
 from accounts.services import customer_create
-from accounts.validators import normalize_digits, normalize_mobile
+from accounts.validators import (
+    national_id_checksum_ok,
+    normalize_digits,
+    normalize_mobile,
+)
 from core.decorators import staff_required
 from core.errors import ServiceError
 from core.keyset import keyset_page
@@ -169,12 +173,29 @@ def disconnection_new(request):
 
 @staff_required
 def my_work(request):
-    """Today's and coming appointments of the logged-in field staff member."""
-    since = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    """The logged-in staff member's own work: "to do" first (today's, coming,
+    then overdue, each by time), finished work on its own tab (?tab=done)."""
+    now = timezone.now()
+    finished = request.GET.get("tab") == "done"
     page = Paginator(
-        selectors.appointments_for_assignee(request.user, since=since), PAGE_SIZE
+        selectors.appointments_for_assignee(request.user, finished=finished, now=now),
+        PAGE_SIZE,
     ).get_page(request.GET.get("page"))
-    return render(request, "staff/my_work.html", {"page": page})
+    return render(
+        request,
+        "staff/my_work.html",
+        {
+            "page": page,
+            "finished": finished,
+            "counts": selectors.appointment_counts_for_assignee(request.user, now=now),
+            "groups": {
+                selectors.TODAY: _("Today"),
+                selectors.COMING: _("Coming days"),
+                selectors.OVERDUE: _("Overdue: from earlier days, still to do"),
+            },
+            "keep": "tab=done" if finished else "",
+        },
+    )
 
 
 @staff_required
@@ -359,6 +380,19 @@ def _find_customer(lookup: str):
     )
 
 
+def _lookup_miss(lookup: str) -> tuple[bool, dict]:
+    """A lookup that found no one: whether it is a national ID number whose
+    check digit is wrong (a typo, so "not found" would mislead), and what of
+    it goes into the new customer's details so nothing is typed twice."""
+    digits = normalize_digits(lookup.strip())
+    if re.fullmatch(r"\d{13}", digits):
+        return not national_id_checksum_ok(digits), {"national_id": digits}
+    mobile = normalize_mobile(lookup)
+    if re.fullmatch(r"0[689]\d{8}", mobile):
+        return False, {"phone": mobile}
+    return False, {}
+
+
 @staff_required
 def file_walk_in(request):
     """Counter staff file a request for a walk-in customer (found or new), at
@@ -379,11 +413,16 @@ def file_walk_in(request):
         kind = CustomerProfile.Kind.INDIVIDUAL
     if found:
         kind = found.profile.kind
+    bad_checksum, typed = (False, {})
+    if lookup.strip() and not found:
+        bad_checksum, typed = _lookup_miss(lookup)
     posted = request.method == "POST" and request.POST.get("step") == "file"
     customer_form = None
     if not found:
         customer_form = CustomerDetailsForm(
-            request.POST if posted else None, prefix="c", initial={"kind": kind}
+            request.POST if posted else None,
+            prefix="c",
+            initial={"kind": kind, **typed},
         )
         customer_form.fields["kind"].widget = forms.HiddenInput()
         if posted:
@@ -396,7 +435,7 @@ def file_walk_in(request):
         applicant_kind=kind,
         initial={
             "office": request.user.office_id,
-            "contact_phone": found.phone if found else "",
+            "contact_phone": found.phone if found else typed.get("phone", ""),
         },
     )
     office_field = request_form.fields["office"]
@@ -438,6 +477,8 @@ def file_walk_in(request):
             "service": service,
             "lookup": lookup,
             "found": found,
+            "bad_checksum": bad_checksum,
+            "typed_id": typed.get("national_id", ""),
             "kind": kind,
             "kinds": CustomerProfile.Kind.choices,
             "customer_form": customer_form,

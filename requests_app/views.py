@@ -30,7 +30,7 @@ from requests_app.display import (
     step_time_text,
     wiring_standard_rows,
 )
-from requests_app.documents import file_response
+from requests_app.documents import INLINE_CONTENT_TYPES, file_response
 from requests_app.filing import file_from_form, filing_form
 from requests_app.forms import DocumentUploadForm
 from requests_app.machine import step_declaration, step_form, step_perform
@@ -192,7 +192,7 @@ def request_detail(request, reference):
     req = selectors.request_get_for_customer(request.user, reference)
     ctx = _detail_context(req, request.user, "customer")
     ctx["upload_form"] = DocumentUploadForm(
-        document_types=[d.document_type for d in req.service.documents.all()]
+        document_types=selectors.document_types_for_request(req)
     )
     return render(request, "requests_app/request_detail.html", ctx)
 
@@ -236,7 +236,7 @@ def document_upload(request, reference):
     form = DocumentUploadForm(
         request.POST,
         request.FILES,
-        document_types=[d.document_type for d in req.service.documents.all()],
+        document_types=selectors.document_types_for_request(req),
     )
     if form.is_valid():
         services.document_attach(
@@ -266,10 +266,15 @@ def document_download(request, token):
             source=f"document {req.reference}",
             reference=req.reference,
         )
+    # Staff open a document to read it beside the request: shown in the
+    # browser (its type was checked from the content: PDF without scripts,
+    # PNG or JPEG; nosniff). Customers keep the download of their own copy.
     return file_response(
         document.file,
         filename=f"{document.request.reference}-{document.document_type.code}.{document.extension}",
         content_type=document.content_type,
+        inline=request.user.is_office_staff
+        and document.content_type in INLINE_CONTENT_TYPES,
     )
 
 

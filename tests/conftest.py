@@ -128,6 +128,7 @@ REFERENCE_MIGRATIONS = [
     "voc.migrations.0002_complaint_service",
     "requests_app.migrations.0028_service_escalation_departments",
     "voc.migrations.0003_complaint_escalation_department",
+    "voc.migrations.0004_complaint_no_charter_section",
 ]
 
 

@@ -142,7 +142,7 @@ class DocumentUploadApi(Api):
         form = DocumentUploadForm(
             request.data,
             request.FILES,
-            document_types=[d.document_type for d in req.service.documents.all()],
+            document_types=selectors.document_types_for_request(req),
         )
         if not form.is_valid():
             raise form_errors(form)

@@ -222,7 +222,7 @@ def test_the_supervisor_of_the_province_above_sees_the_request_in_the_queue(
 
 
 @pytest.mark.parametrize("actor", ["counter", "supervisor"])
-def test_staff_covering_the_office_download_the_document_as_an_attachment(
+def test_staff_covering_the_office_open_the_document_in_the_browser(
     client, request, document, actor
 ):
     client.force_login(request.getfixturevalue(actor))
@@ -230,7 +230,10 @@ def test_staff_covering_the_office_download_the_document_as_an_attachment(
     response = client.get(reverse("requests:document", args=[document.token]))
 
     assert response.status_code == 200
-    assert response["Content-Disposition"].startswith("attachment;")
+    # A preview beside the request (issue 18), still under a name of ours.
+    assert response["Content-Disposition"].startswith("inline;")
+    assert f"{document.request.reference}-" in response["Content-Disposition"]
+    assert response["Content-Security-Policy"].startswith("default-src 'none'")
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Content-Type"] == "application/pdf"
     assert "no-store" in response["Cache-Control"]

@@ -151,12 +151,24 @@ def test_the_index_lists_every_active_service_in_thai_with_its_section(
     assert set(entries) == {reverse("charter_detail", args=[s.code]) for s in active}
     for s in active:
         entry = entries[reverse("charter_detail", args=[s.code])]
-        assert entry.startswith(f"{s.charter_section} {s.name_th}"), entry
+        assert entry.startswith(f"{s.charter_section} {s.name_th}".strip()), entry
     assert hidden.name_th not in page
     # Listed in charter order.
     order = {reverse("charter_detail", args=[s.code]): s.sort_order for s in active}
     listed = [order[href] for href in entries]
     assert listed == sorted(listed)
+
+
+def test_only_the_charter_s_own_services_are_numbered(client, counter_only):
+    """Complaints and feedback are not in the charter: no section number
+    (they showed a placeholder "1" each, issue 18)."""
+    entries = _index_entries(_page(client, reverse("charter")))
+    for s in ServiceType.objects.filter(is_active=True):
+        entry = entries[reverse("charter_detail", args=[s.code])]
+        if s.code in ("complaint", "feedback"):
+            assert s.charter_section == "" and entry.startswith(s.name_th), entry
+        else:
+            assert re.fullmatch(r"\d+\.\d+", s.charter_section), s.code
 
 
 def test_the_index_lists_every_active_service_in_english(english, counter_only):
@@ -166,7 +178,7 @@ def test_the_index_lists_every_active_service_in_english(english, counter_only):
     entries = _index_entries(page)
     for s in ServiceType.objects.filter(is_active=True):
         entry = entries[reverse("charter_detail", args=[s.code])]
-        assert entry.startswith(f"{s.charter_section} {s.name_en}"), entry
+        assert entry.startswith(f"{s.charter_section} {s.name_en}".strip()), entry
         assert s.name_th not in page
 
 

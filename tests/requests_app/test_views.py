@@ -321,6 +321,53 @@ def test_a_fake_document_added_later_is_refused_with_the_reason(
     assert submitted_request.documents.count() == before
 
 
+def _offered(client, req) -> set[str]:
+    form = client.get(req.get_absolute_url()).context["upload_form"]
+    return {form.types[k].code for k, _ in form.fields["document_type"].choices}
+
+
+def test_an_individual_is_offered_only_an_individual_s_documents(
+    client, customer, submitted_request
+):
+    client.force_login(customer)
+    offered = _offered(client, submitted_request)
+    assert {"id-card", "house-registration", "premises-right"} <= offered
+    assert not offered & {"company-certificate", "vat-registration", "signatory-id"}
+    assert not offered & {"power-of-attorney", "representative-id"}
+    # Nor can one be posted by its id.
+    company = DocumentType.objects.get(code="company-certificate")
+    response = client.post(
+        reverse("requests:upload", args=[submitted_request.reference]),
+        {"document_type": str(company.pk), "file": factories.pdf("c.pdf")},
+    )
+    assert response.status_code == 400
+    assert "document_type" in response.context["upload_form"].errors
+
+
+def test_a_representative_is_offered_the_power_of_attorney_too(
+    client, customer, office
+):
+    req = factories.submit_request(
+        customer=customer, office=office, by_representative=True
+    )
+    client.force_login(customer)
+    offered = _offered(client, req)
+    assert {"power-of-attorney", "representative-id", "id-card"} <= offered
+    assert "company-certificate" not in offered
+
+
+def test_a_company_is_offered_the_company_s_documents(client, office):
+    company = factories.CustomerFactory(
+        profile__kind=CustomerProfile.Kind.JURISTIC, profile__national_id="",
+        profile__company_name="Acme", profile__juristic_registration_no="0105551234567",
+    )  # fmt: skip
+    req = factories.submit_request(customer=company, office=office)
+    client.force_login(company)
+    offered = _offered(client, req)
+    assert {"company-certificate", "vat-registration", "signatory-id"} <= offered
+    assert not offered & {"id-card", "power-of-attorney"}
+
+
 def test_documents_cannot_be_added_once_the_request_is_accepted(
     client, customer, counter, submitted_request
 ):

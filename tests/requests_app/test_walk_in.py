@@ -188,3 +188,45 @@ def test_a_supervisor_files_at_the_offices_they_supervise(
     data = _new_customer(_request_fields(office, new_connection, "individual"))
     assert client.post(reverse("staff:file"), data).status_code == 302
     assert ServiceRequest.objects.get().office == office
+
+
+# The lookup says why it found no one and keeps what was typed (issue 18) ---------------
+
+
+def test_a_lookup_with_a_wrong_check_digit_says_so_and_keeps_the_id(
+    client, counter, customer
+):
+    client.force_login(counter)
+    client.cookies["pea_language"] = "en"
+    typed = "1-2345-67890-12-3"  # as printed on the card; the checksum fails
+    response = client.post(reverse("staff:file"), {"lookup": typed})
+
+    html = response.content.decode()
+    assert response.status_code == 200 and response.context["found"] is None
+    assert "1-2345-67890-12-3 is not a valid national ID number" in html
+    assert "the check digit" in html and "No customer found" not in html
+    assert f'value="{typed}"' in html and 'aria-invalid="true"' in html
+    # Kept for the new customer's details too, where filing checks it again.
+    assert response.context["customer_form"]["national_id"].value() == "1234567890123"
+
+
+def test_a_valid_id_or_number_not_found_goes_into_the_new_customer_s_details(
+    client, counter, customer
+):
+    client.force_login(counter)
+    client.cookies["pea_language"] = "en"
+    nid = factories.national_id(777)
+    response = client.post(reverse("staff:file"), {"lookup": nid})
+    assert "No customer found" in response.content.decode()
+    assert "not a valid national ID" not in response.content.decode()
+    assert response.context["customer_form"]["national_id"].value() == nid
+
+    response = client.post(reverse("staff:file"), {"lookup": "086-555-1234"})
+    assert response.context["customer_form"]["phone"].value() == "0865551234"
+    assert response.context["form"]["contact_phone"].value() == "0865551234"
+
+
+def test_the_thai_lookup_error_is_in_thai(client, counter):
+    client.force_login(counter)
+    html = client.post(reverse("staff:file"), {"lookup": "1234567890123"})
+    assert "1-2345-67890-12-3 ไม่ใช่เลขประจำตัวประชาชนที่ถูกต้อง" in html.content.decode()

@@ -46,12 +46,14 @@ def _payments_files_in_the_test_store(_private_storage, monkeypatch):
         )
 
 
-def assert_private_attachment(response, *, content_type: str, filename: str) -> None:
+def assert_private_attachment(
+    response, *, content_type: str, filename: str, disposition: str = "attachment"
+) -> None:
     assert response.status_code == 200, response.content
     assert response["Content-Type"] == content_type
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Cache-Control"] == "private, no-store"
-    assert response["Content-Disposition"] == f'attachment; filename="{filename}"'
+    assert response["Content-Disposition"] == f'{disposition}; filename="{filename}"'
 
 
 def _body(response) -> bytes:
@@ -87,6 +89,8 @@ def test_a_document_goes_out_as_the_type_its_content_was_validated_as(
         response,
         content_type="image/png",  # not application/pdf, whatever the name said
         filename=f"{req.reference}-{png_named_pdf.document_type.code}.png",
+        # Staff see it in the browser (issue 18); its customer downloads it.
+        disposition="attachment" if actor == "customer" else "inline",
     )
     assert _body(response) == picture("PNG")
 
