@@ -1,3 +1,6 @@
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
 from django.db.models import Q, QuerySet
 
 from payments.models import FeeItem, Invoice
@@ -133,3 +136,95 @@ def request_last_paid_at(request):
         .values_list("paid_at", flat=True)
         .first()
     )
+
+
+def invoice_get_for_customer(user, number: str) -> Invoice:
+    """An invoice of the user's own (the pages a payer comes back to); 404 for
+    anyone else's, staff included."""
+    from django.http import Http404
+
+    invoice = (
+        Invoice.objects.select_related("request")
+        .filter(number=number, customer=user)
+        .first()
+    )
+    if invoice is None or not user.is_authenticated:
+        raise Http404
+    return invoice
+
+
+# What the provider's callbacks said of an online payment ---------------------------
+
+# The events that end a payment attempt at the provider (payments/provider.py).
+CHARGE_RESULTS = ("charge.succeeded", "charge.failed", "charge.expired")
+# After this long without a result the return page says the bank is slow.
+LATE_AFTER = timedelta(seconds=60)
+
+
+@dataclass(frozen=True)
+class OnlineOutcome:
+    """Where an online payment of an invoice stands, from our records only.
+
+    paid      the invoice is paid;
+    declined  the provider refused the charge (nothing was taken);
+    expired   the payment page timed out at the provider;
+    refused   the provider took the money but we could not accept it for this
+              invoice (wrong amount, past its day band): it goes back through
+              the settlement's refunds;
+    closed    the invoice can no longer be paid (cancelled or expired);
+    waiting   no result yet; `late` once LATE_AFTER has passed since the
+              attempt began.
+    """
+
+    state: str
+    at: datetime | None = None  # when the result reached us
+
+    FINAL = frozenset({"paid", "declined", "expired", "refused", "closed"})
+
+    @property
+    def final(self) -> bool:
+        return self.state in self.FINAL
+
+    @property
+    def failed(self) -> bool:
+        """An attempt that ended without a payment: the customer may try again."""
+        return self.state in ("declined", "expired", "refused")
+
+
+def online_payment_outcome(
+    invoice: Invoice, *, since: datetime | None = None, now: datetime | None = None
+) -> OnlineOutcome:
+    """The outcome of the invoice's online payment attempt begun at `since`
+    (its last attempt when None): results that reached us before it belong to
+    an earlier attempt. One query on ProviderEvent when the invoice is unpaid."""
+    from django.utils import timezone
+
+    from payments.models import ProviderEvent
+
+    if invoice.status == Invoice.Status.PAID:
+        return OnlineOutcome("paid", invoice.paid_at)
+    results = ProviderEvent.objects.filter(
+        invoice_number__in=[invoice.number, invoice.payment_ref],
+        kind__in=CHARGE_RESULTS,
+    )
+    if since is not None:
+        results = results.filter(received_at__gte=since)
+    last = (
+        results.order_by("-received_at", "-pk")
+        .only("kind", "status", "received_at")
+        .first()
+    )
+    if last is not None:
+        if last.kind == "charge.failed":
+            return OnlineOutcome("declined", last.received_at)
+        if last.kind == "charge.expired":
+            return OnlineOutcome("expired", last.received_at)
+        if last.status == ProviderEvent.Status.REJECTED:
+            return OnlineOutcome("refused", last.received_at)
+        # A success still to be applied (the task runs after commit).
+    if invoice.status != Invoice.Status.UNPAID:
+        return OnlineOutcome("closed")
+    now = now or timezone.now()
+    if since is not None and now - since >= LATE_AFTER:
+        return OnlineOutcome("late")
+    return OnlineOutcome("waiting")

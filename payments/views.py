@@ -9,6 +9,7 @@ from django.db import transaction
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -88,20 +89,69 @@ def provider_callback(request):
     return JsonResponse(answer)
 
 
+# The session remembers when the customer last left for the provider's page,
+# per invoice: results that reached us before belong to an earlier attempt,
+# and the page can tell when the bank is slow.
+ATTEMPTS_KEY = "payment_attempts"
+
+
+def _attempt_begin(request, number) -> None:
+    from django.utils import timezone
+
+    attempts = dict(request.session.get(ATTEMPTS_KEY) or {})
+    attempts.pop(number, None)
+    attempts[number] = int(timezone.now().timestamp())
+    request.session[ATTEMPTS_KEY] = dict(list(attempts.items())[-5:])
+
+
+def _attempt_since(request, number):
+    """When the attempt the customer comes back from began (None when this
+    browser began none: the page follows the invoice's last attempt)."""
+    import datetime as dt
+
+    seconds = (request.session.get(ATTEMPTS_KEY) or {}).get(number)
+    if not isinstance(seconds, int):
+        return None
+    return dt.datetime.fromtimestamp(seconds, tz=dt.UTC)
+
+
+def _return_context(request, number) -> dict:
+    from payments.selectors import invoice_get_for_customer, online_payment_outcome
+
+    invoice = invoice_get_for_customer(request.user, number)
+    since = _attempt_since(request, number)
+    return {"invoice": invoice, "outcome": online_payment_outcome(invoice, since=since)}
+
+
 @login_required
+@never_cache
 def payment_return(request, number):
     """Where the provider sends the customer back. It shows what our records
-    say; it never marks anything paid (only the signed callback does)."""
-    from payments.models import Invoice
+    say; it never marks anything paid (only the signed callback does). Until
+    a final outcome, static/js/payment_return.js asks `payment_status` every
+    few seconds and swaps the outcome in; without script the page offers
+    "Check again"."""
+    return render(request, "payments/return.html", _return_context(request, number))
 
-    invoice = (
-        Invoice.objects.select_related("request")
-        .filter(number=number, customer=request.user)
-        .first()
+
+@login_required
+@never_cache
+def payment_status(request, number):
+    """The return page's outcome as JSON: the state, whether it is final (the
+    script stops asking) and the outcome's HTML, rendered as the page does."""
+    from django.template.loader import render_to_string
+
+    ctx = _return_context(request, number)
+    outcome = ctx["outcome"]
+    return JsonResponse(
+        {
+            "state": outcome.state,
+            "final": outcome.final,
+            "html": render_to_string(
+                "payments/return_outcome.html", ctx, request=request
+            ),
+        }
     )
-    if invoice is None:
-        raise Http404
-    return render(request, "payments/return.html", {"invoice": invoice})
 
 
 @login_required
@@ -133,6 +183,7 @@ def pay_online(request, number):
         messages.error(request, invoice_refuse(invoice=invoice, refusal=refusal))
         return redirect(invoice.request.get_absolute_url())
     back = request.build_absolute_uri(reverse("payments:return", args=[number]))
+    _attempt_begin(request, number)
     return redirect(provider().checkout(invoice=invoice, return_url=back))
 
 

@@ -20,3 +20,12 @@ def invoice_qr(invoice) -> dict:
     )
     data["barcode_text"] = data["barcode"].replace("\r", " ")
     return data
+
+
+@register.simple_tag
+def last_online_attempt(invoice):
+    """How the invoice's last online payment attempt ended (declined, expired
+    ...; `failed` when the customer may try again), for the request page."""
+    from payments.selectors import online_payment_outcome
+
+    return online_payment_outcome(invoice)
