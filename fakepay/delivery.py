@@ -8,8 +8,11 @@ import time
 import urllib.error
 import urllib.request
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
 
 from fakepay.models import FakeCharge, FakeDelivery
 from payments.provider import HEADER_NAME, sign
@@ -18,6 +21,9 @@ MAX_ATTEMPTS = 6
 
 
 def event_body(charge: FakeCharge, kind: str, event_id: str | None = None) -> bytes:
+    # An expired page leaves the charge pending in our books (no migration
+    # for a stand-in); the event says what the provider decided.
+    status = "expired" if kind == "charge.expired" else charge.status
     return json.dumps(
         {
             "id": event_id or f"evt_{uuid.uuid4().hex}",
@@ -28,7 +34,7 @@ def event_body(charge: FakeCharge, kind: str, event_id: str | None = None) -> by
                 "reference": charge.reference,
                 "amount": f"{charge.amount:.2f}",
                 "currency": charge.currency,
-                "status": charge.status,
+                "status": status,
             },
         }
     ).encode()
@@ -70,6 +76,42 @@ def deliver(charge: FakeCharge, kind: str, *, event_id: str, attempt: int = 1) -
         charge=charge, event_id=event_id, kind=kind, attempt=attempt, status_code=code
     )
     return code
+
+
+def send(charge: FakeCharge, events: list[tuple[str, str]]) -> None:
+    """Deliver the events now (FAKEPAY_SYNC: demo and browser tests without
+    a worker) or by a retrying task after commit."""
+    if settings.FAKEPAY_SYNC:
+        for kind, event_id in events:
+            deliver(charge, kind, event_id=event_id)
+        return
+    from fakepay.tasks import deliver_event
+
+    for kind, event_id in events:
+        transaction.on_commit(
+            lambda k=kind, e=event_id: deliver_event.delay(str(charge.pk), k, e)
+        )
+
+
+def expire(charge: FakeCharge) -> bool:
+    """Tell the merchant the charge's page expired, unless it was told. One
+    event id per charge: told twice (the sweep and a late visit, before
+    either delivery landed), the merchant drops the duplicate."""
+    if charge.deliveries.filter(kind="charge.expired").exists():
+        return False
+    send(charge, [("charge.expired", f"evt_exp_{charge.id.hex}")])
+    return True
+
+
+def expire_due(*, now=None) -> int:
+    """Tell the merchant of every page left unpaid past its time, once (a real
+    provider's checkout expiry); the number of charges expired."""
+    now = now or timezone.now()
+    ttl = timedelta(seconds=settings.FAKEPAY_CHECKOUT_SECONDS)
+    due = FakeCharge.objects.filter(
+        status=FakeCharge.Status.PENDING, created_at__lte=now - ttl
+    ).exclude(deliveries__kind="charge.expired")
+    return sum(expire(charge) for charge in due)
 
 
 def events_for(charge: FakeCharge) -> list[tuple[str, str]]:

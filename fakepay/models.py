@@ -1,6 +1,9 @@
 import uuid
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class FakeCharge(models.Model):
@@ -22,6 +25,18 @@ class FakeCharge(models.Model):
 
     def __str__(self) -> str:
         return f"{self.id} {self.reference} {self.status}"
+
+    @property
+    def expires_at(self) -> datetime:
+        """A hosted payment page lives FAKEPAY_CHECKOUT_SECONDS, as a real
+        provider's checkout session does; then it can no longer be paid."""
+        return self.created_at + timedelta(seconds=settings.FAKEPAY_CHECKOUT_SECONDS)
+
+    def is_expired(self, now: datetime | None = None) -> bool:
+        return (
+            self.status == self.Status.PENDING
+            and (now or timezone.now()) >= self.expires_at
+        )
 
 
 class FakeDelivery(models.Model):

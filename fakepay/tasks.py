@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from fakepay.delivery import MAX_ATTEMPTS, deliver
+from fakepay.delivery import MAX_ATTEMPTS, deliver, expire_due
 from fakepay.models import FakeCharge
 
 
@@ -11,3 +11,9 @@ def deliver_event(self, charge_id: str, kind: str, event_id: str) -> int:
     if not 200 <= code < 300:
         raise self.retry(countdown=2**self.request.retries)
     return code
+
+
+@shared_task
+def expire_checkouts() -> int:
+    """Beat, while the fake is the provider: pages left unpaid past their time."""
+    return expire_due()

@@ -283,6 +283,8 @@ FAKEPAY_CALLBACK_URL = (
 # Deliver the fake's callbacks inside its own request instead of a task (demo
 # and browser tests without a worker).
 FAKEPAY_SYNC = env_bool("FAKEPAY_SYNC", False)
+# How long the fake's hosted page may be paid (then `charge.expired`).
+FAKEPAY_CHECKOUT_SECONDS = env_int("FAKEPAY_CHECKOUT_SECONDS", 900)
 
 # Thai QR / cross-bank bill payment: PEA's biller ID (tax ID + suffix).
 PEA_BILLER_ID = env_str("PEA_BILLER_ID", "099400016551001")
@@ -333,6 +335,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute="*"),
     },
 }
+if PAYMENT_PROVIDER.startswith("fakepay."):
+    # The fake provider's own sweep: its unpaid pages expire.
+    CELERY_BEAT_SCHEDULE["fakepay-expire-checkouts"] = {
+        "task": "fakepay.tasks.expire_checkouts",
+        "schedule": crontab(minute="*"),
+    }
 
 # Notifications: pluggable backends (dotted paths).
 SMS_BACKEND = env_str("SMS_BACKEND", "notifications.backends.DatabaseSMSBackend")
