@@ -70,6 +70,11 @@ HEAD_TITLES = {
     Department.CONSTRUCTION: _("Head of construction and planning"),
 }
 
+# The inactive system account that takes the steps a payment provider's
+# callback causes (payments.services.online_payments_user): the timeline says
+# "Paid online" for it, never a person.
+ONLINE_PAYMENTS_USERNAME = "system-online-payments"
+
 
 class User(AbstractUser):
     class Role(models.TextChoices):
@@ -143,6 +148,10 @@ class User(AbstractUser):
     def is_field_staff(self) -> bool:
         """Surveyors and technicians: no cash, refunds or walk-in filing."""
         return self.role in FIELD_ROLES
+
+    @property
+    def is_online_payments(self) -> bool:
+        return self.username == ONLINE_PAYMENTS_USERNAME and not self.is_active
 
     @property
     def phone_masked(self) -> str:

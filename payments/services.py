@@ -569,10 +569,10 @@ def estimate_decide(
 def online_payments_user():
     """The actor of steps the provider's callback takes (no clerk): an inactive
     system account, so it can never log in."""
-    from accounts.models import User
+    from accounts.models import ONLINE_PAYMENTS_USERNAME, User
 
     user, _created = User.objects.get_or_create(
-        username="system-online-payments",
+        username=ONLINE_PAYMENTS_USERNAME,
         defaults={
             "role": User.Role.ADMIN,
             "is_active": False,

@@ -242,3 +242,32 @@ def test_the_request_page_forgets_a_decline_once_the_invoice_is_paid(
     page = client.get(invoice.request.get_absolute_url()).content.decode()
     assert "data-last-attempt" not in page
 
+
+# Who took the step ---------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_timeline_credits_an_online_payment_to_the_payment_not_to_staff(
+    client, invoice, customer, counter, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        callback(client, invoice, "charge.succeeded")
+    event = invoice.request.events.get(action="record_payment")
+    assert event.actor.username == "system-online-payments"
+
+    def who(page: str) -> list[str]:
+        return [
+            part.split("</div>", 1)[0]
+            for part in page.split('<div class="tl-who">')[1:]
+        ]
+
+    client.force_login(customer)
+    mine = who(client.get(invoice.request.get_absolute_url()).content.decode())
+    assert mine[-1] == "ชำระเงินออนไลน์" and "เจ้าหน้าที่ กฟภ." in mine[:-1]
+    client.force_login(counter)
+    staff = who(
+        client.get(
+            reverse("staff:detail", args=[invoice.request.reference])
+        ).content.decode()
+    )
+    assert staff[-1] == "ชำระเงินออนไลน์" and str(counter) in staff
