@@ -100,7 +100,7 @@ def _attempt_begin(request, number) -> None:
 
     attempts = dict(request.session.get(ATTEMPTS_KEY) or {})
     attempts.pop(number, None)
-    attempts[number] = int(timezone.now().timestamp())
+    attempts[number] = timezone.now().timestamp()
     request.session[ATTEMPTS_KEY] = dict(list(attempts.items())[-5:])
 
 
@@ -110,7 +110,7 @@ def _attempt_since(request, number):
     import datetime as dt
 
     seconds = (request.session.get(ATTEMPTS_KEY) or {}).get(number)
-    if not isinstance(seconds, int):
+    if not isinstance(seconds, (int, float)):
         return None
     return dt.datetime.fromtimestamp(seconds, tz=dt.UTC)
 

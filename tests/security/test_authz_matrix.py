@@ -78,6 +78,7 @@ ACCESS = {
     "sla:list": SUPERVISORS,
     "payments:pay": OWNER,
     "payments:return": OWNER,
+    "payments:status": OWNER,
     "payments:receipt": OWNER_OR_OFFICE,
     "payments:invoice_pdf": OWNER_OR_OFFICE,
     "payments:refund_voucher": OWNER | COUNTER_OFFICE,
