@@ -59,7 +59,8 @@ def test_a_declined_card_then_a_slow_payment_the_page_follows(
     # 2. The request page shows the failed attempt and offers to try again.
     page.locator(f"a[href='{req.get_absolute_url()}']").click()
     expect(page.locator('[data-last-attempt="declined"]')).to_be_visible()
-    again = page.locator("button[data-pay-online]")
+    expect(page.locator("button[data-pay-online]")).to_have_text("ลองอีกครั้ง")
+    again = page.locator("button[data-pay-now]")  # the top box's
     expect(again).to_have_text("ลองอีกครั้ง")
     page.screenshot(
         path=os.path.join(screenshot_dir, "outcome-02-request.png"), full_page=True
