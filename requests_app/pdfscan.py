@@ -393,14 +393,14 @@ class _Scan:
         end = end if end != -1 else len(data)
         self.parser.charge(end - start)
         body = data[start:end]
-        for name, parms in zip(filters, parameters, strict=True):
-            if name not in _DECODED:
+        for pdf_filter, parms in zip(filters, parameters, strict=True):
+            if pdf_filter not in _DECODED:
                 raise Refused(UNREADABLE)
-            if name == "FlateDecode":
+            if pdf_filter == "FlateDecode":
                 body = self._unpredict(self._inflate(body), parms)
-            elif name == "ASCIIHexDecode":
+            elif pdf_filter == "ASCIIHexDecode":
                 body = _ascii_hex(body)
-            elif name == "ASCII85Decode":
+            elif pdf_filter == "ASCII85Decode":
                 body = _ascii85(body)
             else:
                 body = _run_length(body)

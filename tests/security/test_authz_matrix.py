@@ -60,6 +60,7 @@ ACCESS = {
     "charter": EVERYONE,
     "charter_detail": EVERYONE,
     "healthz": EVERYONE,
+    "favicon": EVERYONE,  # a redirect to the static icon
     "accounts:signup": EVERYONE,
     "accounts:login": EVERYONE,
     "accounts:logout": EVERYONE,
