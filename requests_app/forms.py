@@ -204,7 +204,12 @@ class StepForm(forms.Form):
 
     @classmethod
     def argument_names(cls) -> tuple[str, ...]:
-        return cls.arguments if cls.arguments is not None else tuple(cls.base_fields)
+        """The service's keyword arguments: `arguments`, else the fields but
+        the message to the customer (the machine gives that to the step's
+        transition itself)."""
+        if cls.arguments is not None:
+            return cls.arguments
+        return tuple(name for name in cls.base_fields if name != "message")
 
     def step_arguments(self) -> dict:
         return {name: self.cleaned_data.get(name) for name in self.argument_names()}

@@ -8,8 +8,13 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import Page, expect
 
-from payments.models import Payment
-from payments.services import payment_record_cash, request_quote_fees
+from payments.models import FeeItem
+from payments.services import (
+    invoice_cancel_open,
+    invoice_create,
+    payment_record_cash,
+    request_quote_fees,
+)
 from requests_app import services as rs
 from tests import factories
 
@@ -30,10 +35,16 @@ def test_the_cash_summary_fits_a_phone(page: Page, live_server, screenshot_dir):
         ),
         user=counter,
     )
-    invoice = request_quote_fees(request=req, user=counter)
-    payment = payment_record_cash(invoice=invoice, user=counter, amount=invoice.total)
-    # a busy counter's day: six figures in the drawer
-    Payment.objects.filter(pk=payment.pk).update(amount=Decimal("260789.74"))
+    request_quote_fees(request=req, user=counter)
+    # a busy counter's day: six figures in the drawer (payments are never
+    # changed once taken, so the invoice itself is that large)
+    invoice_cancel_open(request=req)
+    invoice = invoice_create(
+        request=req,
+        created_by=counter,
+        lines=[(FeeItem.Kind.BILL, "ค่าไฟฟ้าค้างชำระ", "Bills", Decimal("260789.74"))],
+    )
+    payment_record_cash(invoice=invoice, user=counter, amount=invoice.total)
     page.set_viewport_size({"width": 390, "height": 844})
     page.set_default_timeout(15_000)
     page.goto(live_server.url + "/accounts/login/")

@@ -5,6 +5,7 @@ uploaded, and the request is accepted without documents."""
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import translation
 
 from accounts.models import User
 from meters.selectors import default_meter_size
@@ -55,9 +56,12 @@ def test_counter_staff_file_a_phone_report_for_a_new_caller_without_documents(
     page = client.get(created.staff_url()).content.decode()
     assert "Documents missing" not in page and "เอกสารไม่ครบ" not in page
     assert rs.request_accept(request=created, user=counter).state == "accepted"
-    assert created.events.first().note.startswith("Taken by phone") or (
-        "โทรศัพท์" in created.events.first().note
-    )
+    filed = created.events.first()
+    assert filed.message_key == "taken_by_phone"
+    with translation.override("en"):
+        assert filed.shown_message.startswith("Taken by phone")
+    with translation.override("th"):
+        assert "โทรศัพท์" in filed.shown_message
 
 
 def test_a_caller_known_by_their_mobile_number_gets_it_on_their_account(
