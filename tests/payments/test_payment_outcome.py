@@ -105,10 +105,13 @@ def test_a_decline_of_an_earlier_attempt_is_not_this_attempts_outcome(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         callback(client, invoice, "charge.failed")
-    ProviderEvent.objects.update(received_at=timezone.now() - timedelta(minutes=5))
+    # (provider events are never changed: the new attempt starts after it)
+    received = ProviderEvent.objects.get().received_at
     assert online_payment_outcome(invoice).state == "declined"
-    since = timezone.now() - timedelta(seconds=5)
-    assert online_payment_outcome(invoice, since=since).state == "waiting"
+    before = received - timedelta(seconds=1)
+    assert online_payment_outcome(invoice, since=before).state == "declined"
+    after = received + timedelta(microseconds=1)
+    assert online_payment_outcome(invoice, since=after).state == "waiting"
 
 
 @pytest.mark.django_db
