@@ -225,6 +225,15 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A task still running when the broker connection is lost cannot be
+# acknowledged on that connection: its message goes back to the queue and runs
+# again anyway (acks_late). Celery stops such tasks at once (its coming default)
+# instead of letting them finish and acknowledge on the dead channel. Twice the
+# Redis-down drill (scripts/drills.sh) saw the worker die after Redis came back
+# in kombu 5.7's redis _connparams ("'NoneType' object has no attribute
+# 'hostname'": a channel whose connection was already collected); this is the
+# likeliest path there, not a proven one.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 if CELERY_BROKER_URL.startswith("filesystem://"):
     for _sub in ("out", "processed", "control"):
         (_broker_dir / _sub).mkdir(parents=True, exist_ok=True)
