@@ -21,6 +21,8 @@ from __future__ import annotations
 import csv
 from decimal import Decimal
 
+from django.utils import timezone
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -54,3 +56,15 @@ class SafeWriter:
 def writer(file, **options) -> SafeWriter:
     """The one CSV writer of the portal (same options as csv.writer)."""
     return SafeWriter(file, **options)
+
+
+def local_time(moment) -> str:
+    """A time as the screen shows it, in local time (settings.TIME_ZONE), to
+    the second, in a form spreadsheets read as a date and time; "" for none.
+    The column heading says the zone (`zone_heading`)."""
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M:%S") if moment else ""
+
+
+def zone_heading(heading: str) -> str:
+    """A time column's heading with its zone: "Due (Asia/Bangkok)"."""
+    return f"{heading} ({timezone.get_current_timezone_name()})"

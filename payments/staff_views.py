@@ -86,7 +86,15 @@ def settlement(request, pk):
         response.write("\ufeff")
         writer = csv_export.writer(response)
         writer.writerow(
-            ["result", "line", "ref1", "ref2", "file_amount", "our_amount", "paid_at"]
+            [
+                "result",
+                "line",
+                "ref1",
+                "ref2",
+                "file_amount",
+                "our_amount",
+                csv_export.zone_heading("paid_at"),
+            ]
         )
         for r in rows.iterator():
             writer.writerow(
@@ -97,7 +105,7 @@ def settlement(request, pk):
                     r.ref2,
                     r.file_amount or "",
                     r.payment.amount if r.payment else "",
-                    r.paid_at.isoformat() if r.paid_at else "",
+                    csv_export.local_time(r.paid_at),
                 ]
             )
         return response

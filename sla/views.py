@@ -74,22 +74,15 @@ class _Echo:
         return value
 
 
-def _local(moment) -> str:
-    """A time as the screen shows it, in local time (settings.TIME_ZONE), to
-    the second, in a form spreadsheets read as a date and time."""
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M:%S") if moment else ""
-
-
 def _csv_rows(kind, qs):
     # the time columns say their zone: local time, not the database's UTC
-    zone = timezone.get_current_timezone_name()
     if kind == "open":
         yield [
             _("Reference"),
             _("Service"),
             _("Office"),
             _("Status"),
-            f"{_('Due')} ({zone})",
+            csv_export.zone_heading(_("Due")),
             _("Assigned"),
         ]
         for r in qs.iterator(chunk_size=2000):
@@ -98,7 +91,7 @@ def _csv_rows(kind, qs):
                 r.service.name,
                 r.office.code,
                 r.get_state_display(),
-                _local(r.due_at),
+                csv_export.local_time(r.due_at),
                 r.assigned_to.get_username() if r.assigned_to else "",
             ]
         return
@@ -107,9 +100,9 @@ def _csv_rows(kind, qs):
         _("Service"),
         _("Office"),
         _("Step"),
-        f"{_('Started')} ({zone})",
-        f"{_('Due')} ({zone})",
-        f"{_('Stopped')} ({zone})",
+        csv_export.zone_heading(_("Started")),
+        csv_export.zone_heading(_("Due")),
+        csv_export.zone_heading(_("Stopped")),
         _("Status"),
     ]
     for c in qs.iterator(chunk_size=2000):
@@ -118,9 +111,9 @@ def _csv_rows(kind, qs):
             c.request.service.name,
             c.request.office.code,
             c.policy.name,
-            _local(c.started_at),
-            _local(c.due_at),
-            _local(c.stopped_at),
+            csv_export.local_time(c.started_at),
+            csv_export.local_time(c.due_at),
+            csv_export.local_time(c.stopped_at),
             c.get_status_display(),
         ]
 

@@ -1,6 +1,7 @@
 """The bank's settlement file: a generated file with each kind of discrepancy
 gives the right report, by service, by command and through the back office."""
 
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
@@ -176,3 +177,28 @@ def test_the_csv_export_neutralises_formulas_the_payer_typed(client, supervisor)
         ("X1", "'=1"),
     ]  # the file's fields are trimmed: the tab goes, "=1" stays
     assert all(r["file_amount"] == "10.00" for r in rows)
+
+
+def test_the_csv_export_gives_the_bank_time_in_local_time(client, supervisor):
+    """As the screen shows it (Asia/Bangkok, to the second), the column
+    heading saying the zone; never the database's UTC ISO form."""
+    import csv
+    import io
+
+    from payments.services import settlement_reconcile, settlement_upload
+
+    paid = datetime(2026, 3, 2, 1, 30, 15, tzinfo=UTC)  # 08:30:15 in Bangkok
+    line = s.Line(seq=0, paid_at=paid, name="EVE", ref1="X1", ref2="X2",
+                  amount=Decimal("10.00"), channel="ATM")  # fmt: skip
+    data = s.write(
+        bank="014", account="1", effective=timezone.localdate(), lines=[line]
+    )
+    settlement = settlement_upload(filename="t.txt", data=data, user=supervisor,
+                                   schedule=False)  # fmt: skip
+    settlement_reconcile(settlement_id=settlement.pk)
+    client.force_login(supervisor)
+    response = client.get(
+        reverse("staff:settlement", args=[settlement.pk]) + "?format=csv"
+    )
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert [r["paid_at (Asia/Bangkok)"] for r in rows] == ["2026-03-02 08:30:15"]
