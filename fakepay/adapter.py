@@ -4,6 +4,7 @@ it would call a real provider's SDK."""
 from django.urls import reverse
 
 from fakepay.models import FakeCharge
+from payments.provider import Checkout
 
 
 class FakeProvider:
@@ -11,11 +12,14 @@ class FakeProvider:
     # then every page says so (payments/checks.py, context_processors.py).
     test_payments = True
 
-    def checkout(self, *, invoice, return_url: str) -> str:
+    def checkout(self, *, invoice, return_url: str) -> Checkout:
         charge = FakeCharge.objects.create(
             reference=invoice.number,
             amount=invoice.total,
             description=f"PEA {invoice.request.reference}",
             return_url=return_url,
         )
-        return reverse("fakepay:checkout", args=[charge.pk])
+        return Checkout(
+            url=reverse("fakepay:checkout", args=[charge.pk]),
+            transaction_id=charge.transaction_id,
+        )

@@ -30,7 +30,7 @@ def event_body(charge: FakeCharge, kind: str, event_id: str | None = None) -> by
             "type": kind,
             "created": int(time.time()),
             "data": {
-                "transaction_id": f"txn_{charge.id.hex}",
+                "transaction_id": charge.transaction_id,
                 "reference": charge.reference,
                 "amount": f"{charge.amount:.2f}",
                 "currency": charge.currency,

@@ -27,6 +27,11 @@ class FakeCharge(models.Model):
         return f"{self.id} {self.reference} {self.status}"
 
     @property
+    def transaction_id(self) -> str:
+        """The id its events carry (data.transaction_id)."""
+        return f"txn_{self.id.hex}"
+
+    @property
     def expires_at(self) -> datetime:
         """A hosted payment page lives FAKEPAY_CHECKOUT_SECONDS, as a real
         provider's checkout session does; then it can no longer be paid."""

@@ -469,6 +469,14 @@ class ProviderEvent(models.Model):
 
     class Meta:
         ordering = ["received_at"]
+        indexes = [
+            # The return page's outcome (polled every few seconds): an
+            # invoice's latest results (payments.selectors.online_payment_outcome).
+            models.Index(
+                fields=["invoice_number", "-received_at"],
+                name="payments_event_invoice_idx",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.event_id} {self.kind} {self.status}"

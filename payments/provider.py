@@ -1,7 +1,8 @@
 """The hosted-payment provider, behind an adapter.
 
-Outbound: `provider().checkout(invoice, return_url)` gives the URL of the
-provider's payment page. Inbound: the provider calls `/payments/callback/`
+Outbound: `provider().checkout(invoice, return_url)` gives a `Checkout`: the
+URL of the provider's payment page and the provider's transaction id of that
+attempt (its callbacks name it). Inbound: the provider calls `/payments/callback/`
 server to server, signed with HMAC-SHA256 over "timestamp.body" in the header
 `X-PEA-Pay-Signature: t=<unix seconds>,v1=<hex>`. Two secrets may be valid at
 once while one is rotated out.
@@ -30,6 +31,15 @@ from django.utils.module_loading import import_string
 HEADER = "HTTP_X_PEA_PAY_SIGNATURE"
 HEADER_NAME = "X-PEA-Pay-Signature"
 TOLERANCE = 300  # seconds, both ways
+
+
+@dataclass(frozen=True)
+class Checkout:
+    """One payment attempt begun at the provider: where the customer goes,
+    and the transaction id the provider's events of this attempt carry."""
+
+    url: str
+    transaction_id: str
 
 
 class BadCallback(Exception):

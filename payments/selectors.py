@@ -192,11 +192,18 @@ class OnlineOutcome:
 
 
 def online_payment_outcome(
-    invoice: Invoice, *, since: datetime | None = None, now: datetime | None = None
+    invoice: Invoice,
+    *,
+    since: datetime | None = None,
+    transaction_id: str = "",
+    now: datetime | None = None,
 ) -> OnlineOutcome:
     """The outcome of the invoice's online payment attempt begun at `since`
     (its last attempt when None): results that reached us before it belong to
-    an earlier attempt. One query on ProviderEvent when the invoice is unpaid."""
+    an earlier attempt. With the attempt's `transaction_id`, only its own
+    results count: an earlier attempt the provider expires later is not this
+    one. One query on ProviderEvent (its invoice index) when the invoice is
+    unpaid."""
     from django.utils import timezone
 
     from payments.models import ProviderEvent
@@ -209,6 +216,8 @@ def online_payment_outcome(
     )
     if since is not None:
         results = results.filter(received_at__gte=since)
+    if transaction_id:
+        results = results.filter(transaction_id=transaction_id)
     last = (
         results.order_by("-received_at", "-pk")
         .only("kind", "status", "received_at")

@@ -95,32 +95,40 @@ def provider_callback(request):
 ATTEMPTS_KEY = "payment_attempts"
 
 
-def _attempt_begin(request, number) -> None:
-    from django.utils import timezone
-
+def _attempt_begin(request, number, *, started, transaction_id: str) -> None:
     attempts = dict(request.session.get(ATTEMPTS_KEY) or {})
     attempts.pop(number, None)
-    attempts[number] = timezone.now().timestamp()
+    attempts[number] = [started.timestamp(), transaction_id]
     request.session[ATTEMPTS_KEY] = dict(list(attempts.items())[-5:])
 
 
-def _attempt_since(request, number):
-    """When the attempt the customer comes back from began (None when this
-    browser began none: the page follows the invoice's last attempt)."""
+def _attempt(request, number):
+    """When the attempt the customer comes back from began and the provider's
+    transaction id of it ((None, "") when this browser began none: the page
+    follows the invoice's last attempt). An earlier, abandoned attempt that
+    the provider expires later is not this one."""
     import datetime as dt
 
-    seconds = (request.session.get(ATTEMPTS_KEY) or {}).get(number)
-    if not isinstance(seconds, (int, float)):
-        return None
-    return dt.datetime.fromtimestamp(seconds, tz=dt.UTC)
+    attempt = (request.session.get(ATTEMPTS_KEY) or {}).get(number)
+    if isinstance(attempt, (int, float)):  # a session from before the id
+        attempt = [attempt, ""]
+    if not (isinstance(attempt, list) and len(attempt) == 2):
+        return None, ""
+    seconds, transaction_id = attempt
+    if not isinstance(seconds, (int, float)) or not isinstance(transaction_id, str):
+        return None, ""
+    return dt.datetime.fromtimestamp(seconds, tz=dt.UTC), transaction_id
 
 
 def _return_context(request, number) -> dict:
     from payments.selectors import invoice_get_for_customer, online_payment_outcome
 
     invoice = invoice_get_for_customer(request.user, number)
-    since = _attempt_since(request, number)
-    return {"invoice": invoice, "outcome": online_payment_outcome(invoice, since=since)}
+    since, transaction_id = _attempt(request, number)
+    outcome = online_payment_outcome(
+        invoice, since=since, transaction_id=transaction_id
+    )
+    return {"invoice": invoice, "outcome": outcome}
 
 
 @login_required
@@ -183,8 +191,12 @@ def pay_online(request, number):
         messages.error(request, invoice_refuse(invoice=invoice, refusal=refusal))
         return redirect(invoice.request.get_absolute_url())
     back = request.build_absolute_uri(reverse("payments:return", args=[number]))
-    _attempt_begin(request, number)
-    return redirect(provider().checkout(invoice=invoice, return_url=back))
+    started = timezone.now()  # before the provider knows of it
+    checkout = provider().checkout(invoice=invoice, return_url=back)
+    _attempt_begin(
+        request, number, started=started, transaction_id=checkout.transaction_id
+    )
+    return redirect(checkout.url)
 
 
 @login_required

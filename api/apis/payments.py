@@ -136,7 +136,7 @@ class PaymentStartApi(Api):
             raise ServiceError(_("This invoice is not open for payment."))
         back = request.build_absolute_uri(reverse("payments:return", args=[number]))
         url = request.build_absolute_uri(
-            provider().checkout(invoice=invoice, return_url=back)
+            provider().checkout(invoice=invoice, return_url=back).url
         )
         return Response(
             {"checkout_url": url, "invoice": number}, status=status.HTTP_201_CREATED

@@ -53,10 +53,15 @@ def callback(client, invoice, kind, *, event=None, txn="txn_1", amount=None):
     return response
 
 
-def leave_for_the_provider(client, invoice):
-    """The customer presses Pay: the session remembers when the attempt began."""
+def leave_for_the_provider(client, invoice) -> str:
+    """The customer presses Pay: the session remembers when the attempt began
+    and its transaction id at the provider, which this returns."""
+    from fakepay.models import FakeCharge
+
     response = client.post(reverse("payments:pay", args=[invoice.number]))
     assert response.status_code == 302 and "/fakepay/checkout/" in response.url
+    charge = FakeCharge.objects.get(pk=response.url.rstrip("/").rsplit("/", 1)[-1])
+    return charge.transaction_id
 
 
 def status(client, invoice) -> dict:
@@ -144,26 +149,45 @@ def test_the_status_endpoint_follows_a_decline_and_then_a_payment(
     client, invoice, customer, django_capture_on_commit_callbacks
 ):
     client.force_login(customer)
-    leave_for_the_provider(client, invoice)
+    first = leave_for_the_provider(client, invoice)
     data = status(client, invoice)
     assert (data["state"], data["final"]) == ("waiting", False)
     assert 'data-payment="waiting"' in data["html"]
 
     with django_capture_on_commit_callbacks(execute=True):
-        callback(client, invoice, "charge.failed")
+        callback(client, invoice, "charge.failed", txn=first)
     data = status(client, invoice)
     assert (data["state"], data["final"]) == ("declined", True)
     assert 'data-payment="declined"' in data["html"]
     assert reverse("payments:pay", args=[invoice.number]) in data["html"]
     assert "data-pay-again" in data["html"]
 
-    leave_for_the_provider(client, invoice)  # try again: a new attempt
+    second = leave_for_the_provider(client, invoice)  # try again: a new attempt
+    assert second != first
     assert status(client, invoice)["state"] == "waiting"
     with django_capture_on_commit_callbacks(execute=True):
-        callback(client, invoice, "charge.succeeded", txn="txn_2")
+        callback(client, invoice, "charge.succeeded", txn=second)
     data = status(client, invoice)
     assert (data["state"], data["final"]) == ("paid", True)
     assert invoice.receipts.get().number in data["html"]
+
+
+@pytest.mark.django_db
+def test_an_abandoned_attempt_expiring_later_is_not_the_new_attempts_outcome(
+    client, invoice, customer, django_capture_on_commit_callbacks
+):
+    """The customer leaves one checkout unpaid and starts another; the first
+    one's expiry reaches us after the second began: the page still waits for
+    the second, and follows the second's own result."""
+    client.force_login(customer)
+    abandoned = leave_for_the_provider(client, invoice)
+    current = leave_for_the_provider(client, invoice)
+    with django_capture_on_commit_callbacks(execute=True):
+        callback(client, invoice, "charge.expired", txn=abandoned)
+    assert status(client, invoice)["state"] == "waiting"
+    with django_capture_on_commit_callbacks(execute=True):
+        callback(client, invoice, "charge.failed", txn=current)
+    assert status(client, invoice)["state"] == "declined"
 
 
 @pytest.mark.django_db
@@ -173,8 +197,8 @@ def test_the_status_endpoint_says_late_a_minute_after_the_attempt(
     client.force_login(customer)
     leave_for_the_provider(client, invoice)
     session = client.session
-    began = session["payment_attempts"][invoice.number]
-    session["payment_attempts"] = {invoice.number: began - 61}
+    began, txn = session["payment_attempts"][invoice.number]
+    session["payment_attempts"] = {invoice.number: [began - 61, txn]}
     session.save()
     data = status(client, invoice)
     assert (data["state"], data["final"]) == ("late", False)
@@ -197,7 +221,7 @@ def test_the_return_page_polls_until_final_and_loads_its_script_from_static(
     client, invoice, customer, django_capture_on_commit_callbacks
 ):
     client.force_login(customer)
-    leave_for_the_provider(client, invoice)
+    txn = leave_for_the_provider(client, invoice)
     url = reverse("payments:return", args=[invoice.number])
     page = client.get(url).content.decode()
     assert f'data-status-url="{reverse("payments:status", args=[invoice.number])}"' in (
@@ -206,7 +230,7 @@ def test_the_return_page_polls_until_final_and_loads_its_script_from_static(
     assert "/static/js/payment_return.js" in page and "<script>" not in page
     assert 'data-payment="waiting"' in page and "ตรวจสอบอีกครั้ง" in page  # no-JS
     with django_capture_on_commit_callbacks(execute=True):
-        callback(client, invoice, "charge.failed")
+        callback(client, invoice, "charge.failed", txn=txn)
     page = client.get(url).content.decode()
     assert 'data-payment="declined"' in page and "data-status-url" not in page
     assert "ธนาคารหรือผู้ออกบัตรของท่านปฏิเสธรายการ" in page
@@ -277,3 +301,23 @@ def test_the_timeline_credits_an_online_payment_to_the_payment_not_to_staff(
         ).content.decode()
     )
     assert staff[-1] == "ชำระเงินออนไลน์" and str(counter) in staff
+
+
+@pytest.mark.django_db
+def test_the_outcome_is_read_from_the_invoice_index_of_provider_events(
+    postgres, client, invoice, django_capture_on_commit_callbacks
+):
+    """The return page asks every few seconds: its query on the growing
+    provider events must find the invoice's rows by index, never by a scan."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.plans import plan_without_scans_or_sorts
+
+    with django_capture_on_commit_callbacks(execute=True):
+        callback(client, invoice, "charge.failed")
+    with CaptureQueriesContext(connection) as queries:
+        assert online_payment_outcome(invoice).state == "declined"
+    (sql,) = [q["sql"] for q in queries if "payments_providerevent" in q["sql"]]
+    plan = plan_without_scans_or_sorts(sql, None)
+    assert "payments_event_invoice_idx" in plan, plan

@@ -11,7 +11,6 @@ from django.urls import reverse
 from requests_app import selectors
 from requests_app.services import request_accept, request_assign
 from tests import factories
-from tests.conftest import REQUIRE_SERVICES
 
 pytestmark = pytest.mark.django_db
 
@@ -128,22 +127,6 @@ def test_the_second_page_of_my_requests_costs_no_more_than_the_first(
 
 
 # Indexes (PostgreSQL) ----------------------------------------------------------------
-
-
-@pytest.fixture
-def postgres():
-    if connection.vendor != "postgresql":
-        if REQUIRE_SERVICES:
-            pytest.fail("the index tests need PostgreSQL (REQUIRE_SERVICES is set)")
-        pytest.skip("index plans are checked on PostgreSQL only; this DB is SQLite")
-    with connection.cursor() as cursor:
-        # Only for this test's transaction: with tiny tables the planner would
-        # rather scan them (or bitmap-scan and sort, once autovacuum has given
-        # it statistics of a few rows), which says nothing about the index.
-        # What is checked is that an index can serve the query in its order.
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute("SET LOCAL enable_bitmapscan = off")
-        cursor.execute("SET LOCAL enable_sort = off")
 
 
 def _explain(qs) -> str:
