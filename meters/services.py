@@ -5,7 +5,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from core.language import bilingual
 from core.services import sequence_next
 from meters.models import (
     Contract,
@@ -221,7 +223,9 @@ def meter_test_record_result(
         test.save()
         note = _("Error %(error)s %%") % {"error": test.error_percent}
         if faulty:
-            refund_create_for_request(request=request, reason=_("Meter found faulty"))
+            refund_create_for_request(
+                request=request, reason=bilingual(gettext_noop("Meter found faulty"))
+            )
             return request_transition(
                 request=request,
                 user=user,

@@ -11,9 +11,11 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from core.dates import be_year, format_date
 from core.errors import ServiceError
+from core.language import bilingual
 from core.queue import delay_on_commit
 from core.services import sequence_next
 from payments.models import (
@@ -437,7 +439,7 @@ def deposit_settle(*, request, user, final_bill: Decimal, expected_state=None):
                 request=request,
                 amount=refund,
                 kind=Refund.Kind.DEPOSIT,
-                reason=_("Deposit refund on ending the contract"),
+                reason=bilingual(gettext_noop("Deposit refund on ending the contract")),
             )
         return request_transition(
             request=request,
@@ -995,14 +997,16 @@ def settlement_row_refund(*, row, user) -> Refund:
             request=invoice.request,
             kind=Refund.Kind.OVERPAYMENT,
             amount=amount,
-            reason=_(
-                "Over-payment of invoice %(number)s (bank line %(line)s, %(date)s)"
-            )
-            % {
-                "number": invoice.number,
-                "line": row.line_seq,
-                "date": format_date(row.settlement.effective),
-            },
+            reason=bilingual(
+                gettext_noop(
+                    "Over-payment of invoice %(number)s (bank line %(line)s, %(date)s)"
+                ),
+                {
+                    "number": invoice.number,
+                    "line": row.line_seq,
+                    "date": lambda: format_date(row.settlement.effective),
+                },
+            ),
         )
         _done(row, user, SettlementRow.Resolution.REFUND, refund=refund)
     return refund

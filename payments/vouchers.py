@@ -10,6 +10,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from core.english_words import baht_words_en
 from core.queue import delay_on_commit
 from core.thai_words import baht_words
 from payments.models import Refund
@@ -52,6 +53,7 @@ def voucher_document(refund: Refund) -> PrintDocument:
                 "account": request.account,
                 "deposit": deposit,
                 "words": baht_words(refund.amount),
+                "words_en": baht_words_en(refund.amount),
             },
         )
     return PrintDocument(html, ("base", "refund"))
