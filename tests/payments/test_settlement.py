@@ -149,28 +149,34 @@ def test_supervisors_upload_it_and_read_the_report(
     assert csv_text.count("missing_in_file") == 2
 
 
-def test_the_csv_export_neutralises_formulas_the_payer_typed(client, supervisor):
-    """ref 1 / ref 2 are typed by payers: in the export a formula is text."""
+def _exported_rows(client, supervisor, lines) -> list[dict]:
+    """The report's CSV rows after a file of these bank lines is imported
+    and reconciled."""
     import csv
     import io
 
     from payments.services import settlement_reconcile, settlement_upload
 
-    evil = [("=cmd|'/C calc'!A0", "+1+1"), ("@SUM(1+1)", "-2+3"), ("X1", "\t=1")]
-    lines = [
-        s.Line(seq=0, paid_at=timezone.now(), name="EVE", ref1=ref1, ref2=ref2,
-               amount=Decimal("10.00"), channel="ATM")
-        for ref1, ref2 in evil
-    ]  # fmt: skip
     data = s.write(bank="014", account="1", effective=timezone.localdate(), lines=lines)
-    settlement = settlement_upload(filename="evil.txt", data=data, user=supervisor,
+    settlement = settlement_upload(filename="t.txt", data=data, user=supervisor,
                                    schedule=False)  # fmt: skip
     settlement_reconcile(settlement_id=settlement.pk)
     client.force_login(supervisor)
     response = client.get(
         reverse("staff:settlement", args=[settlement.pk]) + "?format=csv"
     )
-    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+def test_the_csv_export_neutralises_formulas_the_payer_typed(client, supervisor):
+    """ref 1 / ref 2 are typed by payers: in the export a formula is text."""
+    evil = [("=cmd|'/C calc'!A0", "+1+1"), ("@SUM(1+1)", "-2+3"), ("X1", "\t=1")]
+    lines = [
+        s.Line(seq=0, paid_at=timezone.now(), name="EVE", ref1=ref1, ref2=ref2,
+               amount=Decimal("10.00"), channel="ATM")
+        for ref1, ref2 in evil
+    ]  # fmt: skip
+    rows = _exported_rows(client, supervisor, lines)
     assert [(r["ref1"], r["ref2"]) for r in rows] == [
         ("'=cmd|'/C calc'!A0", "'+1+1"),
         ("'@SUM(1+1)", "'-2+3"),
@@ -182,23 +188,8 @@ def test_the_csv_export_neutralises_formulas_the_payer_typed(client, supervisor)
 def test_the_csv_export_gives_the_bank_time_in_local_time(client, supervisor):
     """As the screen shows it (Asia/Bangkok, to the second), the column
     heading saying the zone; never the database's UTC ISO form."""
-    import csv
-    import io
-
-    from payments.services import settlement_reconcile, settlement_upload
-
     paid = datetime(2026, 3, 2, 1, 30, 15, tzinfo=UTC)  # 08:30:15 in Bangkok
     line = s.Line(seq=0, paid_at=paid, name="EVE", ref1="X1", ref2="X2",
                   amount=Decimal("10.00"), channel="ATM")  # fmt: skip
-    data = s.write(
-        bank="014", account="1", effective=timezone.localdate(), lines=[line]
-    )
-    settlement = settlement_upload(filename="t.txt", data=data, user=supervisor,
-                                   schedule=False)  # fmt: skip
-    settlement_reconcile(settlement_id=settlement.pk)
-    client.force_login(supervisor)
-    response = client.get(
-        reverse("staff:settlement", args=[settlement.pk]) + "?format=csv"
-    )
-    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = _exported_rows(client, supervisor, [line])
     assert [r["paid_at (Asia/Bangkok)"] for r in rows] == ["2026-03-02 08:30:15"]
