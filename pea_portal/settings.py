@@ -337,6 +337,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "meters.tasks.reconnection_invoices_renew",
         "schedule": crontab(minute="*/5"),
     },
+    # Files kept from refused filings (requests_app.PendingUpload): a day on,
+    # deleted with their rows.
+    "requests-expire-pending-uploads": {
+        "task": "requests_app.tasks.pending_uploads_expire",
+        "schedule": crontab(minute="*/15"),
+    },
     # Safety net: anything the on-commit delivery missed (broker down, worker
     # killed) is picked up here. Deadlines live in the database, not in ETAs.
     "notifications-flush-outbox": {

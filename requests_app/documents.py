@@ -12,6 +12,7 @@ Web forms, the REST API, the counter and the services all call
 `validate_upload`, so the rules are the same everywhere."""
 
 import io
+import json
 import re
 import unicodedata
 import warnings
@@ -22,7 +23,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import FileResponse
 from django.template.defaultfilters import filesizeformat
+from django.utils.formats import get_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from requests_app.pdfscan import ACTIVE, UNREADABLE, pdf_hidden_content
 
@@ -122,6 +125,31 @@ _JPEG_SOF = frozenset(
 )
 
 
+# The messages the browser repeats before sending a file (browser_check_attrs,
+# static/js/upload_check.js): one text for both, so they never differ.
+BAD_NAME = gettext_lazy(
+    "“%(name)s” has characters that are not allowed in a file name. "
+    "Rename the file and try again."
+)
+TOO_LARGE = gettext_lazy(
+    "“%(name)s” is %(size)s; the largest file accepted is %(limit)s."
+)
+EMPTY = gettext_lazy("“%(name)s” is empty.")
+BAD_EXTENSION = gettext_lazy(
+    "“%(name)s” is named as a “.%(extension)s” file. Only PDF, JPEG or "
+    "PNG files (.pdf, .jpg, .jpeg, .png) are accepted."
+)
+BAD_TYPE = gettext_lazy(
+    "“%(name)s” is not a PDF, JPEG or PNG file (its content was checked, not its name)."
+)
+
+# What a file input offers to choose (its accept attribute).
+ACCEPT = ",".join(
+    [f".{ext}" for ext in sorted(ALLOWED_EXTENSIONS)]
+    + [content_type for _magic, content_type in _SIGNATURES]
+)
+
+
 def sniff_content_type(head: bytes) -> str | None:
     for magic, content_type in _SIGNATURES:
         if head.startswith(magic):
@@ -139,28 +167,17 @@ def validate_upload(uploaded) -> str:
         c in "/\\" or c in _BIDI_CONTROLS or unicodedata.category(c) == "Cc"
         for c in name
     ):
-        raise ValidationError(
-            _(
-                "“%(name)s” has characters that are not allowed in a file name. "
-                "Rename the file and try again."
-            )
-            % {"name": label},
-            code="bad_name",
-        )
+        raise ValidationError(BAD_NAME % {"name": label}, code="bad_name")
     limit = settings.DOCUMENT_MAX_BYTES
     size = _size(uploaded)
     if size > limit:
         raise _too_large(label, size, limit)
     if size == 0:
-        raise ValidationError(_("“%(name)s” is empty.") % {"name": label}, code="empty")
+        raise ValidationError(EMPTY % {"name": label}, code="empty")
     extension = _extension(name)
     if extension is not None and extension not in ALLOWED_EXTENSIONS:
         raise ValidationError(
-            _(
-                "“%(name)s” is named as a “.%(extension)s” file. Only PDF, JPEG or "
-                "PNG files (.pdf, .jpg, .jpeg, .png) are accepted."
-            )
-            % {"name": label, "extension": extension},
+            BAD_EXTENSION % {"name": label, "extension": extension},
             code="bad_extension",
         )
     uploaded.seek(0)
@@ -169,16 +186,10 @@ def validate_upload(uploaded) -> str:
     if len(data) > limit:  # the file was larger than it said
         raise _too_large(label, len(data), limit)
     if not data:
-        raise ValidationError(_("“%(name)s” is empty.") % {"name": label}, code="empty")
+        raise ValidationError(EMPTY % {"name": label}, code="empty")
     content_type = sniff_content_type(data[:16])
     if content_type is None:
-        raise ValidationError(
-            _(
-                "“%(name)s” is not a PDF, JPEG or PNG file (its content was checked, not its name)."
-            )
-            % {"name": label},
-            code="bad_type",
-        )
+        raise ValidationError(BAD_TYPE % {"name": label}, code="bad_type")
     if content_type == "application/pdf":
         _check_pdf_ending(data, label)
     if _MARKUP_HEAD.search(data, 0, 1024) or _MARKUP_ANYWHERE.search(data):
@@ -233,7 +244,7 @@ def _extension(name: str) -> str | None:
 
 def _too_large(label: str, size: int, limit: int) -> ValidationError:
     return ValidationError(
-        _("“%(name)s” is %(size)s; the largest file accepted is %(limit)s.")
+        TOO_LARGE
         % {
             "name": label,
             "size": filesizeformat(size),
@@ -262,6 +273,47 @@ def _has_hidden_archive(data: bytes) -> bool:
                 return True
         at = data.find(_ZIP_END, at + 1)
     return False
+
+
+def browser_check_attrs() -> dict[str, str]:
+    """The attributes of a document's file input that let the browser refuse,
+    before sending it, a file `validate_upload` would refuse for its name,
+    size or type (static/js/upload_check.js): the limit, the extensions and
+    signatures accepted, and the server's own messages in the active language
+    with {name}, {size} and {extension} left for the script, which writes
+    sizes as Django's filesizeformat does (the units below)."""
+    limit = settings.DOCUMENT_MAX_BYTES
+    holes = {
+        "name": "{name}",
+        "size": "{size}",
+        "extension": "{extension}",
+        "limit": filesizeformat(limit),
+    }
+    # The units as django.template.defaultfilters.filesizeformat translates
+    # them, from Django's own catalogue (not literals here, so our catalogue
+    # does not take them over), each placeholder given back as {n}.
+    one, other = "%(size)d byte", "%(size)d bytes"
+    units = {"byte": ngettext(one, other, 1), "bytes": ngettext(one, other, 2)}
+    for unit in ("KB", "MB", "GB", "TB", "PB"):
+        units[unit] = _(f"%s {unit}")
+    units = {
+        k: v.replace("%(size)d", "{n}").replace("%s", "{n}") for k, v in units.items()
+    }
+    return {
+        "accept": ACCEPT,
+        "data-upload-check": "",
+        "data-max-bytes": str(limit),
+        "data-extensions": " ".join(sorted(ALLOWED_EXTENSIONS)),
+        "data-signatures": " ".join(magic.hex() for magic, _type in _SIGNATURES),
+        "data-size-units": json.dumps(units, ensure_ascii=False),
+        "data-decimal-separator": get_format("DECIMAL_SEPARATOR"),
+        "data-msg-bad-name": BAD_NAME % holes,
+        "data-msg-too-large": TOO_LARGE % holes,
+        "data-msg-empty": EMPTY % holes,
+        "data-msg-bad-extension": BAD_EXTENSION % holes,
+        "data-msg-bad-type": BAD_TYPE % holes,
+        "data-msg-clear": _("Remove this file"),
+    }
 
 
 # PDF ----------------------------------------------------------------------------------

@@ -14,15 +14,35 @@ from accounts.validators import (
     validate_thai_mobile,
 )
 from core.dates import format_date
-from requests_app.documents import validate_upload
-from requests_app.models import ServiceDocument, ServiceRequest, ServiceType
+from requests_app.documents import browser_check_attrs, validate_upload
+from requests_app.models import (
+    PendingUpload,
+    ServiceDocument,
+    ServiceRequest,
+    ServiceType,
+)
+
+
+class DocumentInput(forms.FileInput):
+    """A document's file input: the types it accepts, and what the browser
+    checks before sending a file (requests_app.documents.browser_check_attrs,
+    static/js/upload_check.js), in the reader's language at render time."""
+
+    def get_context(self, name, value, attrs):
+        return super().get_context(name, value, {**browser_check_attrs(), **attrs})
 
 
 class RequestForm(forms.Form):
     """Filing a request: premises, meter, office, and the charter's documents.
 
     Document fields are added per applicant kind; representative documents are
-    required only when the request is filed by a representative."""
+    required only when the request is filed by a representative.
+
+    A filing refused for anything keeps the files that passed the checks as
+    pending uploads of `owner` (requests_app.filing.keep_uploads): the form
+    shown again carries each one's token (`doc_<id>_kept`) and a box to remove
+    it (`doc_<id>_remove`); a file chosen anew replaces it. A kept file counts
+    as the document, and is filed as if chosen now."""
 
     office = forms.ModelChoiceField(
         label=_("PEA office nearest the premises"),
@@ -77,6 +97,7 @@ class RequestForm(forms.Form):
         return {
             "service": service,
             "applicant_kind": user.profile.kind,
+            "owner": user,
             "initial": {"contact_phone": user.phone},
         }
 
@@ -85,7 +106,7 @@ class RequestForm(forms.Form):
         applicant, the service and who files it."""
         return {"data": self.request_data(), "documents": self.documents()}
 
-    def __init__(self, *args, service, applicant_kind, **kwargs):
+    def __init__(self, *args, service, applicant_kind, owner=None, **kwargs):
         super().__init__(*args, **kwargs)
         if "meter_size" in self.fields:
             sizes = ServiceRequest._meta.get_field("meter_size").related_model
@@ -103,19 +124,76 @@ class RequestForm(forms.Form):
         for req in self.requirements:
             name = f"doc_{req.document_type_id}"
             self.fields[name] = forms.FileField(
-                label=req.document_type.name,
-                required=False,
-                widget=forms.ClearableFileInput(
-                    attrs={
-                        "accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
-                    }
-                ),
+                label=req.document_type.name, required=False, widget=DocumentInput
             )
             self.fields[name].representative_only = (
                 req.applicant_kind == "representative"
             )
             self.fields[name].document_required = req.required
+            self.fields[name].kept = None  # a PendingUpload, shown as kept
             self.document_fields.append(name)
+        self.owner = owner
+        # Kept files let go once the form is settled: removed, or replaced.
+        self.dropped: list[PendingUpload] = []
+        # Fields whose kept file is not (or no longer) the owner's to use.
+        self.kept_lost: set[str] = set()
+        if self.is_bound:
+            self._find_kept()
+
+    def _find_kept(self) -> None:
+        from requests_app.selectors import pending_uploads_for_user
+
+        tokens = {
+            name: str(self.data.get(f"{self.add_prefix(name)}_kept") or "")
+            for name in self.document_fields
+        }
+        tokens = {name: token for name, token in tokens.items() if token}
+        if not tokens:
+            return
+        found = (
+            pending_uploads_for_user(self.owner, tokens.values()) if self.owner else {}
+        )
+        for name, token in tokens.items():
+            pending = found.get(token)
+            removed = bool(self.data.get(f"{self.add_prefix(name)}_remove"))
+            if pending is None or f"doc_{pending.document_type_id}" != name:
+                if not removed:
+                    self.kept_lost.add(name)
+            elif removed:
+                self.dropped.append(pending)
+            else:
+                self.fields[name].kept = pending
+
+    @property
+    def has_kept(self) -> bool:
+        return any(self.fields[name].kept for name in self.document_fields)
+
+    def passed_uploads(self) -> dict[int, object]:
+        """The files chosen this time that passed the checks, by document
+        type id: what a refused filing keeps."""
+        if not hasattr(self, "cleaned_data"):
+            return {}
+        return {
+            int(name.removeprefix("doc_")): self.cleaned_data[name]
+            for name in self.document_fields
+            if self.cleaned_data.get(name) and name not in self.errors
+        }
+
+    def show_kept(self, kept: dict[int, PendingUpload]) -> None:
+        """Show these pending uploads as the kept files of their fields."""
+        for type_id, pending in kept.items():
+            self.fields[f"doc_{type_id}"].kept = pending
+
+    def close_kept(self) -> None:
+        """Close what filing read of the kept files."""
+        for pending in self.settled_uploads():
+            pending.file.close()
+
+    def settled_uploads(self) -> list[PendingUpload]:
+        """Every pending upload this form used or let go: deleted once the
+        request is filed (requests_app.services.pending_uploads_discard)."""
+        kept = [self.fields[n].kept for n in self.document_fields]
+        return [p for p in kept if p is not None] + self.dropped
 
     def clean_contact_phone(self):
         return normalize_mobile(self.cleaned_data["contact_phone"])
@@ -136,7 +214,23 @@ class RequestForm(forms.Form):
                 try:
                     validate_upload(upload)
                 except ValidationError as exc:
-                    self.add_error(name, exc)
+                    self.add_error(name, exc)  # a kept file stays kept
+                else:
+                    if field.kept is not None:  # chosen anew: replaces it
+                        self.dropped.append(field.kept)
+                        field.kept = None
+                continue
+            if field.kept is not None:
+                continue
+            if name in self.kept_lost:
+                self.add_error(
+                    name,
+                    _(
+                        "The file kept for this document is no longer available "
+                        "(kept files are deleted after a day): please choose it "
+                        "again."
+                    ),
+                )
                 continue
             needed = field.document_required and (
                 by_rep or not field.representative_only
@@ -153,8 +247,11 @@ class RequestForm(forms.Form):
         for name in self.document_fields:
             if self.fields[name].representative_only and not by_rep:
                 continue
-            if self.cleaned_data.get(name):
-                out[int(name.removeprefix("doc_"))] = self.cleaned_data[name]
+            upload = self.cleaned_data.get(name)
+            if not upload and self.fields[name].kept is not None:
+                upload = self.fields[name].kept.as_upload()
+            if upload:
+                out[int(name.removeprefix("doc_"))] = upload
         return out
 
     def request_data(self) -> dict:
@@ -173,7 +270,7 @@ class RequestForm(forms.Form):
 
 class DocumentUploadForm(forms.Form):
     document_type = forms.ChoiceField(label=_("Document"))
-    file = forms.FileField(label=_("File (PDF, JPEG or PNG)"))
+    file = forms.FileField(label=_("File (PDF, JPEG or PNG)"), widget=DocumentInput)
 
     def __init__(self, *args, document_types, **kwargs):
         super().__init__(*args, **kwargs)

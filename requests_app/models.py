@@ -1,4 +1,7 @@
+from datetime import timedelta
+
 from django.conf import settings
+from django.core.files import File
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -502,6 +505,58 @@ class Document(models.Model):
         return {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}[
             self.content_type
         ]
+
+
+def _pending_upload_path(instance: "PendingUpload", filename: str) -> str:
+    # Not under a request's folder: there is no request yet.
+    return f"pending/{instance.token}.{instance.extension}"
+
+
+class PendingUpload(models.Model):
+    """A document of a filing that was refused for another reason (a field
+    left out, another file refused): kept, in the same private storage as
+    documents, so its uploader need not choose it again. Only its uploader
+    can see or use it (requests_app.selectors.pending_uploads_for_user). It
+    goes, row and file, when the filing succeeds (it becomes the request's
+    document), when it is replaced or removed, or after LIFETIME (the
+    expiry sweep, requests_app.services.pending_uploads_expire)."""
+
+    LIFETIME = timedelta(days=1)
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    document_type = models.ForeignKey(DocumentType, on_delete=models.CASCADE)
+    # What the form carries back (never the row's id): unguessable, and
+    # looked up only among the user's own uploads.
+    token = models.CharField(max_length=32, unique=True)
+    file = models.FileField(
+        upload_to=_pending_upload_path, storage=_private_storage, max_length=255
+    )
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=20, choices=Document.ContentType.choices)
+    size = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [
+            # The expiry sweep: created_at < now - LIFETIME, oldest first.
+            models.Index(fields=["created_at"], name="pending_upload_created_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def extension(self) -> str:
+        return {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}[
+            self.content_type
+        ]
+
+    def as_upload(self) -> File:
+        """The stored file as an upload under the name the user gave it, to
+        be filed exactly as if chosen now (requests_app.services.document_attach)."""
+        return File(self.file, name=self.original_name)
 
 
 class Appointment(models.Model):

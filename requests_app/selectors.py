@@ -29,6 +29,7 @@ from requests_app.models import (
     FINAL_STATES,
     Appointment,
     Document,
+    PendingUpload,
     RequestEvent,
     ServiceDocument,
     ServiceRequest,
@@ -176,6 +177,22 @@ def document_get_for_user(user: User, token: str) -> Document:
             )
         return document
     raise Http404
+
+
+def pending_uploads_for_user(user: User, tokens) -> dict[str, PendingUpload]:
+    """The user's own pending uploads among `tokens` (what a filing form sent
+    back), by token, while they last: anyone else's, or one past its day,
+    is simply not there."""
+    tokens = [t for t in tokens if t]
+    if not tokens:
+        return {}
+    fresh_since = timezone.now() - PendingUpload.LIFETIME
+    return {
+        p.token: p
+        for p in PendingUpload.objects.filter(
+            user=user, token__in=tokens, created_at__gt=fresh_since
+        )
+    }
 
 
 def actions_for(request: ServiceRequest, user: User, audience: str) -> list[dict]:

@@ -32,6 +32,7 @@ from requests_app.models import (
     CorrectionBudget,
     Document,
     DocumentType,
+    PendingUpload,
     RequestEvent,
     ServiceDocument,
     ServiceRequest,
@@ -179,6 +180,95 @@ def document_attach(
                 ),
             )
     return document
+
+
+def _delete_pending_files_on_commit(names) -> None:
+    """The files of pending uploads whose rows went: deleted once that is
+    committed (a rollback leaves both); deleting one already gone is fine."""
+    names = [name for name in names if name]
+    if not names:
+        return
+
+    def delete():
+        storage = PendingUpload._meta.get_field("file").storage
+        for name in names:
+            storage.delete(name)
+
+    transaction.on_commit(delete)
+
+
+def pending_uploads_keep(*, owner, uploads: dict, drop=()) -> dict[int, PendingUpload]:
+    """A filing was refused: keep the files that passed the checks
+    ({document type id: upload}) as the owner's pending uploads, so the form
+    shown again need not ask for them (for PendingUpload.LIFETIME). The kept
+    files it replaced or the owner removed (`drop`) go. A file the checks now
+    refuse is not kept (the form has said why)."""
+    types = {dt.pk: dt for dt in DocumentType.objects.filter(pk__in=uploads.keys())}
+    kept: dict[int, PendingUpload] = {}
+    stored = []
+    try:
+        with transaction.atomic():
+            pending_uploads_discard(owner=owner, uploads=drop)
+            for type_id, upload in uploads.items():
+                try:
+                    content_type = validate_upload(upload)
+                except ValidationError:
+                    continue
+                pending = PendingUpload(
+                    user=owner,
+                    document_type=types[type_id],
+                    token=secrets.token_hex(16),
+                    original_name=upload.name[-255:],
+                    content_type=content_type,
+                    size=upload.size,
+                )
+                pending.file.save("upload", upload, save=False)
+                stored.append(pending.file.name)
+                pending.save()
+                kept[type_id] = pending
+    except Exception:
+        # Nothing of a failed keep lingers on disk (customers' ID documents).
+        storage = PendingUpload._meta.get_field("file").storage
+        for name in stored:
+            storage.delete(name)
+        raise
+    return kept
+
+
+def pending_uploads_discard(*, owner, uploads) -> int:
+    """Delete these pending uploads of the owner, rows and files: used by a
+    filing (they are its documents now), replaced, or removed. Anyone else's
+    are left alone."""
+    pks = [p.pk for p in uploads if p is not None and p.pk is not None]
+    if not pks:
+        return 0
+    with transaction.atomic():
+        rows = PendingUpload.objects.filter(pk__in=pks, user=owner)
+        names = list(rows.values_list("file", flat=True))
+        deleted, _by_model = rows.delete()
+        _delete_pending_files_on_commit(names)
+    return deleted
+
+
+def pending_uploads_expire(*, now: datetime | None = None, batch: int = 500) -> int:
+    """Beat: pending uploads past their day, rows and files. Rows are claimed
+    with SKIP LOCKED, so two sweeps never take the same ones; safe to run
+    twice."""
+    cutoff = (now or timezone.now()) - PendingUpload.LIFETIME
+    total = 0
+    while True:
+        with transaction.atomic():
+            rows = list(
+                PendingUpload.objects.filter(created_at__lte=cutoff)
+                .order_by("created_at")
+                .select_for_update(skip_locked=True)
+                .values_list("pk", "file")[:batch]
+            )
+            if not rows:
+                return total
+            PendingUpload.objects.filter(pk__in=[pk for pk, _name in rows]).delete()
+            _delete_pending_files_on_commit([name for _pk, name in rows])
+        total += len(rows)
 
 
 def office_ancestors(office) -> tuple[int | None, int | None]:

@@ -35,6 +35,7 @@ from meters.services import (
 from requests_app import selectors, services
 from requests_app.diagram import flow_edges, flow_mermaid
 from requests_app.display import request_facts, sla_status
+from requests_app.filing import keep_uploads
 from requests_app.flows import FLOWS
 from requests_app.forms import (
     AdjustedBillForm,
@@ -433,6 +434,8 @@ def file_walk_in(request):
         request.FILES if posted else None,
         service=service,
         applicant_kind=kind,
+        # Files kept from a refused try belong to the clerk who chose them.
+        owner=request.user,
         initial={
             "office": request.user.office_id,
             "contact_phone": found.phone if found else typed.get("phone", ""),
@@ -460,6 +463,9 @@ def file_walk_in(request):
                         created_by=request.user,
                         channel="counter",
                     )
+                    services.pending_uploads_discard(
+                        owner=request.user, uploads=request_form.settled_uploads()
+                    )
             except ValidationError as exc:
                 for field, errors in exc.message_dict.items():
                     request_form.add_error(
@@ -470,6 +476,10 @@ def file_walk_in(request):
                     request, _("Request %(ref)s filed.") % {"ref": created.reference}
                 )
                 return redirect(created.staff_url())
+            finally:
+                request_form.close_kept()
+        # Refused: what passed the checks is kept, not scanned again.
+        keep_uploads(request_form, request.user)
     return render(
         request,
         "staff/file_walk_in.html",

@@ -31,7 +31,7 @@ from requests_app.display import (
     wiring_standard_rows,
 )
 from requests_app.documents import INLINE_CONTENT_TYPES, file_response
-from requests_app.filing import file_from_form, filing_form
+from requests_app.filing import file_from_form, filing_form, keep_uploads
 from requests_app.forms import DocumentUploadForm
 from requests_app.machine import step_declaration, step_form, step_perform
 from requests_app.models import ServiceType
@@ -138,21 +138,24 @@ def file_request(request, code):
             {"service": service, "no_account": True},
         )
     refused = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            created = file_from_form(service, form, request.user)
-        except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-            # Reconnection at 90 days or more: offer what is left instead.
-            refused = getattr(exc, "account", None)
-        else:
-            messages.success(
-                request,
-                _("Request %(ref)s filed. We will keep you informed by SMS.")
-                % {"ref": created.reference},
-            )
-            return redirect(created.get_absolute_url())
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                created = file_from_form(service, form, request.user)
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+                # Reconnection at 90 days or more: offer what is left instead.
+                refused = getattr(exc, "account", None)
+            else:
+                messages.success(
+                    request,
+                    _("Request %(ref)s filed. We will keep you informed by SMS.")
+                    % {"ref": created.reference},
+                )
+                return redirect(created.get_absolute_url())
+        # Refused: what passed the checks is kept, not chosen again.
+        keep_uploads(form, request.user)
     return render(
         request,
         "requests_app/file_request.html",

@@ -97,13 +97,14 @@ def _private_storage(settings, tmp_path, monkeypatch):
     }
     from django.core.files.storage import storages
 
-    from requests_app.models import Document
+    from requests_app.models import Document, PendingUpload
 
     storages._storages = {}
-    # The field resolved its storage once, at import: point it at this one.
-    monkeypatch.setattr(
-        Document._meta.get_field("file"), "storage", storages["private"]
-    )
+    # The fields resolved their storage once, at import: point them at this one.
+    for model in (Document, PendingUpload):
+        monkeypatch.setattr(
+            model._meta.get_field("file"), "storage", storages["private"]
+        )
     yield
     storages._storages = {}
 
