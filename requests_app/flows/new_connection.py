@@ -178,7 +178,7 @@ class NewConnectionRequest(IntakeSteps, ServiceRequest):
         source=S.INSTALLED,
         target=S.CLOSED,
         permission=staff_may(INSTALL_ROLES),
-        custom={"audience": "system"},
+        custom={"audience": "system", "label": _("Close the request")},
     )
     def close(self, *, at):
         self.closed_at = at

@@ -67,7 +67,7 @@ class ReconnectionRequest(ServiceRequest):
         source=S.SUBMITTED,
         target=S.FEES_QUOTED,
         permission=system_only,
-        custom={"audience": "system"},
+        custom={"audience": "system", "label": _("Issue the reconnection invoice")},
     )
     def issue_invoice(self):
         pass
@@ -77,7 +77,10 @@ class ReconnectionRequest(ServiceRequest):
         source=S.FEES_QUOTED,
         target=S.FEES_QUOTED,
         permission=system_only,
-        custom={"audience": "system"},
+        custom={
+            "audience": "system",
+            "label": _("Issue a new invoice for the day band"),
+        },
     )
     def reissue_invoice(self):
         """The invoice outlived its day band: a new one replaces it."""
@@ -87,7 +90,7 @@ class ReconnectionRequest(ServiceRequest):
         source=S.FEES_QUOTED,
         target=S.REJECTED,
         permission=system_only,
-        custom={"audience": "system"},
+        custom={"audience": "system", "label": _("Refuse after 90 days disconnected")},
     )
     def refuse_after_90_days(self, *, reason):
         """Unpaid on day 90: only a new connection is left (charter §3.7)."""
