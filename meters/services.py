@@ -5,9 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
-from core.language import bilingual
 from core.services import sequence_next
 from meters.models import (
     Contract,
@@ -53,8 +51,9 @@ def installation_record(
                 expected_state=expected_state,
                 notify=False,
                 at=now,
-                note=_("Meter %(serial)s, first reading %(reading)s")
-                % {"serial": serial, "reading": first_reading},
+                note=SystemMessage(
+                    "meter_installed", serial=serial, reading=str(first_reading)
+                ),
             )
             Installation.objects.create(
                 request=request,
@@ -65,16 +64,15 @@ def installation_record(
             )
             if request.account_id:  # meter upgrade: the account keeps its CA
                 old = account_replace_meter(account=request.account, meter=meter)
-                note = _("Meter %(old)s replaced by %(new)s on account %(ca)s") % {
-                    "old": old,
-                    "new": meter.serial,
-                    "ca": request.account.ca_number,
-                }
+                note = SystemMessage(
+                    "meter_replaced",
+                    old=str(old),
+                    new=meter.serial,
+                    ca=request.account.ca_number,
+                )
             else:
                 account = account_move_in(request=request, meter=meter)
-                note = _("Electricity account %(ca)s opened") % {
-                    "ca": account.ca_number
-                }
+                note = SystemMessage("account_opened", ca=account.ca_number)
             request_transition(
                 request=request,
                 user=user,
@@ -173,12 +171,12 @@ def meter_test_install_comparison(
             user=user,
             name="install_comparison",
             expected_state=expected_state,
-            note=_("Comparison meter %(serial)s; readings %(m)s / %(c)s")
-            % {
-                "serial": comparison_serial.strip().upper(),
-                "m": meter_start,
-                "c": comparison_start,
-            },
+            note=SystemMessage(
+                "comparison_installed",
+                serial=comparison_serial.strip().upper(),
+                m=str(meter_start),
+                c=str(comparison_start),
+            ),
         )
 
 
@@ -221,10 +219,10 @@ def meter_test_record_result(
         test.customer_signed_removal = True
         test.result = MeterTest.Result.FAULTY if faulty else MeterTest.Result.NORMAL
         test.save()
-        note = _("Error %(error)s %%") % {"error": test.error_percent}
+        note = SystemMessage("meter_error", error=str(test.error_percent))
         if faulty:
             refund_create_for_request(
-                request=request, reason=bilingual(gettext_noop("Meter found faulty"))
+                request=request, reason=SystemMessage("meter_found_faulty")
             )
             return request_transition(
                 request=request,
@@ -352,7 +350,7 @@ def reconnection_file(
             user=None,
             name="issue_invoice",
             expected_state=None,
-            note=_("Disconnected %(days)d days") % {"days": days},
+            note=SystemMessage("disconnected_days", days=days),
         )
 
 
@@ -452,7 +450,7 @@ def reconnection_invoice_renew(*, request, on_date=None):
                 user=None,
                 name="refuse_after_90_days",
                 expected_state=State.FEES_QUOTED,
-                note=_refused_text(days),
+                note=SystemMessage("reconnection_refused", days=days),
                 reason=_refused_text(days),
             )
             return None
@@ -464,16 +462,13 @@ def reconnection_invoice_renew(*, request, on_date=None):
             user=None,
             name="reissue_invoice",
             expected_state=State.FEES_QUOTED,
-            note=_(
-                "Invoice %(old)s expired; disconnected %(days)d days: invoice "
-                "%(new)s of %(total)s baht replaces it."
-            )
-            % {
-                "old": invoice.number,
-                "days": days,
-                "new": new.number,
-                "total": f"{new.total:,.2f}",
-            },
+            note=SystemMessage(
+                "invoice_reissued",
+                old=invoice.number,
+                days=days,
+                new=new.number,
+                total=f"{new.total:,.2f}",
+            ),
         )
         return new
 
@@ -738,13 +733,13 @@ def broken_meter_replace(
             name="record_replacement",
             expected_state=expected_state,
             at=now,
-            note=_("Form มต.75: %(old)s (%(old_r)s) → %(new)s (%(new_r)s)")
-            % {
-                "old": form.old_serial,
-                "old_r": old_reading,
-                "new": new_serial,
-                "new_r": new_reading,
-            },
+            note=SystemMessage(
+                "form_mt75",
+                old=form.old_serial,
+                old_r=str(old_reading),
+                new=new_serial,
+                new_r=str(new_reading),
+            ),
         )
 
 

@@ -240,7 +240,13 @@ class Refund(models.Model):
     )
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.FEE)
     amount = models.DecimalField(max_digits=12, decimal_places=2)
-    reason = models.CharField(max_length=200)
+    # Why it is owed: the portal's own words as a key of
+    # requests_app.notes.MESSAGES with its parameters, shown in the reader's
+    # language (`shown_reason`); `reason` holds a typed one, and the words
+    # refunds raised before the keys were given, in their writer's language.
+    reason = models.CharField(max_length=200, blank=True)
+    reason_key = models.CharField(max_length=40, blank=True)
+    reason_params = models.JSONField(default=dict, blank=True)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.DUE)
     created_at = models.DateTimeField(auto_now_add=True)
     paid_at = models.DateTimeField(null=True, blank=True)
@@ -275,6 +281,12 @@ class Refund(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number or self.request_id} −{self.amount} ({self.status})"
+
+    @property
+    def shown_reason(self) -> str:
+        from requests_app.notes import shown
+
+        return shown(self, "reason")
 
 
 class DepositSettlement(models.Model):

@@ -11,11 +11,9 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
-from core.dates import be_year, format_date
+from core.dates import be_year
 from core.errors import ServiceError
-from core.language import bilingual
 from core.queue import delay_on_commit
 from core.services import sequence_next
 from payments.models import (
@@ -32,7 +30,8 @@ from payments.receipts import invoice_schedule, receipt_issue
 from payments.selectors import fees_in_force
 from payments.vat import split_vat
 from payments.vouchers import voucher_schedule
-from requests_app.machine import authorize, request_transition
+from requests_app.machine import authorize, note_fields, request_transition
+from requests_app.notes import SystemMessage, both_text, text_fields
 
 logger = logging.getLogger(__name__)
 
@@ -238,8 +237,9 @@ def invoice_unpaid_cancel(*, request) -> Invoice:
     return invoice
 
 
-def refund_create_for_request(*, request, reason: str) -> Refund:
-    """The fee of the request's paid invoice, owed back to the customer."""
+def refund_create_for_request(*, request, reason) -> Refund:
+    """The fee of the request's paid invoice, owed back to the customer
+    (`reason`: typed, or the portal's own as a SystemMessage)."""
     invoice = Invoice.objects.select_for_update().get(
         request=request, status=Invoice.Status.PAID
     )
@@ -248,7 +248,10 @@ def refund_create_for_request(*, request, reason: str) -> Refund:
         Decimal("0.00"),
     )
     return Refund.objects.create(
-        invoice=invoice, request=request, amount=fees, reason=reason
+        invoice=invoice,
+        request=request,
+        amount=fees,
+        **text_fields("reason", reason),
     )
 
 
@@ -323,8 +326,13 @@ def refund_approve(*, refund: Refund, user) -> Refund:
             kind=RequestEvent.Kind.APPROVAL,
             action="approve_refund",
             actor=user,
-            note=_("Refund %(number)s of %(amount)s baht approved")
-            % {"number": refund.number, "amount": f"{refund.amount:,.2f}"},
+            **note_fields(
+                SystemMessage(
+                    "refund_approved",
+                    number=refund.number,
+                    amount=f"{refund.amount:,.2f}",
+                )
+            ),
         )
         if refund.kind == Refund.Kind.DEPOSIT:
             _deposit_tell_customer(refund=refund, user=user)
@@ -349,20 +357,16 @@ def _deposit_tell_customer(*, refund: Refund, user) -> None:
             request=request,
             context={"amount": amount, "office": request.office},
         )
-        note = _("SMS sent: %(amount)s baht to collect in cash, ID card shown") % {
-            "amount": amount
-        }
+        note = SystemMessage("deposit_cash_sms", amount=amount)
     else:
         order = call_task_open(request=request)
-        note = _("Call task for %(who)s: tell the customer the cheque is ready") % {
-            "who": order.assignee or _("the counter")
-        }
+        note = SystemMessage("deposit_call_task", who=str(order.assignee or ""))
     RequestEvent.objects.create(
         request=request,
         kind=RequestEvent.Kind.APPROVAL,
         action="tell_customer",
         actor=user,
-        note=note,
+        **note_fields(note),
     )
 
 
@@ -411,7 +415,7 @@ def deposit_record_meter_removal(*, request, user, final_reading, expected_state
             user=user,
             name="record_meter_removal",
             expected_state=expected_state,
-            note=_("Final reading %(reading)s") % {"reading": final_reading},
+            note=SystemMessage("final_reading", reading=str(final_reading)),
         )
 
 
@@ -439,22 +443,20 @@ def deposit_settle(*, request, user, final_bill: Decimal, expected_state=None):
                 request=request,
                 amount=refund,
                 kind=Refund.Kind.DEPOSIT,
-                reason=bilingual(gettext_noop("Deposit refund on ending the contract")),
+                **text_fields("reason", SystemMessage("deposit_refund")),
             )
         return request_transition(
             request=request,
             user=user,
             name="settle",
             expected_state=expected_state,
-            note=_(
-                "Deposit %(deposit)s − final bill %(bill)s = %(refund)s baht, by %(method)s"
-            )
-            % {
-                "deposit": f"{deposit:,.2f}",
-                "bill": f"{final_bill:,.2f}",
-                "refund": f"{refund:,.2f}",
-                "method": settlement.get_method_display(),
-            },
+            note=SystemMessage(
+                "deposit_settled",
+                deposit=f"{deposit:,.2f}",
+                bill=f"{final_bill:,.2f}",
+                refund=f"{refund:,.2f}",
+                method=both_text(DepositSettlement.Method(settlement.method).label),
+            ),
         )
 
 
@@ -504,8 +506,7 @@ def deposit_record_payout(
             name="record_payout",
             expected_state=expected_state,
             at=now,
-            note=_("Paid out %(amount)s baht")
-            % {"amount": f"{settlement.refund_amount:,.2f}"},
+            note=SystemMessage("paid_out", amount=f"{settlement.refund_amount:,.2f}"),
         )
 
 
@@ -526,8 +527,9 @@ def estimate_send(
             user=user,
             name="send_estimate",
             expected_state=expected_state,
-            note=_("Estimated cost %(amount)s baht. %(details)s")
-            % {"amount": f"{amount:,.2f}", "details": details},
+            note=SystemMessage(
+                "estimate_sent", amount=f"{amount:,.2f}", details=details
+            ),
         )
 
 
@@ -997,15 +999,14 @@ def settlement_row_refund(*, row, user) -> Refund:
             request=invoice.request,
             kind=Refund.Kind.OVERPAYMENT,
             amount=amount,
-            reason=bilingual(
-                gettext_noop(
-                    "Over-payment of invoice %(number)s (bank line %(line)s, %(date)s)"
+            **text_fields(
+                "reason",
+                SystemMessage(
+                    "overpayment",
+                    number=invoice.number,
+                    line=row.line_seq,
+                    date=row.settlement.effective.isoformat(),
                 ),
-                {
-                    "number": invoice.number,
-                    "line": row.line_seq,
-                    "date": lambda: format_date(row.settlement.effective),
-                },
             ),
         )
         _done(row, user, SettlementRow.Resolution.REFUND, refund=refund)

@@ -42,6 +42,8 @@ def voucher_document(refund: Refund) -> PrintDocument:
         if refund.kind == Refund.Kind.DEPOSIT
         else None
     )
+    with translation.override("en"):
+        reason_en = refund.shown_reason
     with translation.override("th"):
         html = render_to_string(
             "payments/refund_pdf.html",
@@ -54,6 +56,7 @@ def voucher_document(refund: Refund) -> PrintDocument:
                 "deposit": deposit,
                 "words": baht_words(refund.amount),
                 "words_en": baht_words_en(refund.amount),
+                "reason_en": reason_en,
             },
         )
     return PrintDocument(html, ("base", "refund"))

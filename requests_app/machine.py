@@ -36,7 +36,7 @@ from requests_app.exceptions import ConcurrentChange, TransitionRefused
 from requests_app.flows import as_flow
 from requests_app.forms import step_form_class
 from requests_app.models import RequestEvent, ServiceRequest, State
-from requests_app.notes import SystemMessage
+from requests_app.notes import text_fields
 
 # The message to the customer a person typed on a step's form, for the
 # transition of that step (step_perform sets it; request_transition reads it),
@@ -59,13 +59,15 @@ class StepTaken:
     label: str
     from_state: str | None
     user: object
-    note: str
+    note: object  # a str, or a SystemMessage rendered for its reader
     at: datetime
     message: object = ""  # a str, or a SystemMessage rendered for its reader
     notify: bool = True
     notify_context: dict = field(default_factory=dict)
     # the step as its flow declares it (flows/common.py `step`)
     declared: dict = field(default_factory=dict)
+    # the step's line of the timeline (None for a filing)
+    event: object = None
 
 
 @cache
@@ -98,9 +100,13 @@ def request_filed(*, request: ServiceRequest, user, at: datetime) -> None:
 def message_fields(message) -> dict:
     """A typed message, or the portal's own (requests_app.notes.SystemMessage)
     as its key and parameters, for RequestEvent."""
-    if isinstance(message, SystemMessage):
-        return {"message_key": message.key, "message_params": message.params}
-    return {"message": message}
+    return text_fields("message", message)
+
+
+def note_fields(note) -> dict:
+    """A typed internal note, or the portal's own (a SystemMessage), for
+    RequestEvent."""
+    return text_fields("note", note)
 
 
 def customer_message(step: StepTaken) -> None:
@@ -157,8 +163,8 @@ def request_transition(
     user,
     name: str,
     expected_state: str | None,
-    note: str = "",
-    message: str | None = None,
+    note: object = "",
+    message: object = None,
     notify: bool = True,
     notify_context: dict | None = None,
     **kwargs,
@@ -184,14 +190,14 @@ def request_transition(
             request.save()
         except ConcurrentTransition as exc:
             raise ConcurrentChange() from exc
-        RequestEvent.objects.create(
+        event = RequestEvent.objects.create(
             request=request,
             kind=RequestEvent.Kind.TRANSITION,
             action=name,
             from_state=from_state,
             to_state=request.state,
             actor=user,
-            note=note,
+            **note_fields(note),
             **message_fields(message),
         )
         declared = next(iter(method._django_fsm.transitions.values())).custom
@@ -207,6 +213,7 @@ def request_transition(
             at=now,
             notify=notify,
             notify_context=notify_context or {},
+            event=event,
         )
         for effect in step_effects():
             effect(step)

@@ -415,8 +415,13 @@ class RequestEvent(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
-    # Staff only: an internal note (staff's page and the API for staff).
+    # Staff only: an internal note (staff's page and the API for staff):
+    # typed by a person, or written by the portal as a key of
+    # requests_app.notes.MESSAGES with its parameters, shown in the reader's
+    # language.
     note = models.TextField(blank=True)
+    note_key = models.CharField(max_length=40, blank=True)
+    note_params = models.JSONField(default=dict, blank=True)
     # What the customer was told with this step (their page, SMS and e-mail):
     # typed by a person, or written by the portal as a key of
     # requests_app.notes.MESSAGES with its parameters, shown in the reader's
@@ -441,11 +446,16 @@ class RequestEvent(models.Model):
     @property
     def shown_message(self) -> str:
         """The message in the active language."""
-        if self.message_key:
-            from requests_app.notes import render
+        from requests_app.notes import shown
 
-            return render(self.message_key, self.message_params)
-        return self.message
+        return shown(self, "message")
+
+    @property
+    def shown_note(self) -> str:
+        """The internal note in the active language."""
+        from requests_app.notes import shown
+
+        return shown(self, "note")
 
     @property
     def from_label(self) -> str:
@@ -591,6 +601,17 @@ class Appointment(models.Model):
     status = models.CharField(
         max_length=10, choices=Status.choices, default=Status.OPEN
     )
+    # The result of the field work: the step that recorded it (its label and
+    # its note or message, shown in the reader's language). `outcome` is the
+    # text orders closed before done_event existed were given, in the
+    # language of whoever closed them.
+    done_event = models.ForeignKey(
+        "RequestEvent",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     outcome = models.TextField(blank=True)
     done_at = models.DateTimeField(null=True, blank=True)
     done_by = models.ForeignKey(
@@ -639,6 +660,19 @@ class Appointment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.request_id} {self.kind} {self.scheduled_for:%Y-%m-%d %H:%M}"
+
+    @property
+    def shown_outcome(self) -> str:
+        """ "Record survey: wiring passed", in the active language (needs
+        done_event and request__service loaded, as the selectors do)."""
+        event = self.done_event
+        if event is None:
+            return self.outcome
+        from requests_app.flows import step_label
+
+        label = step_label(self.request.service.flow, event.action)
+        said = event.shown_note or event.shown_message
+        return f"{label}: {said}" if said else label
 
 
 class CorrectionBudget(models.Model):

@@ -70,7 +70,8 @@ def _with_details(qs: QuerySet) -> QuerySet:
                 "documents", queryset=Document.objects.select_related("document_type")
             ),
             Prefetch(
-                "appointments", queryset=Appointment.objects.select_related("assignee")
+                "appointments",
+                queryset=Appointment.objects.select_related("assignee", "done_event"),
             ),
             Prefetch(
                 "clocks",
@@ -297,7 +298,11 @@ def work_orders_for_office(
     if kind:
         qs = qs.filter(kind=kind)
     return qs.select_related(
-        "request__service", "request__applicant", "request__office", "assignee"
+        "request__service",
+        "request__applicant",
+        "request__office",
+        "assignee",
+        "done_event",
     ).order_by("scheduled_for", "id")
 
 

@@ -90,8 +90,9 @@ def months_before(day: date, months: int) -> date:
     return date(year, month, min(day.day, monthrange(year, month)[1]))
 
 
-def _check_issue_dates(request, rules, issued_on: dict[str, date]) -> list[str]:
-    """Refuse a missing, future or too old issue date; the notes for the log."""
+def _check_issue_dates(request, rules, issued_on: dict[str, date]) -> list[dict]:
+    """Refuse a missing, future or too old issue date; the dated documents for
+    the log's note (requests_app.notes "documents_dated")."""
     today = timezone.localdate()
     errors, notes = {}, []
     for rule in rules:
@@ -118,10 +119,7 @@ def _check_issue_dates(request, rules, issued_on: dict[str, date]) -> list[str]:
                 "since": format_date(months_before(today, rule.max_age_months)),
             }
         else:
-            notes.append(
-                _("%(name)s issued on %(day)s.")
-                % {"name": dt.name, "day": format_date(day)}
-            )
+            notes.append({"name": both(dt, "name"), "day": day.isoformat()})
     if errors:
         raise ValidationError(errors)
     return notes
@@ -419,7 +417,7 @@ def request_accept(
             % {"names": ", ".join(str(d.name) for d in missing)}
         )
     rules = dated_document_rules(request)
-    notes = _check_issue_dates(request, rules, issued_on or {})
+    dated = _check_issue_dates(request, rules, issued_on or {})
     with transaction.atomic():
         for rule in rules:
             request.documents.filter(document_type=rule.document_type).update(
@@ -430,7 +428,11 @@ def request_accept(
             user=user,
             name="accept",
             expected_state=expected_state,
-            note=" ".join([*notes, note]).strip(),
+            note=(
+                SystemMessage("documents_dated", documents=dated, note=note)
+                if dated
+                else note
+            ),
         )
 
 
@@ -632,16 +634,17 @@ def request_budget_request(
             requested_by=user,
             requested_at=timezone.now(),
         )
-        text = _("Budget of %(amount)s baht requested (%(number)s)") % {
-            "amount": f"{amount:,.2f}",
-            "number": request_number.strip(),
-        }
         return request_transition(
             request=request,
             user=user,
             name="request_budget",
             expected_state=expected_state,
-            note=f"{text}. {note}".strip(),
+            note=SystemMessage(
+                "budget_requested",
+                amount=f"{amount:,.2f}",
+                number=request_number.strip(),
+                note=note,
+            ),
         )
 
 
@@ -661,13 +664,14 @@ def request_budget_approve(
         budget.approval_number = approval_number.strip()
         budget.approved_by, budget.approved_at = user, timezone.now()
         budget.save(update_fields=["approval_number", "approved_by", "approved_at"])
-        text = _("Budget approved (%(number)s)") % {"number": budget.approval_number}
         return request_transition(
             request=request,
             user=user,
             name="approve_budget",
             expected_state=expected_state,
-            note=f"{text}. {note}".strip(),
+            note=SystemMessage(
+                "budget_approved", number=budget.approval_number, note=note
+            ),
         )
 
 

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from core.calendar import calendar_for, end_of_working_day, next_opening
 from requests_app.models import FINAL_STATES, Appointment, RequestEvent
+from requests_app.notes import SystemMessage, both_text, text_fields
 from requests_app.permissions import COUNTER_ROLES, staff_may
 
 Kind = Appointment.Kind
@@ -50,13 +51,12 @@ DUE_RULES: dict[str, Callable[..., datetime]] = {
 }
 
 
-def follow(
-    *, request, name: str, user, note: str = "", label: str = "", declared=None
-) -> None:
+def follow(*, request, name: str, user, event=None, declared=None) -> None:
     """Bring the request's work orders in line with the step just taken (called
     inside the step's transaction): close the open orders whose field result
-    the step records (its `closes`), cancel them all when the request is over,
-    open the order the step declares (its `opens`)."""
+    the step records (its `closes`; the step's `event` is their outcome,
+    shown in the reader's language), cancel them all when the request is
+    over, open the order the step declares (its `opens`)."""
     now = timezone.now()
     declared = declared or {}
     kinds = declared.get("closes")
@@ -67,7 +67,7 @@ def follow(
             status=Appointment.Status.DONE,
             done_at=now,
             done_by=user,
-            outcome=f"{label}: {note}" if note else label,
+            done_event=event,
         )
     if request.state in FINAL_STATES:
         Appointment.objects.filter(
@@ -87,9 +87,7 @@ def step_taken(step) -> None:
         request=step.request,
         name=step.name,
         user=step.user,
-        # the order's outcome: the internal note, else what the customer was told
-        note=step.note or str(step.message),
-        label=step.label,
+        event=step.event,
         declared=step.declared,
     )
 
@@ -148,6 +146,13 @@ def work_order_assign(*, order: Appointment, user, assignee) -> Appointment:
             kind=RequestEvent.Kind.ASSIGNMENT,
             action="assign_work_order",
             actor=user,
-            note=f"{order.get_kind_display()}: {assignee or '-'}",
+            **text_fields(
+                "note",
+                SystemMessage(
+                    "work_order_assigned",
+                    kind=both_text(Kind(order.kind).label),
+                    who=str(assignee or ""),
+                ),
+            ),
         )
     return order

@@ -118,7 +118,7 @@ class EventOut(serializers.Serializer):
     def get_note(self, event) -> str:
         request = self.root.context.get("request")
         viewer = getattr(request, "user", None)
-        return event.note if getattr(viewer, "is_office_staff", False) else ""
+        return event.shown_note if getattr(viewer, "is_office_staff", False) else ""
 
 
 class ClockOut(serializers.Serializer):

@@ -38,3 +38,13 @@ def as_flow(request):
     if not isinstance(request, cls):
         request.__class__ = cls
     return request
+
+
+def step_label(flow: str, name: str) -> str:
+    """The label of the step `name` of a flow, in the active language (the
+    name itself for a step that declares none)."""
+    method = getattr(FLOWS.get(flow), name, None)
+    meta = getattr(method, "_django_fsm", None)
+    if meta is None or not meta.transitions:
+        return name
+    return str(next(iter(meta.transitions.values())).custom.get("label", name))

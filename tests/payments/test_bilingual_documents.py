@@ -82,21 +82,23 @@ def test_a_credit_note_says_its_sum_in_english_words_too(
 def test_the_refund_voucher_prints_its_reason_kind_date_and_sum_in_both(
     customer, office, counter
 ):
-    """A deposit refund (the reason is the portal's own text, stored for
-    readers of both languages): Thai with the English beside it."""
+    """A deposit refund (the reason is the portal's own text, stored as a
+    message key for readers of both languages): Thai with the English beside
+    it."""
     from payments.models import Refund
     from payments.vouchers import render_voucher_pdf
     from tests.payments.test_pdf import _voucher
 
     _voucher(customer, office, counter)
     refund = Refund.objects.get()
-    assert refund.reason == (
-        "คืนเงินประกันการใช้ไฟฟ้าเมื่อเลิกใช้ไฟ / Deposit refund on ending the contract"
-    )
+    assert (refund.reason, refund.reason_key) == ("", "deposit_refund")
     text = _text(render_voucher_pdf(refund))
     flat = _flat(text)
 
-    assert _flat(refund.reason) in flat
+    assert (
+        _flat("คืนเงินประกันการใช้ไฟฟ้าเมื่อเลิกใช้ไฟ / Deposit refund on ending the contract")
+        in flat
+    )
     assert "Deposit refund" in text  # the kind, beside its Thai
     assert _flat(format_date(refund.approved_at, with_time=True)) in flat
     assert _in_english(refund.approved_at, with_time=True) in text

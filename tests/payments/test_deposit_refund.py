@@ -230,7 +230,7 @@ def test_a_cheque_refund_gives_the_counter_a_call_task(
     assert response.status_code == 302
     task.refresh_from_db()
     assert (task.status, task.done_by) == ("done", counter)
-    assert "มารับวันจันทร์" in task.outcome
+    assert "มารับวันจันทร์" in task.shown_outcome
     r = ServiceRequest.objects.get(pk=r.pk)
     assert r.state == "settled"
     r = deposit_record_payout(request=r, user=counter, cheque_number="0012345")

@@ -151,7 +151,7 @@ def test_money_collected_twice_or_too_much_becomes_an_overpayment_refund(
         "overpayment", twice.amount, "due",
     )  # fmt: skip
     assert duplicate.request == twice.invoice.request
-    assert twice.invoice.number in duplicate.reason
+    assert twice.invoice.number in duplicate.shown_reason
     assert (extra.amount, extra.request) == (Decimal("10.00"), more.invoice.request)
     with pytest.raises(ServiceError, match="dealt with already"):
         settlement_row_refund(row=rows["duplicate"][0], user=supervisor)

@@ -364,7 +364,10 @@ def test_a_certificate_of_one_month_is_accepted_and_its_date_kept(
     )
     assert certificate.issued_on == date(2026, 11, 3)
     event = RequestEvent.objects.get(request=req, action="accept")
-    assert "3 พ.ย. 2569" in event.note
+    with translation.override("th"):
+        assert "3 พ.ย. 2569" in event.shown_note
+    with translation.override("en"):  # the portal's note, in the reader's language
+        assert "issued on 3 Nov 2026" in event.shown_note
 
 
 def test_the_issue_date_is_required_and_not_in_the_future(

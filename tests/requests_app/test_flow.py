@@ -291,8 +291,8 @@ def test_recording_the_installation_writes_one_event_for_installing_and_one_for_
         ("close", S.INSTALLED, S.CLOSED),
     ]
     assert all(e.actor == technician for e in new)
-    assert f"PEA-{sr.pk:06d}" in new[0].note
-    assert ElectricityAccount.objects.get(request=sr).ca_number in new[1].note
+    assert f"PEA-{sr.pk:06d}" in new[0].shown_note
+    assert ElectricityAccount.objects.get(request=sr).ca_number in new[1].shown_note
 
 
 # Side branches ----------------------------------------------------------------

@@ -2,6 +2,7 @@
 with the field result, called off when the request ends, assigned to the office's
 field staff from one list."""
 
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -59,9 +60,16 @@ def test_a_survey_order_is_closed_with_what_the_surveyor_found(
         r = rs.request_record_survey(
             request=r, user=surveyor, passed=False, findings="no earth rod"
         )
-    order = Appointment.objects.get(request=r)
+    order = Appointment.objects.select_related("done_event").get(request=r)
     assert (order.status, order.done_by) == (DONE, surveyor)
-    assert "no earth rod" in order.outcome and order.done_at is not None
+    assert order.done_event.action == "record_survey_failed" and order.done_at
+    with translation.override("en"):
+        assert "no earth rod" in order.shown_outcome
+    # Recorded in English, read in Thai: the step's label in Thai, the
+    # surveyor's words as typed.
+    with translation.override("th"):
+        label, findings = order.shown_outcome.split(": ")
+    assert findings == "no earth rod" and not re.search("[A-Za-z]", label)
     # Booked again after the wiring is fixed: a new order, the old one stays done.
     r = rs.request_book_survey(request=r, user=counter, scheduled_for=later)
     assert _orders(r) == [("survey", DONE), ("survey", OPEN)]
@@ -86,7 +94,11 @@ def test_the_comparison_meter_is_removed_by_an_order_the_flow_opens(
             customer_signed=True,
         )  # fmt: skip
     removal.refresh_from_db()
-    assert removal.status == DONE and removal.outcome.startswith("Meter is faulty")
+    with translation.override("en"):
+        assert removal.status == DONE
+        assert removal.shown_outcome.startswith("Meter is faulty")
+    with translation.override("th"):  # the label and the portal's note, in Thai
+        assert not re.search("[A-Za-z]", removal.shown_outcome)
 
 
 def test_reconnection_is_ordered_once_paid_due_when_the_charter_promises(
@@ -104,7 +116,7 @@ def test_reconnection_is_ordered_once_paid_due_when_the_charter_promises(
     reconnection_record_done(request=r, user=technician, note="สายต่อแล้ว")
     order.refresh_from_db()
     assert order.status == DONE and order.done_by == technician
-    assert order.outcome.endswith("สายต่อแล้ว")
+    assert order.shown_outcome.endswith("สายต่อแล้ว")
 
 
 def test_covers_come_off_by_an_order_due_at_the_end_of_the_rental(
