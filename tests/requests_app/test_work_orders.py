@@ -20,6 +20,7 @@ from meters.services import (
     meter_test_record_result,
     reconnection_record_done,
 )
+from payments.models import Refund
 from payments.services import deposit_record_meter_removal, payment_record_cash
 from requests_app import services as rs
 from requests_app.models import Appointment, ServiceRequest
@@ -99,6 +100,13 @@ def test_the_comparison_meter_is_removed_by_an_order_the_flow_opens(
         assert removal.shown_outcome.startswith("Meter is faulty")
     with translation.override("th"):  # the label and the portal's note, in Thai
         assert not re.search("[A-Za-z]", removal.shown_outcome)
+    # The fee owed back: its reason too follows the reader.
+    refund = Refund.objects.get(request=r)
+    assert refund.reason == "" and refund.reason_key == "meter_found_faulty"
+    with translation.override("en"):
+        assert refund.shown_reason == "Meter found faulty"
+    with translation.override("th"):
+        assert refund.shown_reason == "ตรวจพบมิเตอร์ชำรุด"
 
 
 def test_reconnection_is_ordered_once_paid_due_when_the_charter_promises(
