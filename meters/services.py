@@ -451,7 +451,7 @@ def reconnection_invoice_renew(*, request, on_date=None):
                 name="refuse_after_90_days",
                 expected_state=State.FEES_QUOTED,
                 note=SystemMessage("reconnection_refused", days=days),
-                reason=_refused_text(days),
+                days=days,
             )
             return None
         new = _reconnection_invoice(

@@ -152,7 +152,12 @@ class IncidentUpdate(models.Model):
         Incident, on_delete=models.CASCADE, related_name="updates"
     )
     kind = models.CharField(max_length=10, choices=Kind.choices)
+    # Typed by staff, or the portal's own (a merge, a split) as a key of
+    # requests_app.notes.MESSAGES with its parameters, shown in the reader's
+    # language (`shown_message`).
     message = models.TextField(blank=True)
+    message_key = models.CharField(max_length=40, blank=True)
+    message_params = models.JSONField(default=dict, blank=True)
     eta = models.DateTimeField(null=True, blank=True)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
@@ -164,3 +169,9 @@ class IncidentUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.incident_id} {self.kind}"
+
+    @property
+    def shown_message(self) -> str:
+        from requests_app.notes import shown
+
+        return shown(self, "message")

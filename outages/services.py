@@ -27,6 +27,7 @@ from core.services import sequence_next
 from meters.models import ElectricityAccount
 from notifications.services import notification_enqueue_sms
 from outages.models import DANGER, Incident, IncidentUpdate, OutageReport
+from requests_app.notes import SystemMessage, text_fields
 
 EARTH_M = 6_371_000
 OUTAGE_STAFF = {User.Role.COUNTER, User.Role.TECHNICIAN, User.Role.SUPERVISOR}
@@ -454,13 +455,17 @@ def incident_merge(*, target, other, user) -> Incident:
             incident=target,
             kind=IncidentUpdate.Kind.MERGED,
             author=user,
-            message=_("%(other)s merged into this incident") % {"other": other.number},
+            **text_fields(
+                "message", SystemMessage("incident_merged_here", other=other.number)
+            ),
         )
         IncidentUpdate.objects.create(
             incident=other,
             kind=IncidentUpdate.Kind.MERGED,
             author=user,
-            message=_("Merged into %(target)s") % {"target": target.number},
+            **text_fields(
+                "message", SystemMessage("incident_merged_into", target=target.number)
+            ),
         )
     return target
 
@@ -494,6 +499,8 @@ def incident_split(*, incident, report_ids, user) -> Incident:
             incident=new,
             kind=IncidentUpdate.Kind.SPLIT,
             author=user,
-            message=_("Split from %(number)s") % {"number": incident.number},
+            **text_fields(
+                "message", SystemMessage("incident_split", number=incident.number)
+            ),
         )
     return new

@@ -313,7 +313,11 @@ class ServiceRequest(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     paid_at = models.DateTimeField(null=True, blank=True)
     installed_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # Typed by staff, or the portal's own as a key of requests_app.notes.MESSAGES
+    # with its parameters, shown in the reader's language.
     rejection_reason = models.TextField(blank=True)
+    rejection_reason_key = models.CharField(max_length=40, blank=True)
+    rejection_reason_params = models.JSONField(default=dict, blank=True)
 
     class Meta:
         indexes = [
@@ -376,6 +380,12 @@ class ServiceRequest(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
             return str(State(self.state).label)
         except ValueError:
             return self.state
+
+    @property
+    def shown_rejection_reason(self) -> str:
+        from requests_app.notes import shown
+
+        return shown(self, "rejection_reason")
 
     @property
     def channel_label(self) -> str:

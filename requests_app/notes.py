@@ -123,6 +123,10 @@ MESSAGES = {
         _("Estimated cost %(amount)s baht. %(details)s") % p
     ).strip(),
     "work_order_assigned": lambda p: f"{p['kind']}: {p['who'] or '-'}",
+    # An outage incident's update.
+    "incident_merged_here": lambda p: _("%(other)s merged into this incident") % p,
+    "incident_merged_into": lambda p: _("Merged into %(target)s") % p,
+    "incident_split": lambda p: _("Split from %(number)s") % p,
     # A refund's reason.
     "deposit_refund": lambda p: _("Deposit refund on ending the contract"),
     "meter_found_faulty": lambda p: _("Meter found faulty"),

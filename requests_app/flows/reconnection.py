@@ -92,9 +92,11 @@ class ReconnectionRequest(ServiceRequest):
         permission=system_only,
         custom={"audience": "system", "label": _("Refuse after 90 days disconnected")},
     )
-    def refuse_after_90_days(self, *, reason):
-        """Unpaid on day 90: only a new connection is left (charter §3.7)."""
-        self.rejection_reason = reason
+    def refuse_after_90_days(self, *, days):
+        """Unpaid on day 90: only a new connection is left (charter §3.7);
+        the reason is the portal's, in the reader's language."""
+        self.rejection_reason_key = "reconnection_refused"
+        self.rejection_reason_params = {"days": days}
 
     # Paid: the reconnection order goes out, due by the promised time.
     record_payment = payment_step(opens=(Kind.RECONNECTION, "promised"))

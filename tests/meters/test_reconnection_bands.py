@@ -137,6 +137,13 @@ def test_paid_on_day_91_is_refused_and_the_request_with_it(day_89, counter, at):
     r = ServiceRequest.objects.get(pk=day_89.pk)
     assert r.state == "rejected" and r.paid_at is None
     assert r.events.filter(action="refuse_after_90_days").exists()
+    # Why, in the reader's language (refused by the system, read by anyone).
+    assert r.rejection_reason == ""
+    with translation.override("en"):
+        assert "disconnected for 91 days" in r.shown_rejection_reason
+    with translation.override("th"):
+        assert "91" in r.shown_rejection_reason
+        assert "disconnected" not in r.shown_rejection_reason
     assert not r.invoices.filter(status=Invoice.Status.UNPAID).exists()
     assert not Clock.objects.filter(request=r).exists()
     assert r.account.disconnections.get().reconnected_at is None

@@ -170,7 +170,17 @@ def test_merge_and_split_move_reports_and_recount(office, counter, other_office)
     assert (target.reports_count, target.danger) == (2, True)
     assert set(target.reports.values_list("pk", flat=True)) == {a.pk, b.pk}
 
+    # The portal's own words on the updates, in the reader's language.
+    merged = other.updates.get()
+    with translation.override("en"):
+        assert merged.shown_message == f"Merged into {target.number}"
+    with translation.override("th"):
+        assert target.number in merged.shown_message
+        assert "Merged" not in merged.shown_message
+
     new = o.incident_split(incident=target, report_ids=[b.pk], user=counter)
+    with translation.override("en"):
+        assert new.updates.get().shown_message == f"Split from {target.number}"
     target.refresh_from_db()
     assert (target.reports_count, target.danger) == (1, False)
     assert (new.reports_count, new.danger) == (1, True)
