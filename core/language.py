@@ -2,7 +2,7 @@
 English column of a model (`name_th` / `name_en`) to show. Thai is the
 default when no language is active."""
 
-from django.utils.translation import get_language, gettext, override
+from django.utils.translation import get_language
 
 
 def english() -> bool:
@@ -17,20 +17,3 @@ def localized(obj, field: str, *, thai_if_blank: bool = False) -> str:
     if english() and (en or not thai_if_blank):
         return en
     return th
-
-
-def bilingual(msgid: str, params: dict | None = None, *, limit: int = 200) -> str:
-    """A system text stored once for readers of both languages, as Thai
-    documents print it: "ไทย / English" (the Thai alone when both read the
-    same), cut to `limit` characters. A parameter that is callable is called
-    in each language (a date: `lambda: format_date(day)`)."""
-
-    def text(language: str) -> str:
-        with override(language):
-            if params is None:
-                return gettext(msgid)
-            values = {k: v() if callable(v) else v for k, v in params.items()}
-            return gettext(msgid) % values
-
-    th, en = text("th"), text("en")
-    return (th if th == en else f"{th} / {en}")[:limit]
