@@ -107,3 +107,9 @@ class UpdateForm(forms.Form):
         label=_("Estimated restoration"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
     )
+
+    def __init__(self, *args, **kwargs):
+        # Its fields share their names with the dispatch form's, on the same
+        # page: ids of their own, so each label names its own field.
+        kwargs.setdefault("auto_id", "id_update_%s")
+        super().__init__(*args, **kwargs)

@@ -33,13 +33,16 @@ document.addEventListener("DOMContentLoaded", function () {
   box.addEventListener("change", sync);
   sync();
 });
-// A form sent back with errors: focus goes to its summary at the top (every
-// form includes templates/includes/error_summary.html), so a screen reader
-// reads it and the keyboard continues from there. Focusing before the first
-// paint also drops a field's autofocus, as browsers skip it once something
-// has focus.
+// A form sent back with errors: focus goes to its summary at the top (a form
+// re-rendered includes templates/includes/error_summary.html; one answered by
+// a redirect leaves its error as a message, base.html; a booking outside
+// working hours asks again in its warning), so a screen reader reads it and
+// the keyboard continues from there. Focusing before the first paint also
+// drops a field's autofocus, as browsers skip it once something has focus.
 document.addEventListener("DOMContentLoaded", function () {
-  var summary = document.querySelector(".error-summary");
+  var summary = document.querySelector(
+    ".error-summary, [data-error-message], [data-outside-hours]"
+  );
   if (summary) summary.focus();
 });
 

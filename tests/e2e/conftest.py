@@ -1,10 +1,14 @@
 """What every browser journey shares: a Thai visitor's browser, no broker
-(committed steps queue SMS and e-mail for a worker; none runs here), and a
-watch on the Content Security Policy: a journey whose pages break the policy
+(committed steps queue SMS and e-mail for a worker; none runs here), and two
+watches. The Content Security Policy's: a journey whose pages break the policy
 (an inline script or style, an on* attribute, a resource from elsewhere) errors
-at teardown, even if the page still seemed to work."""
+at teardown, even if the page still seemed to work. And axe-core's: a journey
+one of whose pages has a serious or critical accessibility violation errors at
+teardown, with each violation's rule, element and page (accessibility.py)."""
 
 import pytest
+
+from tests.e2e import accessibility
 
 # Chromium reports each violation on the console ("Refused to ... because it
 # violates the following Content Security Policy directive"); the event makes
@@ -55,6 +59,17 @@ def csp_violations(monkeypatch):
     assert not violations, "Content Security Policy violations:\n" + "\n".join(
         violations
     )
+
+
+@pytest.fixture(autouse=True)
+def axe_violations(monkeypatch):
+    """Every page of every browser context a journey opens is checked with
+    axe before it is left; any serious or critical violation fails it."""
+    watch = accessibility.AxeWatch()
+    accessibility.install(monkeypatch, watch)
+    yield watch
+    accessibility.check_open_contexts(watch)
+    assert not watch.violations, watch.report()
 
 
 @pytest.fixture

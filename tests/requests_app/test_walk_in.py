@@ -76,6 +76,15 @@ def test_a_juristic_walk_in_is_asked_for_the_company_documents(client, counter, 
     assert "ภ.พ.20" in page or "P.P.20" in page
 
 
+def test_the_customer_kind_is_fixed_without_an_empty_question(client, counter):
+    """The kind is chosen before the form (it decides the documents): the new
+    customer's form carries it hidden, with no "I am" label above nothing."""
+    client.force_login(counter)
+    page = client.get(reverse("staff:file") + "?kind=juristic").content.decode()
+    assert 'type="hidden" name="kind" value="juristic"' in page
+    assert 'for="id_kind"' not in page and ">ท่านเป็น<" not in page
+
+
 def test_a_rejected_walk_in_form_keeps_what_was_typed_and_creates_nothing(
     client, counter, office, new_connection
 ):
