@@ -11,11 +11,13 @@ watch runs axe *before the page is left*: before each goto, reload, back,
 forward, click, key press or set_content, before a page or its context
 closes, and at the test's end for contexts still open. Every document the
 journey acted on or moved away from is checked in the state the journey left
-it in, which includes each form sent back with errors. A check first asks the page for a
-cheap key (PAGE_KEY: its path and a hash of its markup); a state met before,
-in this test or an earlier one, is not run through axe again, so a click that
-changes nothing costs one short round trip. And axe runs only the rules
-whose violations are serious or critical (RUN).
+it in, which includes each form sent back with errors.
+
+What it costs: a check first asks the page for a cheap key (PAGE_KEY: its
+path and a hash of its markup); a state met before, in this test or an
+earlier one, is not run through axe again, so a click that changes nothing
+costs one short round trip. And axe runs only the rules whose violations are
+serious or critical (RUN).
 """
 
 from __future__ import annotations
