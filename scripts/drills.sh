@@ -16,6 +16,14 @@ export DRILL_DIR
 export DRILL_PG_PORT=${DRILL_PG_PORT:-5439} DRILL_REDIS_PORT=${DRILL_REDIS_PORT:-6391}
 cleanup() {
   local rc=$?
+  if [ "$rc" != 0 ]; then
+    # What a failed drill's processes said, before their folder goes.
+    for log in "$DRILL_DIR"/logs/*.log; do
+      [ -f "$log" ] || continue
+      echo "---- last lines of $(basename "$log")"
+      tail -n 60 "$log"
+    done
+  fi
   python -m drills.services down || true
   # Belt and braces: the process groups the drills recorded, by pid.
   for f in "$DRILL_DIR"/pids/*.pid; do
