@@ -15,13 +15,10 @@ from playwright.sync_api import Page, expect
 from fakepay.delivery import deliver
 from fakepay.models import FakeCharge, FakeDelivery
 from payments.models import Invoice, Receipt
-from payments.services import request_quote_fees
-from requests_app import services as rs
-from tests import factories
+from tests.e2e.online_payment import customer_on_their_invoice
 
 pytestmark = pytest.mark.e2e
 
-PASSWORD = "correct-horse-battery"
 PHONE = "0895556666"
 
 
@@ -29,23 +26,7 @@ PHONE = "0895556666"
 def test_a_declined_card_then_a_slow_payment_the_page_follows(
     page: Page, live_server, settings, screenshot_dir
 ):
-    settings.CELERY_TASK_ALWAYS_EAGER = True
-    settings.FAKEPAY_SYNC = True
-    settings.FAKEPAY_CALLBACK_URL = live_server.url + "/payments/callback/"
-    branch = factories.office_tree()["branch"]
-    counter = factories.StaffFactory(username="charlie", office=branch)
-    customer = factories.CustomerFactory(username=PHONE, phone=PHONE)
-    req = rs.request_accept(
-        request=factories.submit_request(customer=customer, office=branch), user=counter
-    )
-    invoice = request_quote_fees(request=req, user=counter)
-    page.set_default_timeout(20_000)
-
-    page.goto(live_server.url + "/accounts/login/")
-    page.fill("#id_username", PHONE)
-    page.fill("#id_password", PASSWORD)
-    page.locator("main form.stack button[type=submit]").click()
-    page.goto(live_server.url + req.get_absolute_url())
+    req, invoice = customer_on_their_invoice(page, live_server, settings, phone=PHONE)
 
     # 1. Declined at the provider: the return page says so, with "Try again".
     page.locator("button[data-pay-online]").click()
