@@ -115,12 +115,44 @@ class Installation(models.Model):
 
 
 class ElectricityAccount(models.Model):
-    """What the automatic Move-In creates: the customer's account (CA)."""
+    """A customer account (CA): created by the automatic Move-In, or imported
+    from the billing system (customer database ECS / c-Service) and linked
+    to a portal customer who proves it is theirs (bills.linking)."""
+
+    class Source(models.TextChoices):
+        PORTAL = "portal", _("Opened through the portal")
+        BILLING = "billing", _("Imported from the billing system")
 
     ca_number = models.CharField(max_length=12, unique=True)
+    # The portal customer the account is linked to; none for an imported
+    # account nobody has linked yet.
     customer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="accounts"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="accounts",
     )
+    source = models.CharField(
+        max_length=8, choices=Source.choices, default=Source.PORTAL
+    )
+    # The holder as the billing system knows them: the name, and the national
+    # ID of a person or the registration number of a juristic person.
+    holder_name = models.CharField(max_length=200, blank=True)
+    holder_id = models.CharField(max_length=13, blank=True)
+    tariff = models.CharField(max_length=12, blank=True)
+    # The meter as the billing system knows it (an imported account has no
+    # Meter row of the portal's own).
+    meter_serial = models.CharField(max_length=32, blank=True)
+    meter_size_code = models.CharField(max_length=16, blank=True)
+    deposit_held = models.DecimalField(
+        max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    # What the linked customer calls it ("home", "shop"), and whether they
+    # want an SMS and e-mail for its bills.
+    nickname = models.CharField(max_length=40, blank=True)
+    bill_notices = models.BooleanField(default=True)
+    linked_at = models.DateTimeField(null=True, blank=True)
     office = models.ForeignKey(Office, on_delete=models.PROTECT)
     request = models.OneToOneField(
         "requests_app.ServiceRequest",
@@ -138,7 +170,16 @@ class ElectricityAccount(models.Model):
     class Meta:
         indexes = [
             # "My accounts" for a customer.
-            models.Index(fields=["customer", "created_at"], name="account_customer_idx")
+            models.Index(
+                fields=["customer", "created_at"], name="account_customer_idx"
+            ),
+            # The automatic link: unlinked accounts of a holder's national ID
+            # or registration number.
+            models.Index(
+                fields=["holder_id"],
+                name="account_holder_idx",
+                condition=~models.Q(holder_id=""),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "notifications",
     "outages",
     "voc",
+    "bills",
     "api",
 ]
 

@@ -3,8 +3,9 @@
 Layers, each importing only those below it::
 
     interfaces      web and staff views, api/, Celery tasks, admin, commands ...
-    domain          payments, meters, sla, voc, outages, fakepay
-                    (meters may use payments, never the reverse)
+    domain          payments, meters, sla, voc, outages, fakepay, bills
+                    (meters may use payments, never the reverse; bills may
+                    use both, never the reverse)
     workflow core   requests_app
     base            core, accounts, notifications
 
@@ -94,13 +95,16 @@ LAYERS = {
     "voc": DOMAIN,
     "outages": DOMAIN,
     "fakepay": DOMAIN,
+    "bills": DOMAIN,
     "api": INTERFACE,
     "pea_portal": INTERFACE,
 }
 APPS = tuple(LAYERS)
 
 # (importer app, imported app) pairs forbidden inside one layer.
-FORBIDDEN_SIDEWAYS = frozenset({("payments", "meters")})
+FORBIDDEN_SIDEWAYS = frozenset(
+    {("payments", "meters"), ("payments", "bills"), ("meters", "bills")}
+)
 
 INTERFACE_NAMES = frozenset(
     {

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class BillsConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "bills"
+    verbose_name = "Electricity bills"
