@@ -17,6 +17,8 @@ urlpatterns = [
     path("requests/", include("requests_app.urls")),
     path("staff/dashboard/", include("sla.urls")),
     path("payments/", include("payments.urls")),
+    path("bills/", include("bills.urls")),
+    path("staff/bills/", include("bills.staff_urls")),
     path("api/v1/", include("api.urls")),
     path("outages/", include("outages.urls")),
     path("voice/", voc_views.voice_new, name="voice_new"),
