@@ -275,9 +275,9 @@ class FakeBillingSystem:
             read_on = period.replace(day=reading_day(account.ca_number))
             if read_on > today:
                 continue
-            # An account the portal opened this month is read next month.
+            # An account the portal opened this month is first read next month.
             opened = timezone.localtime(account.created_at).date()
-            if account.source == ElectricityAccount.Source.PORTAL and opened >= read_on:
+            if account.source == ElectricityAccount.Source.PORTAL and opened >= period:
                 continue
             if bill_issue(account=account, period=period, read_on=read_on):
                 issued += 1
