@@ -352,6 +352,19 @@ CELERY_BEAT_SCHEDULE = {
         "task": "requests_app.tasks.pending_uploads_expire",
         "schedule": crontab(minute="*/15"),
     },
+    # The billing source's daily run: the fake billing system reads the meters
+    # whose day it is and issues their bills (bills/sources.py).
+    "bills-issue": {
+        "task": "bills.tasks.issue_bills",
+        "schedule": crontab(hour=6, minute=0),
+    },
+    # Bill notices: new bills, and unpaid ones due in three days (bills/notices.py).
+    # Hourly in the daytime (no SMS at night); each bill is claimed once, so a
+    # missed run only delays them.
+    "bills-notices": {
+        "task": "bills.tasks.send_bill_notices",
+        "schedule": crontab(minute=10, hour="8-20"),
+    },
     # Safety net: anything the on-commit delivery missed (broker down, worker
     # killed) is picked up here. Deadlines live in the database, not in ETAs.
     "notifications-flush-outbox": {

@@ -117,6 +117,16 @@ def test_demo_customers_have_linked_accounts_with_a_year_of_bills_one_overdue():
         "3101600456786",  # someone else's: linked with a proof from a bill
     }
     assert all(a.bills.count() == 12 for a in unlinked)
+    # The newest bills of the linked accounts were told of (the outbox).
+    from notifications.models import OutboxMessage
+
+    told = OutboxMessage.objects.filter(event="bill_issued", channel="sms")
+    assert set(told.values_list("to", flat=True)) == {
+        "0812345671",
+        "0898765432",
+        "0861112222",
+    }
+    assert told.filter(to="0812345671").count() == 2  # home and shop
     printed = out.getvalue()
     assert all(a.ca_number in printed for a in unlinked)
 

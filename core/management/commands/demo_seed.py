@@ -300,6 +300,7 @@ class Command(BaseCommand):
         linked yet, and someone else's waits for a proof from a bill."""
         from bills import fake_billing
         from bills.models import Bill
+        from bills.notices import bill_notices_sweep
 
         today = timezone.localdate()
         latest = fake_billing.month_start(today - timedelta(days=2))
@@ -372,6 +373,8 @@ class Command(BaseCommand):
             Bill.objects.filter(pk__in=told).update(issue_notice_at=F("created_at"))
             late = [b.pk for b in bills[len(bills) - unpaid : -1]][:overdue]
             Bill.objects.filter(pk__in=late).update(reminder_at=F("created_at"))
+        # The SMS and e-mail of the newest bills, in the outbox (bills.notices).
+        bill_notices_sweep()
 
     def _history(self, customers, counter, office):
         """Twelve weeks of past requests, run through the services at their own
