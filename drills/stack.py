@@ -38,6 +38,7 @@ def app_env(*, db: str, storage: Path, **extra: str) -> dict:
         # scripts/drills.sh gives one random key to the run (staging_env).
         "SECRET_KEY": os.environ.get("SECRET_KEY") or RUN_SECRET_KEY,
         "ALLOW_TEST_PAYMENTS": "true",
+        "ALLOW_FAKE_BILLING": "true",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SECURE_COOKIES": "false",
         "STATIC_MANIFEST": "false",

@@ -296,6 +296,14 @@ FAKEPAY_SYNC = env_bool("FAKEPAY_SYNC", False)
 # How long the fake's hosted page may be paid (then `charge.expired`).
 FAKEPAY_CHECKOUT_SECONDS = env_int("FAKEPAY_CHECKOUT_SECONDS", 900)
 
+# Where electricity bills come from (bills/sources.py): the billing system's
+# export files, imported by `import_billing` (bills.sources.ExportFiles), or the
+# fake billing system of the embedded demo and tests, which issues each month's
+# bills itself (the default). With DEBUG off the fake is a system check error
+# (bills/checks.py) unless ALLOW_FAKE_BILLING says this is a staging demo.
+BILLING_SOURCE = env_str("BILLING_SOURCE", "bills.fake_billing.FakeBillingSystem")
+ALLOW_FAKE_BILLING = env_bool("ALLOW_FAKE_BILLING", False)
+
 # Thai QR / cross-bank bill payment: PEA's biller ID (tax ID + suffix).
 PEA_BILLER_ID = env_str("PEA_BILLER_ID", "099400016551001")
 
@@ -343,6 +351,19 @@ CELERY_BEAT_SCHEDULE = {
     "requests-expire-pending-uploads": {
         "task": "requests_app.tasks.pending_uploads_expire",
         "schedule": crontab(minute="*/15"),
+    },
+    # The billing source's daily run: the fake billing system reads the meters
+    # whose day it is and issues their bills (bills/sources.py).
+    "bills-issue": {
+        "task": "bills.tasks.issue_bills",
+        "schedule": crontab(hour=6, minute=0),
+    },
+    # Bill notices: new bills, and unpaid ones due in three days (bills/notices.py).
+    # Hourly in the daytime (no SMS at night); each bill is claimed once, so a
+    # missed run only delays them.
+    "bills-notices": {
+        "task": "bills.tasks.send_bill_notices",
+        "schedule": crontab(minute=10, hour="8-20"),
     },
     # Safety net: anything the on-commit delivery missed (broker down, worker
     # killed) is picked up here. Deadlines live in the database, not in ETAs.

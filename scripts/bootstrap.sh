@@ -40,6 +40,7 @@ database_exists_or_create() {
 # (payments/checks.py, core/checks.py).
 staging_env() {
   export ALLOW_TEST_PAYMENTS=true
+  export ALLOW_FAKE_BILLING=true
   if [ -z "${SECRET_KEY:-}" ]; then
     SECRET_KEY=$(python -c 'import secrets; print(secrets.token_urlsafe(48))')
     export SECRET_KEY

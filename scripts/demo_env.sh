@@ -9,6 +9,8 @@
 #   DEBUG                false: the portal's own 404 and 500 pages
 #   ALLOW_TEST_PAYMENTS  true: the fake payment provider, with DEBUG off
 #                        (a "test payments" banner shows on every page)
+#   ALLOW_FAKE_BILLING   true: the fake billing system issues the demo's
+#                        bills, with DEBUG off (bills/checks.py)
 #   SECURE_COOKIES       false: http, so cookies cannot be Secure
 #   SECRET_KEY           generated once into $PEA_VAR_DIR/demo-secret-key
 #                        (mode 600): sessions survive restarts
@@ -23,6 +25,7 @@ export PORT=${PORT:-8000}
 export DEBUG=${DEBUG:-false}
 export SITE_URL=${SITE_URL:-http://127.0.0.1:$PORT}
 export ALLOW_TEST_PAYMENTS=${ALLOW_TEST_PAYMENTS:-true}
+export ALLOW_FAKE_BILLING=${ALLOW_FAKE_BILLING:-true}
 export SECURE_COOKIES=${SECURE_COOKIES:-false}
 export STATIC_ROOT=${STATIC_ROOT:-$PEA_VAR_DIR/static}
 export STATIC_MANIFEST=${STATIC_MANIFEST:-false}

@@ -3,7 +3,8 @@
 
 Tests run with DEBUG off, as production does. A random SECRET_KEY per run
 (settings refuse to start without one), and ALLOW_TEST_PAYMENTS: the suite pays
-through fakepay, which DEBUG off otherwise refuses (payments/checks.py). A value
+through fakepay, which DEBUG off otherwise refuses (payments/checks.py); so is
+ALLOW_FAKE_BILLING for the fake billing system (bills/checks.py). A value
 the caller exported wins. Subprocesses (a Celery worker, gunicorn) inherit it.
 """
 
@@ -12,6 +13,7 @@ import secrets
 
 os.environ.setdefault("SECRET_KEY", "tests-" + secrets.token_urlsafe(48))
 os.environ.setdefault("ALLOW_TEST_PAYMENTS", "true")
+os.environ.setdefault("ALLOW_FAKE_BILLING", "true")
 
 
 def _broker_of_this_xdist_worker() -> None:

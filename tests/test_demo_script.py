@@ -16,7 +16,8 @@ from django.urls import include, path
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_VARS = (
-    "PORT", "DEBUG", "SITE_URL", "ALLOW_TEST_PAYMENTS", "SECURE_COOKIES",
+    "PORT", "DEBUG", "SITE_URL", "ALLOW_TEST_PAYMENTS", "ALLOW_FAKE_BILLING",
+    "SECURE_COOKIES",
     "SECRET_KEY", "STATIC_ROOT", "STATIC_MANIFEST", "PEA_VAR_DIR",
     "FAKEPAY_CALLBACK_URL", "PEA_INSECURE_DEV_KEY",
 )  # fmt: skip
@@ -48,6 +49,7 @@ def test_site_url_follows_the_port_and_debug_is_off(tmp_path):
     assert env["DEBUG"] == "false"
     assert env["SECURE_COOKIES"] == "false"  # plain http on the loopback
     assert env["ALLOW_TEST_PAYMENTS"] == "true"
+    assert env["ALLOW_FAKE_BILLING"] == "true"
     assert env["STATIC_ROOT"] == str(tmp_path / "static")
     assert env["STATIC_MANIFEST"] == "false"
     assert "PEA_INSECURE_DEV_KEY" not in env

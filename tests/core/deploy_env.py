@@ -18,8 +18,9 @@ CONFIGURED_PROVIDER = "tests.core.deploy_env.ConfiguredProvider"
 
 
 def production_env(tmp_path: Path, **changes: str | None) -> dict:
-    """DEBUG off, a random 64-character key, fakepay left as the default and
-    no ALLOW_TEST_PAYMENTS; `changes` set (a value) or remove (None) names."""
+    """DEBUG off, a random 64-character key, fakepay and the fake billing
+    system left as the defaults, no ALLOW_TEST_PAYMENTS nor ALLOW_FAKE_BILLING;
+    `changes` set (a value) or remove (None) names."""
     env = {
         k: v
         for k, v in os.environ.items()
@@ -27,6 +28,8 @@ def production_env(tmp_path: Path, **changes: str | None) -> dict:
         not in (
             "ALLOW_TEST_PAYMENTS",
             "PAYMENT_PROVIDER",
+            "ALLOW_FAKE_BILLING",
+            "BILLING_SOURCE",
             "DJANGO_SETTINGS_MODULE",
             "DJANGO_ALLOW_ASYNC_UNSAFE",  # tests/conftest.py's, refused by --deploy
         )

@@ -121,7 +121,11 @@ def test_check_deploy_refuses_fakepay_and_passes_for_a_staging_demo(tmp_path):
     refused = _run(deploy, production_env(tmp_path))
     assert refused.returncode == 1
     assert "payments.E002" in refused.stderr and "payments.E004" in refused.stderr
-    staging = _run(deploy, production_env(tmp_path, ALLOW_TEST_PAYMENTS="true"))
+    assert "bills.E002" in refused.stderr
+    staging = _run(
+        deploy,
+        production_env(tmp_path, ALLOW_TEST_PAYMENTS="true", ALLOW_FAKE_BILLING="true"),
+    )
     assert staging.returncode == 0, staging.stderr
 
 

@@ -36,6 +36,7 @@ def test_env_example_holds_no_working_secret():
     assert example["PAYMENT_PROVIDER_SECRETS"] == ""
     assert example["FAKEPAY_SECRET"] == ""
     assert example["ALLOW_TEST_PAYMENTS"] == "false"
+    assert example["ALLOW_FAKE_BILLING"] == "false"
     assert example["PEA_INSECURE_DEV_KEY"] == "false"
     assert example["DEBUG"] == "false"
 
@@ -56,3 +57,4 @@ def test_a_portal_started_on_env_example_as_it_is_refuses():
     done = _check(example | {"SECRET_KEY": secrets.token_urlsafe(48)})
     assert done.returncode == 1
     assert "payments.E002" in done.stderr and "payments.E003" in done.stderr
+    assert "bills.E002" in done.stderr  # and the fake billing system

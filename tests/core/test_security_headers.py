@@ -40,6 +40,7 @@ PRODUCTION_ENV = {
     # .ci/run's passing call: a staging demo on fakepay (without it, refused:
     # tests/core/test_deploy_refusals.py).
     "ALLOW_TEST_PAYMENTS": "true",
+    "ALLOW_FAKE_BILLING": "true",
 }
 # Left to their production defaults rather than to this shell's values.
 UNSET = (

@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, F
 from django.utils import timezone
 
 from accounts.models import CustomerProfile, Office, OfficeContact, User
@@ -117,6 +117,36 @@ CONTACTS = [
         "Assistant branch manager (customer service)",
     ),
 ]
+
+# Accounts the billing system holds (ECS / c-Service), with a year of bills
+# its fake issued (bills.fake_billing): (CA, office, tariff, meter size,
+# holder's login or None, holder's name and ID when not a login, linked?,
+# nickname, unpaid bills at the end, of which overdue).
+BILLING_ACCOUNTS = [
+    ("020300100101", "B30101", "1.1.2", "15(45)-1", "0812345671", None, True,
+     "บ้าน", 1, 0),
+    ("020300100102", "B30101", "2.1.2", "30(100)-1", "0812345671", None, True,
+     "ร้าน", 2, 1),
+    ("020300100103", "B30101", "1.1.1", "5(15)-1", "0898765432", None, True,
+     "Home", 1, 0),
+    ("020300200201", "B30102", "2.1.2", "15(45)-3", "0861112222", None, True,
+     "สาขาบ้านไผ่", 1, 0),
+    # Alice's, not linked yet: her verified national ID links it at once.
+    ("020300200202", "B30102", "1.1.1", "5(15)-1", "0812345671", None, False,
+     "", 1, 0),
+    # Someone else's: linked with a detail of one of its bills.
+    ("020300100104", "B30101", "1.1.1", "5(15)-1", None,
+     ("นางสมปอง ศรีสุข", "3101600456786"), False, "", 1, 0),
+]  # fmt: skip
+AUTO_LINK_CA = "020300200202"
+# The deposit of each meter size (the new-connection fee schedule's).
+DEPOSITS = {
+    "5(15)-1": Decimal("300.00"),
+    "15(45)-1": Decimal("2000.00"),
+    "30(100)-1": Decimal("4000.00"),
+    "15(45)-3": Decimal("6000.00"),
+}
+PROOF_LINK_CA = "020300100104"
 
 CUSTOMERS = [
     # username/phone, first, last, national id, language
@@ -261,6 +291,90 @@ class Command(BaseCommand):
         self._requests(customers, staff, offices["B30101"])
         self._outages(offices, staff)
         self._voice(customers, offices["B30101"], staff["counter"])
+        self._billing(offices)
+
+    def _billing(self, offices):
+        """Accounts imported from the billing system and a year of their bills
+        as its fake issued them: paid at the bank as it says, but the last
+        one or two; one of alice's is overdue. Alice also has an account not
+        linked yet, and someone else's waits for a proof from a bill."""
+        from bills import fake_billing
+        from bills.models import Bill
+        from bills.notices import bill_notices_sweep
+
+        today = timezone.localdate()
+        latest = fake_billing.month_start(today - timedelta(days=2))
+        months = []
+        for _ in range(12):
+            months.insert(0, latest)
+            latest = fake_billing.month_start(latest - timedelta(days=1))
+        for (
+            ca,
+            office,
+            tariff,
+            size,
+            login,
+            other,
+            linked,
+            nickname,
+            unpaid,
+            overdue,
+        ) in BILLING_ACCOUNTS:
+            user = User.objects.get(username=login) if login else None
+            if user is None:
+                holder_name, holder_id = other
+            elif user.profile.kind == CustomerProfile.Kind.JURISTIC:
+                holder_name = user.profile.company_name
+                holder_id = user.profile.juristic_registration_no
+            else:
+                holder_name = user.get_full_name()
+                holder_id = user.profile.national_id
+            account = ElectricityAccount.objects.create(
+                ca_number=ca,
+                source=ElectricityAccount.Source.BILLING,
+                customer=user if linked else None,
+                linked_at=timezone.now() - timedelta(days=400) if linked else None,
+                nickname=nickname,
+                holder_name=holder_name,
+                holder_id=holder_id,
+                tariff=tariff,
+                meter_serial=f"EM{ca[-8:]}",
+                meter_size_code=size,
+                deposit_held=DEPOSITS[size],
+                office=offices[office],
+                premises_address=f"{ca[-3:]} หมู่ 5 ต.ในเมือง อ.เมือง",
+                feeder="KKA-02",
+            )
+            bills = []
+            for i, period in enumerate(months):
+                read_on = None
+                if i == len(months) - 1:
+                    # The newest bill was read two days ago: not due yet.
+                    read_on = today - timedelta(days=2)
+                elif i == len(months) - 2 and overdue:
+                    # The one before, past its due date whatever today is.
+                    read_on = min(
+                        period.replace(day=fake_billing.reading_day(ca)),
+                        today - timedelta(days=10),
+                    )
+                bills.append(
+                    fake_billing.bill_issue(
+                        account=account, period=period, read_on=read_on
+                    )
+                )
+            for bill in bills[: len(bills) - unpaid]:
+                fake_billing.bill_settle_elsewhere(
+                    bill=bill,
+                    paid_at=fake_billing.at_ten(bill.read_on + timedelta(days=3)),
+                )
+            # Told of every bill but the newest (the notice sweep tells of
+            # it), and reminded of the overdue ones.
+            told = [b.pk for b in bills[:-1]]
+            Bill.objects.filter(pk__in=told).update(issue_notice_at=F("created_at"))
+            late = [b.pk for b in bills[len(bills) - unpaid : -1]][:overdue]
+            Bill.objects.filter(pk__in=late).update(reminder_at=F("created_at"))
+        # The SMS and e-mail of the newest bills, in the outbox (bills.notices).
+        bill_notices_sweep()
 
     def _history(self, customers, counter, office):
         """Twelve weeks of past requests, run through the services at their own
@@ -1111,3 +1225,10 @@ class Command(BaseCommand):
         ]
         for who, login in rows:
             self.stdout.write(f"  {who:<26} {login}")
+        self.stdout.write(
+            f"Accounts to link (My accounts & bills, /bills/accounts/): as "
+            f"0812345671, add CA {AUTO_LINK_CA} (her national ID is its "
+            f"holder's: linked at once); as anyone, add CA {PROOF_LINK_CA} with "
+            f"its meter number EM{PROOF_LINK_CA[-8:]} or the amount of one of "
+            "its last three bills (staff see them at /staff/bills/)."
+        )

@@ -1,0 +1,18 @@
+from celery import shared_task
+from django.utils import timezone
+
+from bills.notices import bill_notices_sweep
+from bills.sources import billing_source
+
+
+@shared_task
+def issue_bills() -> int:
+    """The billing source's daily run (the fake issues the month's bills of
+    the accounts read today; the export files issue none)."""
+    return billing_source().issue_bills(today=timezone.localdate())
+
+
+@shared_task
+def send_bill_notices() -> dict:
+    result = bill_notices_sweep()
+    return {"issued": result.issued, "reminded": result.reminded}
