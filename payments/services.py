@@ -41,21 +41,20 @@ INVOICE_DAYS = 30
 # select_related joins: FOR UPDATE without OF locked it too, so every other
 # write of the office waited at its commit (foreign-key check) and one that
 # held a row the payment needed next, a tally, deadlocked (found by the soak,
-# scripts/soak.sh). A bill payment's invoice has no request: the request
-# (the nullable side of the join, which FOR UPDATE may not name) is locked
-# next by its own statement (`_locked`).
-INVOICE_LOCK = ("self",)
+# scripts/soak.sh). A bill payment's invoice has no request (`_lock_invoice`).
+INVOICE_LOCK = ("self", "request")
 
 
-def _locked(invoice):
-    """The invoice (locked by the caller's query) with its request locked too."""
-    if invoice is not None and invoice.request_id is not None:
-        from requests_app.models import ServiceRequest
-
-        list(
-            ServiceRequest.objects.select_for_update(of=("self",))
-            .filter(pk=invoice.request_id)
-            .values_list("pk", flat=True)
+def _lock_invoice(qs):
+    """The first invoice of `qs`, locked with its request in one statement
+    (the request's join is inner, as FOR UPDATE OF needs); an invoice with
+    no request (bills), by a second statement locking it alone."""
+    invoice = (
+        qs.select_for_update(of=INVOICE_LOCK).filter(request__isnull=False).first()
+    )
+    if invoice is None:
+        invoice = (
+            qs.select_for_update(of=("self",)).filter(request__isnull=True).first()
         )
     return invoice
 
@@ -261,10 +260,10 @@ def payment_record_cash(*, invoice: Invoice, user, amount: Decimal) -> Payment:
     from requests_app.permissions import COUNTER_ROLES, staff_may
 
     with transaction.atomic():
-        invoice = _locked(
-            Invoice.objects.select_for_update(of=INVOICE_LOCK)
-            .select_related("request__office", "request__service", "office")
-            .get(pk=invoice.pk)
+        invoice = _lock_invoice(
+            Invoice.objects.select_related(
+                "request__office", "request__service", "office"
+            ).filter(pk=invoice.pk)
         )
         # A bill payment's invoice is the counter's own office's.
         if not staff_may(COUNTER_ROLES)(invoice.request or invoice, user):
@@ -751,11 +750,10 @@ def provider_event_apply(*, event_pk: int) -> str:
         # bank carries its reference 1 (and reference 2): an invoice's, or a
         # paper bill's (the CA and bill numbers, resolved to its invoice).
         numbers = {event.invoice_number, Invoice.number_from_ref(event.invoice_number)}
-        invoice = _locked(
-            Invoice.objects.select_for_update(of=INVOICE_LOCK)
-            .select_related("request__office")
-            .filter(number__in=numbers - {""})
-            .first()
+        invoice = _lock_invoice(
+            Invoice.objects.select_related("request__office").filter(
+                number__in=numbers - {""}
+            )
         )
         if invoice is None:
             data = event.payload.get("data") if isinstance(event.payload, dict) else {}
@@ -1007,11 +1005,10 @@ def settlement_row_post(*, row, user) -> Payment:
     _finance_only(user)
     with transaction.atomic():
         row = _locked_open_row(row.pk, (SettlementRow.Result.MISSING_HERE,), user)
-        invoice = _locked(
-            Invoice.objects.select_for_update(of=INVOICE_LOCK)
-            .select_related("request__office")
-            .filter(office_scope_q(user), number=Invoice.number_from_ref(row.ref1))
-            .first()
+        invoice = _lock_invoice(
+            Invoice.objects.select_related("request__office").filter(
+                office_scope_q(user), number=Invoice.number_from_ref(row.ref1)
+            )
         )
         if invoice is None and row.ref2:  # a paper bill's references
             invoice = invoice_for_bank_refs(ref1=row.ref1, ref2=row.ref2)
