@@ -17,6 +17,12 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
+def _english_pages(client, settings):
+    """Pages are read in English (refusals are matched by their words)."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+
+@pytest.fixture(autouse=True)
 def _inline(settings):
     settings.CELERY_TASK_ALWAYS_EAGER = True
 

@@ -23,6 +23,12 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
+def _english_pages(client, settings):
+    """Pages are read in English (refusals are matched by their words)."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+
+@pytest.fixture(autouse=True)
 def _inline(settings):
     settings.CELERY_TASK_ALWAYS_EAGER = True
     settings.PAYMENT_PROVIDER_SECRETS = [h.SECRET]
@@ -259,3 +265,24 @@ def test_staff_pages_and_api_list_a_bill_invoice(client, customer, two_bills, co
     row = next(r for r in listed.json()["results"] if r["number"] == invoice.number)
     assert (row["kind"], row["reference"]) == ("bills", None)
     assert factories  # the shared factories stay importable here
+
+
+def test_the_api_starts_a_payment_of_several_bills(client, customer, two_bills):
+    home, shop = two_bills
+    client.force_login(customer)
+    response = client.post(
+        "/api/v1/bill-payments/",
+        {"bills": [home.number, shop.number]},
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+    body = response.json()
+    invoice = Invoice.objects.get(number=body["invoice"])
+    assert body["total"] == "2059.54" and body["bills"] == [home.number, shop.number]
+    assert "/fakepay/checkout/" in body["checkout_url"] and invoice.kind == "bills"
+    Bill.objects.filter(pk=home.pk).update(status="paid")
+    refused = client.post(
+        "/api/v1/bill-payments/", {"bills": [home.number]},
+        content_type="application/json",
+    )  # fmt: skip
+    assert refused.status_code == 400 and "error" in refused.json()
