@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
-from api.apis import auth, catalog, customer, payments, requests, staff
+from api.apis import auth, bill_payments, catalog, customer, payments, requests, staff
 from api.docs import RedocView, SwaggerView
 
 app_name = "api"
@@ -57,6 +57,11 @@ urlpatterns = [
         "invoices/<str:number>/payments/",
         payments.PaymentStartApi.as_view(),
         name="invoice_pay",
+    ),
+    path(
+        "bill-payments/",
+        bill_payments.BillPaymentStartApi.as_view(),
+        name="bill_payments",
     ),
     path(
         "receipts/<str:number>/pdf/",

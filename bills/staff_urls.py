@@ -3,6 +3,11 @@ for a walk-in customer, cash for bills at the counter, billing imports."""
 
 from django.urls import path  # noqa: F401
 
+from bills import pay_views
+
 app_name = "bills_staff"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    # Cash for any account's bills (bills.pay_views).
+    path("counter/", pay_views.counter, name="counter"),
+]

@@ -16,7 +16,7 @@ class FakeProvider:
         charge = FakeCharge.objects.create(
             reference=invoice.number,
             amount=invoice.total,
-            description=f"PEA {invoice.request.reference}",
+            description=f"PEA {invoice.request.reference if invoice.request_id else invoice.number}",
             return_url=return_url,
         )
         return Checkout(

@@ -63,14 +63,39 @@ class Invoice(models.Model):
         # invoice outlives neither its day band nor its due date).
         EXPIRED = "expired", _("Expired")
 
+    class Kind(models.TextChoices):
+        # The fees of a service request; paying it takes the request's step.
+        REQUEST = "request", _("Service request")
+        # Electricity bills (bills.BillPaymentItem); paying it settles them
+        # through settings.INVOICE_PAID_EFFECTS["bills"].
+        BILLS = "bills", _("Electricity bills")
+
     number = models.CharField(max_length=24, unique=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.REQUEST)
+    # Empty for a bill payment (no request).
     request = models.ForeignKey(
-        "requests_app.ServiceRequest", on_delete=models.PROTECT, related_name="invoices"
+        "requests_app.ServiceRequest",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="invoices",
     )
     office = models.ForeignKey(Office, on_delete=models.PROTECT)
+    # Empty when nobody on the portal pays it (a bill of an account nobody
+    # linked, paid by Thai QR or at a counter): `payer_name` names the payer.
     customer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="invoices"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="invoices",
     )
+    payer_name = models.CharField(max_length=200, blank=True)
+    # The bill-payment references a bank payment of it carries when they are
+    # not the invoice's own (a paper bill's Thai QR: reference 1 the CA
+    # number, reference 2 the bill number).
+    bank_ref1 = models.CharField(max_length=20, blank=True)
+    bank_ref2 = models.CharField(max_length=20, blank=True)
     status = models.CharField(
         max_length=10, choices=Status.choices, default=Status.UNPAID
     )
@@ -96,6 +121,19 @@ class Invoice(models.Model):
                 fields=["request"],
                 condition=models.Q(status="unpaid"),
                 name="one_unpaid_invoice_per_request",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind="bills") | models.Q(request__isnull=False),
+                name="invoice_request_unless_bills",
+            ),
+        ]
+        indexes = [
+            # A bank payment by a paper bill's references (CA, bill number):
+            # its invoice (payments.services.invoice_for_bank_refs).
+            models.Index(
+                fields=["bank_ref1", "bank_ref2"],
+                name="invoice_bank_refs_idx",
+                condition=~models.Q(bank_ref1=""),
             )
         ]
 
@@ -130,6 +168,13 @@ class Invoice(models.Model):
         """Reference 1 of the bill payment: the number without its prefix and
         dashes (letters and digits, at most 20)."""
         return self.number.removeprefix("INV").replace("-", "")
+
+    @property
+    def payer_shown(self) -> str:
+        """Who pays it, as documents name them."""
+        if self.customer_id:
+            return self.customer.get_full_name()
+        return self.payer_name
 
 
 class InvoiceLine(models.Model):

@@ -152,7 +152,7 @@ def receipt_document(receipt: Receipt, *, copy: bool) -> PrintDocument:
                 "lines": list(invoice.lines.all()),
                 "copy": copy,
                 "payer": invoice.customer,
-                "account": request.account,
+                "account": request.account if request else None,
                 "words": baht_words(abs(receipt.total)),
                 "words_en": baht_words_en(abs(receipt.total)),
                 "qr": qr_png_uri(verify),

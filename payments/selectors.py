@@ -71,13 +71,20 @@ def refund_get_for_user(user, number: str):
     from payments.models import Refund
 
     refund = (
-        Refund.objects.select_related("request__office").filter(number=number).first()
+        Refund.objects.select_related("request__office", "invoice__office")
+        .filter(number=number)
+        .first()
     )
-    if refund is None or not _customer_or_office(
-        user, refund.request.applicant_id, refund.request.office
-    ):
+    if refund is None:
         raise Http404
-    if refund.request.applicant_id != user.pk and not may_handle_money(user):
+    # A bill payment's refund has no request: its invoice's customer, office.
+    payer_id = (
+        refund.request.applicant_id if refund.request_id else refund.invoice.customer_id
+    )
+    office = (refund.request or refund.invoice).office
+    if not _customer_or_office(user, payer_id, office):
+        raise Http404
+    if payer_id != user.pk and not may_handle_money(user):
         from django.core.exceptions import PermissionDenied
         from django.utils.translation import gettext as _
 

@@ -41,8 +41,22 @@ INVOICE_DAYS = 30
 # select_related joins: FOR UPDATE without OF locked it too, so every other
 # write of the office waited at its commit (foreign-key check) and one that
 # held a row the payment needed next, a tally, deadlocked (found by the soak,
-# scripts/soak.sh).
+# scripts/soak.sh). A bill payment's invoice has no request (`_lock_invoice`).
 INVOICE_LOCK = ("self", "request")
+
+
+def _lock_invoice(qs):
+    """The first invoice of `qs`, locked with its request in one statement
+    (the request's join is inner, as FOR UPDATE OF needs); an invoice with
+    no request (bills), by a second statement locking it alone."""
+    invoice = (
+        qs.select_for_update(of=INVOICE_LOCK).filter(request__isnull=False).first()
+    )
+    if invoice is None:
+        invoice = (
+            qs.select_for_update(of=("self",)).filter(request__isnull=True).first()
+        )
+    return invoice
 
 
 def _invoice_number(office, now) -> str:
@@ -83,18 +97,37 @@ def request_quote_fees(*, request, user, expected_state=None, note="") -> Invoic
     )
 
 
-def invoice_create(*, request, created_by, lines, due_date=None) -> Invoice:
+def invoice_create(
+    *,
+    request=None,
+    created_by,
+    lines,
+    due_date=None,
+    kind: str = Invoice.Kind.REQUEST,
+    office=None,
+    customer=None,
+    payer_name: str = "",
+    bank_refs: tuple[str, str] = ("", ""),
+) -> Invoice:
     """An invoice from (kind, name_th, name_en, amount[, fee_item]) lines.
     Fees include VAT and are split; deposits carry none; outstanding bills
     already carried VAT on the bills themselves. Due in INVOICE_DAYS, or by
-    `due_date` when the request allows less (never later)."""
+    `due_date` when the request allows less (never later). A request's
+    invoice is its office's and applicant's; an invoice of another `kind`
+    (bills) has no request and names its office and customer (or none)."""
     now = timezone.now()
     due = timezone.localdate(now) + timedelta(days=INVOICE_DAYS)
+    if request is not None:
+        office, customer = request.office, request.applicant
     invoice = Invoice.objects.create(
-        number=_invoice_number(request.office, now),
+        number=_invoice_number(office, now),
+        kind=kind,
         request=request,
-        office=request.office,
-        customer=request.applicant,
+        office=office,
+        customer=customer,
+        payer_name=payer_name[:200],
+        bank_ref1=bank_refs[0],
+        bank_ref2=bank_refs[1],
         total=sum((line[3] for line in lines), Decimal("0.00")),
         due_date=min(due, due_date) if due_date else due,
         created_by=created_by,
@@ -127,6 +160,8 @@ def invoice_payment_refusal(*, invoice: Invoice, on_date) -> str:
     `payment_refusal` (reconnection: its day band, charter §3.7)."""
     from requests_app.flows import as_flow
 
+    if invoice.request_id is None:
+        return ""
     path = getattr(as_flow(invoice.request), "payment_refusal", "")
     return import_string(path)(invoice=invoice, on_date=on_date) if path else ""
 
@@ -136,6 +171,8 @@ def invoice_renew(*, invoice: Invoice) -> Invoice | None:
     (its `invoice_renewal`, own transaction); the new invoice, if any."""
     from requests_app.flows import as_flow
 
+    if invoice.request_id is None:
+        return None
     path = getattr(as_flow(invoice.request), "invoice_renewal", "")
     return import_string(path)(request=invoice.request) if path else None
 
@@ -152,6 +189,55 @@ def invoice_refuse(*, invoice: Invoice, refusal: str) -> str:
         + _("Invoice %(number)s of %(total)s baht replaces it.")
         % {"number": new.number, "total": f"{new.total:,.2f}"}
     )
+
+
+def invoice_paid_effects(*, invoice: Invoice, payment: Payment, user, paid_at) -> None:
+    """What paying the invoice does, in the payment's transaction: a request's
+    invoice takes the request's step; any other kind runs the effect that
+    settings.INVOICE_PAID_EFFECTS names for it (bills: the bills are paid)."""
+    from django.conf import settings
+
+    if invoice.request_id is not None:
+        from requests_app.services import request_mark_paid
+
+        request_mark_paid(request=invoice.request, user=user, paid_at=paid_at)
+        return
+    import_string(settings.INVOICE_PAID_EFFECTS[invoice.kind])(
+        invoice=invoice, payment=payment, user=user, paid_at=paid_at
+    )
+
+
+def invoice_back_url(invoice: Invoice) -> str:
+    """The page a payer of the invoice goes back to: its request's, or the
+    one settings.INVOICE_BACK_URLS names for its kind."""
+    from django.conf import settings
+
+    if invoice.request_id is not None:
+        return invoice.request.get_absolute_url()
+    return settings.INVOICE_BACK_URLS.get(invoice.kind, "/")
+
+
+def invoice_for_bank_refs(*, ref1: str, ref2: str, lock: bool = True):
+    """The invoice a bank payment by a paper bill's references pays: an
+    unpaid one already made for them, else the one a resolver of
+    settings.PAYMENT_REFERENCE_RESOLVERS makes (bills: the bill's invoice).
+    None when no resolver knows the references."""
+    from django.conf import settings
+
+    ref1, ref2 = ref1.strip().upper(), ref2.strip().upper()
+    if not ref1 or not ref2:
+        return None
+    invoice = None
+    for path in settings.PAYMENT_REFERENCE_RESOLVERS:
+        invoice = import_string(path)(ref1=ref1, ref2=ref2)
+        if invoice is not None:
+            break
+    if invoice is None:
+        return None
+    qs = Invoice.objects.select_related("office")
+    if lock:
+        qs = qs.select_for_update(of=("self",))
+    return qs.get(pk=invoice.pk)
 
 
 def payment_take_at_counter(*, request, user, amount: Decimal, expected_state=None):
@@ -172,15 +258,15 @@ def payment_record_cash(*, invoice: Invoice, user, amount: Decimal) -> Payment:
     allows to be paid (`invoice_payment_refusal`) is refused before anything
     is recorded, and replaced when the request says so."""
     from requests_app.permissions import COUNTER_ROLES, staff_may
-    from requests_app.services import request_mark_paid
 
     with transaction.atomic():
-        invoice = (
-            Invoice.objects.select_for_update(of=INVOICE_LOCK)
-            .select_related("request__office", "request__service")
-            .get(pk=invoice.pk)
+        invoice = _lock_invoice(
+            Invoice.objects.select_related(
+                "request__office", "request__service", "office"
+            ).filter(pk=invoice.pk)
         )
-        if not staff_may(COUNTER_ROLES)(invoice.request, user):
+        # A bill payment's invoice is the counter's own office's.
+        if not staff_may(COUNTER_ROLES)(invoice.request or invoice, user):
             raise PermissionDenied(_("You may not do this on this request."))
         if invoice.status == Invoice.Status.PAID:
             raise ServiceError(_("This invoice has already been paid."))
@@ -214,7 +300,9 @@ def payment_record_cash(*, invoice: Invoice, user, amount: Decimal) -> Payment:
             invoice.paid_at = now
             invoice.save(update_fields=["status", "paid_at"])
             receipt_issue(payment=payment, user=user)
-            request_mark_paid(request=invoice.request, user=user, paid_at=now)
+            invoice_paid_effects(
+                invoice=invoice, payment=payment, user=user, paid_at=now
+            )
             return payment
     # Refused: nothing was recorded; the replacement commits on its own.
     raise ValidationError({"amount": invoice_refuse(invoice=invoice, refusal=refusal)})
@@ -296,10 +384,11 @@ def refund_approve(*, refund: Refund, user) -> Refund:
     with transaction.atomic():
         refund = (
             Refund.objects.select_for_update(of=("self",))
-            .select_related("request__office")
+            .select_related("request__office", "invoice__office")
             .get(pk=refund.pk)
         )
-        office = refund.request.office
+        # A bill payment's refund has no request: its invoice's office.
+        office = (refund.request or refund.invoice).office
         if user.role != User.Role.SUPERVISOR or not covers_office(user, office):
             raise PermissionDenied(
                 _("Only a supervisor of the office may approve a refund.")
@@ -321,6 +410,8 @@ def refund_approve(*, refund: Refund, user) -> Refund:
         )
         refund.save(update_fields=["number", "status", "approved_by", "approved_at"])
         voucher_schedule(refund)
+        if refund.request_id is None:
+            return refund
         RequestEvent.objects.create(
             request=refund.request,
             kind=RequestEvent.Kind.APPROVAL,
@@ -656,14 +747,18 @@ def provider_event_apply(*, event_pk: int) -> str:
         except BadAmount as exc:
             return done(ProviderEvent.Status.REJECTED, str(exc))
         # A card payment names the invoice; a Thai QR payment notified by the
-        # bank carries its reference 1.
+        # bank carries its reference 1 (and reference 2): an invoice's, or a
+        # paper bill's (the CA and bill numbers, resolved to its invoice).
         numbers = {event.invoice_number, Invoice.number_from_ref(event.invoice_number)}
-        invoice = (
-            Invoice.objects.select_for_update(of=INVOICE_LOCK)
-            .select_related("request__office")
-            .filter(number__in=numbers - {""})
-            .first()
+        invoice = _lock_invoice(
+            Invoice.objects.select_related("request__office").filter(
+                number__in=numbers - {""}
+            )
         )
+        if invoice is None:
+            data = event.payload.get("data") if isinstance(event.payload, dict) else {}
+            ref2 = str((data or {}).get("reference2") or "")[:20]
+            invoice = invoice_for_bank_refs(ref1=event.invoice_number, ref2=ref2)
         if invoice is None:
             return done(ProviderEvent.Status.REJECTED, "unknown invoice")
         if event.currency != "THB" or event.amount != invoice.total:
@@ -693,9 +788,8 @@ def provider_event_apply(*, event_pk: int) -> str:
 
 def _pay_online(*, invoice: Invoice, txn: str, received_at=None) -> Payment:
     """An online payment of a locked, unpaid invoice: the payment, its
-    receipt and the request's next step, in the caller's transaction."""
-    from requests_app.services import request_mark_paid
-
+    receipt and what paying it does (`invoice_paid_effects`: the request's
+    next step, or its bills paid), in the caller's transaction."""
     now = timezone.now()
     system = online_payments_user()
     payment = Payment.objects.create(
@@ -710,7 +804,7 @@ def _pay_online(*, invoice: Invoice, txn: str, received_at=None) -> Payment:
     invoice.status, invoice.paid_at = Invoice.Status.PAID, payment.received_at
     invoice.save(update_fields=["status", "paid_at"])
     receipt_issue(payment=payment, user=None)
-    request_mark_paid(request=invoice.request, user=system, paid_at=now)
+    invoice_paid_effects(invoice=invoice, payment=payment, user=system, paid_at=now)
     return payment
 
 
@@ -815,9 +909,14 @@ def settlement_reconcile(*, settlement_id: int, chunk: int = 500) -> dict:
                 ref1=(
                     row["line"].ref1
                     if row["line"]
-                    else row["payment"].invoice.payment_ref
+                    else (
+                        row["payment"].invoice.bank_ref1
+                        or row["payment"].invoice.payment_ref
+                    )
                 ),
-                ref2=row["line"].ref2 if row["line"] else "",
+                ref2=row["line"].ref2
+                if row["line"]
+                else row["payment"].invoice.bank_ref2,
                 file_amount=row["line"].amount if row["line"] else None,
                 paid_at=row["line"].paid_at
                 if row["line"]
@@ -890,6 +989,12 @@ def _done(row, user, resolution, **fields) -> None:
     row.save(update_fields=["resolution", "resolved_by", "resolved_at", *fields])
 
 
+def _in_scope(invoice: Invoice, user) -> bool:
+    from requests_app.selectors import office_scope_q
+
+    return Invoice.objects.filter(office_scope_q(user), pk=invoice.pk).exists()
+
+
 def settlement_row_post(*, row, user) -> Payment:
     """A bank line we have no payment for (a Thai QR payment whose notification
     never reached us): after review, post it as the invoice's payment, with the
@@ -900,12 +1005,15 @@ def settlement_row_post(*, row, user) -> Payment:
     _finance_only(user)
     with transaction.atomic():
         row = _locked_open_row(row.pk, (SettlementRow.Result.MISSING_HERE,), user)
-        invoice = (
-            Invoice.objects.select_for_update(of=INVOICE_LOCK)
-            .select_related("request__office")
-            .filter(office_scope_q(user), number=Invoice.number_from_ref(row.ref1))
-            .first()
+        invoice = _lock_invoice(
+            Invoice.objects.select_related("request__office").filter(
+                office_scope_q(user), number=Invoice.number_from_ref(row.ref1)
+            )
         )
+        if invoice is None and row.ref2:  # a paper bill's references
+            invoice = invoice_for_bank_refs(ref1=row.ref1, ref2=row.ref2)
+            if invoice is not None and not _in_scope(invoice, user):
+                invoice = None
         if invoice is None:
             raise ServiceError(
                 _("No invoice has the reference %(ref)s; ask the bank.")
@@ -969,6 +1077,19 @@ def settlement_row_refund(*, row, user) -> Refund:
             )
             .first()
         )
+        if invoice is None and row.payment is None and row.ref2:
+            # A paper bill's references: the bill's last paid invoice.
+            invoice = (
+                Invoice.objects.select_related("request")
+                .filter(office_scope_q(user))
+                .filter(
+                    bank_ref1=row.ref1.strip().upper(),
+                    bank_ref2=row.ref2.strip().upper(),
+                )
+                .exclude(status=Invoice.Status.UNPAID)
+                .order_by("-pk")
+                .first()
+            )
         if invoice is None:
             raise ServiceError(
                 _("No invoice has the reference %(ref)s; ask the bank.")
@@ -994,8 +1115,14 @@ def settlement_row_refund(*, row, user) -> Refund:
             raise ServiceError(
                 _("This bank line was posted as the payment from another report.")
             )
+        if invoice.request_id is None and invoice.refunds.exists():
+            raise ServiceError(
+                _("A refund was raised on invoice %(number)s already.")
+                % {"number": invoice.number}
+            )
         refund = Refund.objects.create(
             raised_by=user,
+            invoice=invoice if invoice.request_id is None else None,
             request=invoice.request,
             kind=Refund.Kind.OVERPAYMENT,
             amount=amount,
@@ -1022,10 +1149,10 @@ def refund_record_paid_out(*, refund: Refund, user) -> Refund:
     with transaction.atomic():
         refund = (
             Refund.objects.select_for_update(of=("self",))
-            .select_related("request__office")
+            .select_related("request__office", "invoice__office")
             .get(pk=refund.pk)
         )
-        if not staff_may(COUNTER_ROLES)(refund.request, user):
+        if not staff_may(COUNTER_ROLES)(refund.request or refund.invoice, user):
             raise PermissionDenied(_("You may not do this on this request."))
         if refund.kind != Refund.Kind.OVERPAYMENT:
             raise ServiceError(_("This refund is paid out on its request's page."))

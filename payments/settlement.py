@@ -184,12 +184,25 @@ def match(parsed: SettlementFile, payments) -> list[dict]:
     """One row per file line and per unmatched payment. `payments` are ours for
     the settlement day and channel, with their invoices."""
     by_ref = {p.invoice.payment_ref: p for p in payments}
-    seen = Counter(line.ref1 for line in parsed.lines)
+    # A paper bill's Thai QR carries the bill's references (CA, bill number),
+    # not the invoice's: such a payment is found by both.
+    for p in payments:
+        if p.invoice.bank_ref1:
+            by_ref.setdefault(f"{p.invoice.bank_ref1}/{p.invoice.bank_ref2}", p)
+            by_ref.pop(p.invoice.payment_ref, None)
+
+    def key(line) -> str:
+        if line.ref1 in by_ref or not line.ref2:
+            return line.ref1
+        return f"{line.ref1}/{line.ref2}"
+
+    seen = Counter(key(line) for line in parsed.lines)
     used = set()
     rows = []
     for line in parsed.lines:
-        payment = by_ref.get(line.ref1)
-        if seen[line.ref1] > 1 and line.ref1 in used:
+        ref = key(line)
+        payment = by_ref.get(ref)
+        if seen[ref] > 1 and ref in used:
             result = DUPLICATE
         elif payment is None:
             result = MISSING_HERE
@@ -197,7 +210,7 @@ def match(parsed: SettlementFile, payments) -> list[dict]:
             result = AMOUNT_MISMATCH
         else:
             result = MATCHED
-        used.add(line.ref1)
+        used.add(ref)
         rows.append({"line": line, "payment": payment, "result": result})
     for ref, payment in by_ref.items():
         if ref not in seen:

@@ -159,10 +159,24 @@ def refunds(request):
     status = request.GET.get("status", Refund.Status.DUE)
     if status not in Refund.Status.values:
         status = Refund.Status.DUE
+    from django.db.models import Q
+
+    # A bill payment's refund has no request: its invoice's office.
     qs = (
-        Refund.objects.filter(office_scope_q(request.user, prefix="request__office__"))
+        Refund.objects.filter(
+            office_scope_q(request.user, prefix="request__office__")
+            | (
+                Q(request__isnull=True)
+                & office_scope_q(request.user, prefix="invoice__office__")
+            )
+        )
         .filter(status=status)
-        .select_related("request__service", "request__applicant", "approved_by")
+        .select_related(
+            "request__service",
+            "request__applicant",
+            "approved_by",
+            "invoice__customer",
+        )
         .order_by("created_at", "id")
     )
     page = Paginator(qs, 25).get_page(request.GET.get("page"))

@@ -70,10 +70,16 @@ def barcode_line(*, biller_id: str, ref1: str, ref2: str, amount: Decimal) -> st
 
 def for_invoice(invoice) -> dict:
     biller = settings.PEA_BILLER_ID
+    if invoice.bank_ref1:  # a paper bill's: the CA and bill numbers
+        ref1, ref2 = invoice.bank_ref1, invoice.bank_ref2
+    elif invoice.request_id is not None:
+        ref1, ref2 = invoice.payment_ref, invoice.request.reference
+    else:  # several bills in one invoice: its number names it
+        ref1, ref2 = invoice.payment_ref, invoice.number[-6:]
     args = {
         "biller_id": biller,
-        "ref1": invoice.payment_ref,
-        "ref2": invoice.request.reference,
+        "ref1": ref1,
+        "ref2": ref2,
         "amount": invoice.total,
     }
     return {

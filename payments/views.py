@@ -122,13 +122,14 @@ def _attempt(request, number):
 
 def _return_context(request, number) -> dict:
     from payments.selectors import invoice_get_for_customer, online_payment_outcome
+    from payments.services import invoice_back_url
 
     invoice = invoice_get_for_customer(request.user, number)
     since, transaction_id = _attempt(request, number)
     outcome = online_payment_outcome(
         invoice, since=since, transaction_id=transaction_id
     )
-    return {"invoice": invoice, "outcome": outcome}
+    return {"invoice": invoice, "outcome": outcome, "back": invoice_back_url(invoice)}
 
 
 @login_required
@@ -173,7 +174,11 @@ def pay_online(request, number):
 
     from payments.models import Invoice
     from payments.provider import provider
-    from payments.services import invoice_payment_refusal, invoice_refuse
+    from payments.services import (
+        invoice_back_url,
+        invoice_payment_refusal,
+        invoice_refuse,
+    )
 
     invoice = (
         Invoice.objects.select_related("request__service")
@@ -183,13 +188,13 @@ def pay_online(request, number):
     if invoice is None:
         raise Http404
     if invoice.status != Invoice.Status.UNPAID:
-        return redirect(invoice.request.get_absolute_url())
+        return redirect(invoice_back_url(invoice))
     # Refused before the provider takes any money (charter §3.7: a
     # reconnection invoice does not outlive its day band).
     refusal = invoice_payment_refusal(invoice=invoice, on_date=timezone.localdate())
     if refusal:
         messages.error(request, invoice_refuse(invoice=invoice, refusal=refusal))
-        return redirect(invoice.request.get_absolute_url())
+        return redirect(invoice_back_url(invoice))
     back = request.build_absolute_uri(reverse("payments:return", args=[number]))
     started = timezone.now()  # before the provider knows of it
     checkout = provider().checkout(invoice=invoice, return_url=back)

@@ -37,6 +37,7 @@ def voucher_document(refund: Refund) -> PrintDocument:
     from payments.models import DepositSettlement
 
     request = refund.request
+    invoice = refund.invoice  # a bill payment's refund has no request
     deposit = (
         DepositSettlement.objects.filter(request=request).first()
         if refund.kind == Refund.Kind.DEPOSIT
@@ -50,9 +51,10 @@ def voucher_document(refund: Refund) -> PrintDocument:
             {
                 "refund": refund,
                 "request": request,
-                "office": request.office,
-                "payee": request.applicant,
-                "account": request.account,
+                "invoice": invoice,
+                "office": (request or invoice).office,
+                "payee": request.applicant if request else invoice.customer,
+                "account": request.account if request else None,
                 "deposit": deposit,
                 "words": baht_words(refund.amount),
                 "words_en": baht_words_en(refund.amount),
@@ -70,6 +72,8 @@ def voucher_render_one(*, refund_id: int) -> bool:
             "request__applicant",
             "request__account",
             "request__service",
+            "invoice__office",
+            "invoice__customer",
             "approved_by",
         )
         .filter(pk=refund_id, pdf="")

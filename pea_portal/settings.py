@@ -285,6 +285,12 @@ FILING_EFFECTS = [
 
 PAYMENT_PROVIDER = env_str("PAYMENT_PROVIDER", "fakepay.adapter.FakeProvider")
 PAYMENT_PROVIDER_SECRETS = env_list("PAYMENT_PROVIDER_SECRETS", "dev-fakepay-secret")
+# What paying an invoice that is not a request's does, by its kind, and where
+# its payer goes back to (payments.services.invoice_paid_effects); who makes
+# the invoice of a bank payment by a paper bill's references (CA, bill no.).
+INVOICE_PAID_EFFECTS = {"bills": "bills.paying.bills_settle"}
+INVOICE_BACK_URLS = {"bills": "/bills/pay/"}
+PAYMENT_REFERENCE_RESOLVERS = ["bills.paying.bill_invoice_for_refs"]
 ALLOW_TEST_PAYMENTS = env_bool("ALLOW_TEST_PAYMENTS", False)
 FAKEPAY_SECRET = env_str("FAKEPAY_SECRET") or (PAYMENT_PROVIDER_SECRETS or [""])[0]
 FAKEPAY_CALLBACK_URL = (

@@ -130,6 +130,9 @@ MESSAGES = {
     # A refund's reason.
     "deposit_refund": lambda p: _("Deposit refund on ending the contract"),
     "meter_found_faulty": lambda p: _("Meter found faulty"),
+    "bill_paid_twice": lambda p: (
+        _("Bills %(bills)s were paid already when invoice %(number)s was paid") % p
+    ),
     "overpayment": lambda p: (
         _("Over-payment of invoice %(number)s (bank line %(line)s, %(date)s)")
         % {**p, "date": format_date(parse_date(p["date"]))}

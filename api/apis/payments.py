@@ -59,7 +59,9 @@ class ThaiQrOut(serializers.Serializer):
 
 class InvoiceOut(serializers.Serializer):
     number = serializers.CharField()
-    reference = serializers.CharField(source="request.reference")
+    # Empty for a bill payment (no request).
+    reference = serializers.CharField(source="request.reference", allow_null=True)
+    kind = serializers.CharField()
     status = serializers.CharField()
     total = serializers.DecimalField(max_digits=12, decimal_places=2)
     due_date = serializers.DateField()

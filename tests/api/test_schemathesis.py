@@ -56,6 +56,10 @@ def tokens(api, customer, office, counter):
     payment = payment_record_cash(invoice=paid, user=counter, amount=paid.total)
     receipt_render_one(receipt_id=Receipt.objects.get(payment=payment).pk)
     factories.account_for(customer, office)
+    # A linked account's unpaid bill (POST /bill-payments/).
+    from tests.bills import paying_helpers
+
+    paying_helpers.bill(paying_helpers.account(office=office, customer=customer))
     tokens = {"customer": login(api, customer), "staff": login(api, counter)}
     # Schemathesis calls the WSGI application directly: like Django's test
     # client (whose requests above reconnected them), keep the request

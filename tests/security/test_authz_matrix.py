@@ -78,6 +78,10 @@ ACCESS = {
     "sla:dashboard": SUPERVISORS,
     "sla:list": SUPERVISORS,
     "payments:pay": OWNER,
+    # Paying bills: each visitor sees and pays only their own accounts' bills
+    # (staff have none); cash for any account at any office's counter.
+    "bills:pay": SIGNED_IN,
+    "bills_staff:counter": COUNTER_STAFF,
     "payments:return": OWNER,
     "payments:status": OWNER,
     "payments:receipt": OWNER_OR_OFFICE,
@@ -138,6 +142,7 @@ ACCESS = {
     "api:invoices": CUSTOMERS,
     "api:invoice": OWNER,
     "api:invoice_pay": OWNER,
+    "api:bill_payments": CUSTOMERS,  # one's own bills only (400 for none)
     "api:receipt_pdf": OWNER_OR_OFFICE,
     "api:outages": EVERYONE,
     "api:outage": EVERYONE,
