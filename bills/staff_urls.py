@@ -1,8 +1,12 @@
 """Staff pages about accounts and bills (/staff/bills/): linking an account
 for a walk-in customer, cash for bills at the counter, billing imports."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from bills import account_views
 
 app_name = "bills_staff"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("link/", account_views.walk_in_link, name="link"),
+]
