@@ -23,6 +23,7 @@ card; each try is in the security log).
 Every link, unlink and refusal is a line of the security log (pea.security).
 """
 
+import logging
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -236,14 +237,18 @@ def account_link(
         if free and _holder_matches(account, profile_identifier(user)):
             _link(account, customer=user, nickname=nickname)
             LinkAttempt.objects.create(user=user, ca_number=ca[:20], succeeded=True)
-            security_event("account_linked", user=user, reason=f"id_{ca}")
+            security_event(
+                "account_linked", user=user, reason=f"id_{ca}", level=logging.INFO
+            )
             return account
         if not proof:
             raise ProofNeeded
         if free and _proof_matches(account, proof):
             _link(account, customer=user, nickname=nickname)
             LinkAttempt.objects.create(user=user, ca_number=ca[:20], succeeded=True)
-            security_event("account_linked", user=user, reason=f"proof_{ca}")
+            security_event(
+                "account_linked", user=user, reason=f"proof_{ca}", level=logging.INFO
+            )
             return account
         LinkAttempt.objects.create(user=user, ca_number=_safe_ca(ca), succeeded=False)
     security_event("account_link_failure", user=user, reason=_safe_ca(ca))
@@ -283,6 +288,7 @@ def account_link_for_walk_in(
                 "account_linked_at_counter",
                 user=staff,
                 reason=f"{ca}_for_user_{customer.pk}",
+                level=logging.INFO,
             )
             return account
     security_event("account_link_at_counter_refused", user=staff, reason=_safe_ca(ca))
@@ -364,4 +370,6 @@ def account_unlink(*, user: User, account: ElectricityAccount) -> None:
         account.save(
             update_fields=["customer", "linked_at", "nickname", "bill_notices"]
         )
-    security_event("account_unlinked", user=user, reason=account.ca_number)
+    security_event(
+        "account_unlinked", user=user, reason=account.ca_number, level=logging.INFO
+    )
