@@ -52,7 +52,7 @@ urlpatterns = [
         name="bill_account_update",
     ),
     path(
-        "accounts/<str:ca>/unlink/",
+        "accounts/<str:ca>/link/",
         bill_accounts.BillAccountUnlinkApi.as_view(),
         name="bill_account_unlink",
     ),

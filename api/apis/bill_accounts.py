@@ -165,17 +165,16 @@ class BillAccountUpdateApi(Api):
 
 
 class BillAccountUnlinkApi(Api):
-    """Remove an account from my accounts (409 while one of its requests is
+    """Unlink: remove an account from my accounts (409 while one of its requests is
     in progress). It can be linked again with a proof."""
 
     permission_classes = [CustomerOnly]
 
     @schema(
         operation_id="accounts_unlink",
-        request=None,
         responses=responses({204: None}, 401, 403, 404, 409, 429),
     )
-    def post(self, request, ca):
+    def delete(self, request, ca):
         account = account_get_for_customer(request.user, ca)
         linking.account_unlink(user=request.user, account=account)
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -122,7 +122,7 @@ def test_settings_and_unlink(as_user, customer, office):
         "ร้าน",
         False,
     )
-    assert client.post(url + "unlink/").status_code == 204
+    assert client.delete(url + "link/").status_code == 204
     account.refresh_from_db()
     assert account.customer is None
 
@@ -132,7 +132,7 @@ def test_another_customers_account_is_404(as_user, other_customer, customer, off
     client = as_user(customer)
     url = f"/api/v1/accounts/{theirs.ca_number}/"
     assert client.patch(url + "settings/", {"nickname": "x"}).status_code == 404
-    assert client.post(url + "unlink/").status_code == 404
+    assert client.delete(url + "link/").status_code == 404
     theirs.refresh_from_db()
     assert (theirs.customer, theirs.nickname) == (other_customer, "")
 
@@ -140,7 +140,7 @@ def test_another_customers_account_is_404(as_user, other_customer, customer, off
 def test_unlink_with_a_request_in_progress_is_409(as_user, customer, office):
     account = factories.account_for(customer, office)
     factories.submit_account_request(service_code="meter-test", account=account)
-    response = as_user(customer).post(f"/api/v1/accounts/{account.ca_number}/unlink/")
+    response = as_user(customer).delete(f"/api/v1/accounts/{account.ca_number}/link/")
     assert response.status_code == 409
 
 
