@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import CustomerProfile
 from bills import linking
@@ -219,7 +219,7 @@ def test_five_wrong_tries_lock_linking_even_with_the_right_proof(
     settings.LINK_COOLOFF_MINUTES = 30
     account = imported_account(office, meter_serial="RIGHT-1")
     _fail(customer, 5)
-    with pytest.raises(linking.LinkLockedOut) as info:
+    with translation.override("en"), pytest.raises(linking.LinkLockedOut) as info:
         _link(customer, account, meter_number="RIGHT-1")
     last = LinkAttempt.objects.filter(user=customer).latest("at").at
     assert info.value.until == last + timedelta(minutes=30)
