@@ -1,7 +1,16 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
-from api.apis import auth, bill_payments, catalog, customer, payments, requests, staff
+from api.apis import (
+    auth,
+    bill_accounts,
+    bill_payments,
+    catalog,
+    customer,
+    payments,
+    requests,
+    staff,
+)
 from api.docs import RedocView, SwaggerView
 
 app_name = "api"
@@ -32,6 +41,22 @@ urlpatterns = [
         name="categories",
     ),
     path("me/accounts/", customer.AccountListApi.as_view(), name="accounts"),
+    path("accounts/", bill_accounts.BillAccountListApi.as_view(), name="bill_accounts"),
+    path(
+        "accounts/links/",
+        bill_accounts.BillAccountLinkApi.as_view(),
+        name="bill_account_link",
+    ),
+    path(
+        "accounts/<str:ca>/settings/",
+        bill_accounts.BillAccountUpdateApi.as_view(),
+        name="bill_account_update",
+    ),
+    path(
+        "accounts/<str:ca>/link/",
+        bill_accounts.BillAccountUnlinkApi.as_view(),
+        name="bill_account_unlink",
+    ),
     path(
         "me/notifications/",
         customer.NotificationListApi.as_view(),

@@ -1,10 +1,13 @@
 """Reads of accounts and bills, with who may see them: a customer sees the
 accounts linked to them and those accounts' bills; anyone else's is a 404."""
 
-from django.db.models import QuerySet
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
+from accounts.models import User
 from bills.models import Bill
+from core.phones import normalize_mobile
 from meters.models import ElectricityAccount
 
 
@@ -43,3 +46,52 @@ def bill_get_for_customer(user, number: str) -> Bill:
         return bills_of_customer(user).get(number=number)
     except Bill.DoesNotExist:
         raise Http404 from None
+
+
+def accounts_with_current_bill(user) -> QuerySet:
+    """The customer's linked accounts (for "My accounts"), each with the id
+    of its newest bill (`current_bill_id`) and how many of its bills are
+    unpaid (`unpaid_count`); `attach_current_bills` fetches the bills in one
+    more query, whatever the number of accounts."""
+    newest = Bill.objects.filter(account=OuterRef("pk")).order_by("-period")
+    unpaid = (
+        Bill.objects.filter(account=OuterRef("pk"), status=Bill.Status.UNPAID)
+        .order_by()
+        .values("account")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    # Served by account_customer_idx; the subqueries by bill_account_period_idx.
+    return (
+        ElectricityAccount.objects.filter(customer=user, customer__isnull=False)
+        .select_related("office")
+        .annotate(
+            current_bill_id=Subquery(newest.values("pk")[:1]),
+            unpaid_count=Coalesce(Subquery(unpaid), 0),
+        )
+        .order_by("linked_at", "created_at", "pk")
+    )
+
+
+def attach_current_bills(accounts) -> list:
+    """Set `current_bill` on each account of a page (one query)."""
+    accounts = list(accounts)
+    ids = [a.current_bill_id for a in accounts if a.current_bill_id]
+    bills = Bill.objects.in_bulk(ids) if ids else {}
+    for a in accounts:
+        a.current_bill = bills.get(a.current_bill_id)
+    return accounts
+
+
+def customer_by_phone(phone: str):
+    """The customer who logs in with this mobile number (counter look-up),
+    or None."""
+    phone = normalize_mobile(phone or "")
+    if not phone:
+        return None
+    # Served by user_phone_idx.
+    return (
+        User.objects.filter(role=User.Role.CUSTOMER, phone=phone, is_active=True)
+        .select_related("profile")
+        .first()
+    )

@@ -1,13 +1,14 @@
 """Staff pages about accounts and bills (/staff/bills/): linking an account
 for a walk-in customer, cash for bills at the counter, billing imports."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-from bills import pay_views
+from bills import account_views, pay_views
 
 app_name = "bills_staff"
 
 urlpatterns: list = [
     # Cash for any account's bills (bills.pay_views).
     path("counter/", pay_views.counter, name="counter"),
+    path("link/", account_views.walk_in_link, name="link"),
 ]

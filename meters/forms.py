@@ -5,7 +5,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from meters.models import MeterSize
-from meters.selectors import accounts_for_customer, default_meter_size
+from meters.selectors import (
+    account_meter_size,
+    accounts_for_customer,
+    default_meter_size,
+)
 from requests_app.forms import RequestForm
 
 
@@ -28,7 +32,7 @@ class NewConnectionForm(RequestForm):
             kwargs["initial"].update(
                 premises_address=source.premises_address,
                 office=source.office_id,
-                meter_size=source.meter.size_id if source.meter else None,
+                meter_size=account_meter_size(source).pk,
             )
         return cls(data, files, **kwargs)
 
@@ -80,7 +84,7 @@ class AccountRequestForm(RequestForm):
             "account": account,
             "office": account.office,
             "premises_address": account.premises_address,
-            "meter_size": account.meter.size,
+            "meter_size": account_meter_size(account),
         }
 
 
@@ -99,11 +103,12 @@ class MeterUpgradeForm(AccountRequestForm):
     def clean(self):
         data = super().clean()
         account, size = data.get("account"), data.get("new_meter_size")
-        if account and size and size.sort_order <= account.meter.size.sort_order:
+        present = account_meter_size(account) if account else None
+        if present and size and size.sort_order <= present.sort_order:
             self.add_error(
                 "new_meter_size",
                 _("Choose a meter larger than the present one (%(size)s).")
-                % {"size": account.meter.size},
+                % {"size": present},
             )
         return data
 

@@ -24,6 +24,23 @@ def reconnection_refusal_offer(account) -> dict:
     }
 
 
+def account_meter_size(account) -> MeterSize:
+    """The size of an account's meter: its portal Meter's, or for an account
+    imported from the billing system (no Meter row) the size its code names,
+    else the smallest in use, so every account service works for it."""
+    if account.meter_id:
+        return account.meter.size
+    size = None
+    if account.meter_size_code:
+        size = MeterSize.objects.filter(code=account.meter_size_code).first()
+    return size or default_meter_size()
+
+
+def account_meter_serial(account) -> str:
+    """The serial of an account's meter, portal or billing system's."""
+    return account.meter.serial if account.meter_id else account.meter_serial
+
+
 def meter_sizes_in_use():
     """The sizes offered today, in charter order (the wiring standard table)."""
     return MeterSize.objects.filter(is_active=True).order_by("sort_order", "code")

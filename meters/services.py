@@ -17,6 +17,7 @@ from meters.models import (
     MeterReplacement,
     MeterTest,
 )
+from meters.selectors import account_meter_serial, account_meter_size
 from payments.models import FeeItem, Invoice, InvoiceLine
 from payments.selectors import fees_in_force
 from requests_app.machine import authorize, request_transition
@@ -92,7 +93,7 @@ def installation_record(
 
 def account_replace_meter(*, account, meter) -> str:
     """Put a new meter on an account; returns the old meter's serial."""
-    old = account.meter.serial if account.meter_id else ""
+    old = account_meter_serial(account)
     ElectricityAccount.objects.filter(pk=account.pk).update(meter=None)
     ElectricityAccount.objects.filter(pk=account.pk).update(meter=meter)
     account.meter = meter
@@ -341,7 +342,7 @@ def reconnection_file(
                 "account": account,
                 "office": account.office,
                 "premises_address": account.premises_address,
-                "meter_size": account.meter.size,
+                "meter_size": account_meter_size(account),
             },
         )
         _reconnection_invoice(request=request, cut=cut, days=days, by=applicant)
@@ -363,7 +364,9 @@ def _reconnection_invoice(*, request, cut, days: int, by):
     account, today = request.account, timezone.localdate()
     rule = reconnection_rule(days)
     lines = [(FeeItem.Kind.BILL, "ค่าไฟฟ้าค้างชำระ", "Outstanding bills", cut.outstanding)]
-    fees = fees_in_force(request.service, on_date=today, meter_size=account.meter.size)
+    fees = fees_in_force(
+        request.service, on_date=today, meter_size=account_meter_size(account)
+    )
     lines += [(f.kind, f.name_th, f.name_en, f.amount) for f in fees]
     if rule == RECONNECT_NEW_DEPOSIT and cut.deposit_offset:
         deposit = _new_connection_deposit(account)
@@ -386,7 +389,9 @@ def _new_connection_deposit(account):
     service = ServiceType.objects.get(code="new-connection")
     return (
         fees_in_force(
-            service, on_date=timezone.localdate(), meter_size=account.meter.size
+            service,
+            on_date=timezone.localdate(),
+            meter_size=account_meter_size(account),
         )
         .filter(kind=FeeItem.Kind.DEPOSIT)
         .first()
@@ -720,8 +725,10 @@ def broken_meter_replace(
     with transaction.atomic():
         form = MeterReplacement.objects.select_for_update().get(request=request)
         account = request.account
-        meter = Meter.objects.create(serial=new_serial, size=account.meter.size)
-        form.old_serial = account.meter.serial
+        meter = Meter.objects.create(
+            serial=new_serial, size=account_meter_size(account)
+        )
+        form.old_serial = account_meter_serial(account)
         form.old_reading, form.new_reading = old_reading, new_reading
         form.new_meter, form.replaced_at, form.technician = meter, now, user
         form.left_in_mailbox = left_in_mailbox
@@ -799,7 +806,7 @@ def adjusted_bill_open(
                 "account": account,
                 "office": account.office,
                 "premises_address": account.premises_address,
-                "meter_size": account.meter.size,
+                "meter_size": account_meter_size(account),
                 "contact_phone": account.customer.phone or "",
                 "note": f"{evidence.strip()}\n{summary}",
             },

@@ -161,6 +161,14 @@ AXES_CLIENT_IP_CALLABLE = "core.security_log.client_ip"
 # Successes go to the security log (pea.security); no second table of them.
 AXES_DISABLE_ACCESS_LOG = True
 AXES_VERBOSE = False
+
+# Linking an electricity account with a proof (bills.linking): after
+# LINK_FAILURE_LIMIT wrong tries in a row, each within LINK_FAILURE_WINDOW_MINUTES
+# of the first, the customer may not try again for LINK_COOLOFF_MINUTES after the
+# last of them (tries while locked out neither count nor extend it).
+LINK_FAILURE_LIMIT = env_int("LINK_FAILURE_LIMIT", 5)
+LINK_FAILURE_WINDOW_MINUTES = env_int("LINK_FAILURE_WINDOW_MINUTES", 60)
+LINK_COOLOFF_MINUTES = env_int("LINK_COOLOFF_MINUTES", 30)
 # Proxies of ours in front of the portal that append to X-Forwarded-For
 # (0: none, REMOTE_ADDR is the client). Lockouts, the reset throttle and the
 # security log use the address this gives.

@@ -68,7 +68,9 @@ class RequestFileApi(Api):
             raise ValidationError(
                 {
                     "account": _(
-                        "You have no electricity account this service applies to."
+                        "You have no electricity account this service applies "
+                        "to. Link the account you have first "
+                        "(POST /api/v1/accounts/links/)."
                     )
                 }
             )

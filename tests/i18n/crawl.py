@@ -197,7 +197,12 @@ DATA_FIELDS = {
     "payments.Receipt": ["reason"],
     "payments.Estimate": ["details"],
     "payments.Settlement": ["filename", "bank"],
-    "meters.ElectricityAccount": ["premises_address", "feeder"],
+    "meters.ElectricityAccount": [
+        "premises_address",
+        "feeder",
+        "nickname",
+        "holder_name",
+    ],
     "meters.MeterReplacement": ["cause_details"],
     "outages.Incident": ["area"],
     "outages.OutageReport": ["name", "address", "note"],

@@ -150,6 +150,15 @@ ACCESS = {
     "api:queue": STAFF,
     "api:transitions": OFFICE,
     "api:transition": COUNTER_OFFICE,  # "accept", as on the web
+    "bills:accounts": CUSTOMERS,  # one's own linked accounts
+    "bills:account_add": CUSTOMERS,
+    "bills:account_edit": OWNER,
+    "bills:account_unlink": OWNER,
+    "bills_staff:link": COUNTER_STAFF,  # counter roles of any office
+    "api:bill_accounts": CUSTOMERS,
+    "api:bill_account_link": CUSTOMERS,
+    "api:bill_account_update": OWNER,
+    "api:bill_account_unlink": OWNER,
     "admin:login": EVERYONE,
     "admin:logout": EVERYONE,
 }
@@ -223,7 +232,27 @@ def _world():
         .first()
         .pk,
         "charge": _charge(invoice.number),
+        "ca": _alice_account(alice),
     }
+
+
+def _alice_account(alice) -> str:
+    """An electricity account linked to A (the demo's, else one made here)."""
+    from meters.models import ElectricityAccount
+
+    account = ElectricityAccount.objects.filter(customer=alice).order_by("pk").first()
+    if account is None:
+        from django.utils import timezone
+
+        from accounts.models import Office
+
+        account = ElectricityAccount.objects.create(
+            ca_number="020099990001", customer=alice, linked_at=timezone.now(),
+            source=ElectricityAccount.Source.BILLING, holder_id="3100100123458",
+            meter_serial="AUTHZ-1", office=Office.objects.get(code="B30101"),
+            premises_address="1 ถ.ทดสอบ",
+        )  # fmt: skip
+    return account.ca_number
 
 
 def _charge(invoice_number):
@@ -268,6 +297,7 @@ def concrete(name: str, pattern: str, w) -> str:
             "staff:work_order_assign": w["appointment_pk"],
         }.get(name, 1),
         "charge_id": w["charge"],
+        "ca": w["ca"],
         "request_id": w["open311_id"],
         "kind": "open",
         "flow": "new_connection",
