@@ -100,7 +100,7 @@ def account_add(request):
 
 
 @login_required
-def account_edit(request, ca):
+def account_settings(request, ca):
     _customer_only(request.user)
     account = account_get_for_customer(request.user, ca)
     form = AccountEditForm(
@@ -117,7 +117,7 @@ def account_edit(request, ca):
         messages.success(request, _("Saved."))
         return redirect("bills:accounts")
     return render(
-        request, "bills/account_edit.html", {"form": form, "account": account}
+        request, "bills/account_settings.html", {"form": form, "account": account}
     )
 
 

@@ -10,7 +10,11 @@ urlpatterns: list = [
     # My accounts: link, name, unlink (bills.account_views).
     path("accounts/", account_views.accounts, name="accounts"),
     path("accounts/add/", account_views.account_add, name="account_add"),
-    path("accounts/<str:ca>/edit/", account_views.account_edit, name="account_edit"),
+    path(
+        "accounts/<str:ca>/settings/",
+        account_views.account_settings,
+        name="account_settings",
+    ),
     path(
         "accounts/<str:ca>/unlink/",
         account_views.account_unlink,

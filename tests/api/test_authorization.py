@@ -13,6 +13,7 @@ from payments.receipts import receipt_render_one
 from payments.services import payment_record_cash, request_quote_fees
 from requests_app import services as rs
 from tests import factories
+from tests.bills.accounts_data import imported_account, monthly_bills
 
 pytestmark = pytest.mark.django_db
 
@@ -35,13 +36,16 @@ def world(customer, office, counter, other_office):
     receipt_render_one(receipt_id=receipt.pk)
     notification_enqueue(user=customer, event="request_status", request=r,
                          context={"state_label": "x"})  # fmt: skip
-    return {"r": r, "invoice": invoice, "receipt": receipt,
+    account = imported_account(office, customer=customer)
+    monthly_bills(account, ["512.40"], status="unpaid")
+    return {"r": r, "invoice": invoice, "receipt": receipt, "account": account,
             "outsider": factories.StaffFactory(username="olga", office=other_office)}  # fmt: skip
 
 
 # name -> (method, path, who may: "owner" | "staff")
 def _table(w):
     ref, inv, rc = w["r"].reference, w["invoice"].number, w["receipt"].number
+    ca = w["account"].ca_number
     return {
         "token_revoke": ("delete", "/api/v1/auth/tokens/current/", "any"),
         "request_file": (
@@ -55,6 +59,11 @@ def _table(w):
         "request": ("get", f"/api/v1/requests/{ref}/", "owner"),
         "request_documents": ("post", f"/api/v1/requests/{ref}/documents/", "owner"),
         "request_rating": ("post", f"/api/v1/requests/{ref}/rating/", "owner"),
+        "bill_accounts": ("get", "/api/v1/accounts/", "customer"),
+        "bill_account_link": ("post", "/api/v1/accounts/links/", "customer"),
+        "bill_account_update": ("patch", f"/api/v1/accounts/{ca}/settings/", "owner"),
+        "bill_account_unlink": ("delete", f"/api/v1/accounts/{ca}/link/", "owner"),
+        "bill_payments": ("post", "/api/v1/bill-payments/", "customer"),
         "invoices": ("get", "/api/v1/invoices/", "customer"),
         "invoice": ("get", f"/api/v1/invoices/{inv}/", "owner"),
         "invoice_pay": ("post", f"/api/v1/invoices/{inv}/payments/", "owner"),
@@ -95,6 +104,9 @@ def test_another_customer_gets_404_for_my_things(as_user, world, other_customer)
     assert bob.get("/api/v1/requests/").json()["results"] == []
     assert bob.get("/api/v1/invoices/").json()["results"] == []
     assert bob.get("/api/v1/me/notifications/").json()["results"] == []
+    assert bob.get("/api/v1/accounts/").json()["results"] == []
+    world["account"].refresh_from_db()  # bob's unlink changed nothing
+    assert world["account"].customer_id is not None
 
 
 def test_staff_of_another_office_cannot_see_or_act(as_user, world):

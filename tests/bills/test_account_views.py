@@ -167,7 +167,7 @@ def test_the_locked_page_says_until_when_and_refuses_the_right_proof(
 
 def test_edit_renames_and_turns_notices_off(client, alice, office):
     account = factories.account_for(alice, office)
-    url = reverse("bills:account_edit", args=[account.ca_number])
+    url = reverse("bills:account_settings", args=[account.ca_number])
     assert client.get(url).status_code == 200
     client.post(url, {"nickname": "ร้าน"})  # the box unticked
     account.refresh_from_db()
@@ -176,7 +176,7 @@ def test_edit_renames_and_turns_notices_off(client, alice, office):
 
 def test_another_customers_account_pages_are_404(client, alice, other_customer, office):
     theirs = factories.account_for(other_customer, office)
-    for name in ("bills:account_edit", "bills:account_unlink"):
+    for name in ("bills:account_settings", "bills:account_unlink"):
         url = reverse(name, args=[theirs.ca_number])
         assert client.get(url).status_code == 404
         assert client.post(url, {"nickname": "x"}).status_code == 404

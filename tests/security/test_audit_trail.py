@@ -161,8 +161,14 @@ def test_the_invoice_lines_and_timeline_inlines_are_read_only(admin_client, reco
 
 # API --------------------------------------------------------------------------------
 
-# The only operation of the API that deletes: the caller's own token (log out).
-API_WRITES_ALLOWED = {("api:token_revoke", "delete")}
+# The API's only edits and deletes are of the caller's own settings, never of money
+# or timelines: their token (log out), an account's name and bill notices, and
+# the link to an account (unlinking keeps the account, its bills and payments).
+API_WRITES_ALLOWED = {
+    ("api:token_revoke", "delete"),
+    ("api:bill_account_update", "patch"),
+    ("api:bill_account_unlink", "delete"),
+}
 
 
 def _api_patterns():
@@ -176,7 +182,7 @@ def _api_patterns():
     return list(walk(get_resolver().url_patterns, None))
 
 
-def test_no_api_operation_puts_patches_or_deletes_but_logging_out():
+def test_no_api_operation_puts_patches_or_deletes_but_own_settings():
     operations = _api_patterns()
     assert len(operations) > 20
     for name, callback in operations:

@@ -152,7 +152,7 @@ ACCESS = {
     "api:transition": COUNTER_OFFICE,  # "accept", as on the web
     "bills:accounts": CUSTOMERS,  # one's own linked accounts
     "bills:account_add": CUSTOMERS,
-    "bills:account_edit": OWNER,
+    "bills:account_settings": OWNER,
     "bills:account_unlink": OWNER,
     "bills_staff:link": COUNTER_STAFF,  # counter roles of any office
     "api:bill_accounts": CUSTOMERS,
