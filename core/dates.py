@@ -56,3 +56,12 @@ def format_date(value: date | datetime | None, *, with_time: bool = False) -> st
         if thai:
             text += " น."
     return text
+
+
+def format_month(value: date | None) -> str:
+    """The month of a date: ธ.ค. 2569 (Thai) or Dec 2026 (English)."""
+    if value is None:
+        return ""
+    if english():
+        return f"{EN_MONTHS_ABBR[value.month - 1]} {value.year}"
+    return f"{THAI_MONTHS_ABBR[value.month - 1]} {be_year(value)}"

@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import csv_export
+from core import charts, csv_export
 from requests_app.documents import content_disposition
 from requests_app.models import ServiceType, State
 from sla import selectors
@@ -26,24 +26,12 @@ def _weeks(request) -> int:
 
 def _chart(trend) -> list[dict]:
     """Bars of the weekly on-time rate, laid out for an inline SVG."""
-    if not trend:
-        return []
-    step = CHART_W / len(trend)
-    bars = []
-    for i, row in enumerate(trend):
-        rate = row["rate"] or 0
-        height = round(rate * (CHART_H - 20), 1)
-        bars.append(
-            {
-                **row,
-                "x": round(i * step + step * 0.15, 1),
-                "w": round(step * 0.7, 1),
-                "y": round(CHART_H - height, 1),
-                "h": height,
-                "pct": round(rate * 100),
-            }
-        )
-    return bars
+    rates = [row["rate"] or 0 for row in trend]
+    laid = charts.bars(rates, width=CHART_W, height=CHART_H, top=1)
+    return [
+        {**row, **bar, "pct": round(rate * 100)}
+        for row, bar, rate in zip(trend, laid, rates, strict=True)
+    ]
 
 
 @login_required

@@ -2,7 +2,7 @@ from decimal import Decimal
 
 from django import template
 
-from core.dates import format_date
+from core.dates import format_date, format_month
 from core.language import english
 
 register = template.Library()
@@ -16,6 +16,11 @@ def thai_date(value):
 @register.filter
 def thai_datetime(value):
     return format_date(value, with_time=True)
+
+
+@register.filter
+def month_year(value):
+    return format_month(value)
 
 
 @register.filter

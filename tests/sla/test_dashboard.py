@@ -23,14 +23,14 @@ pytestmark = pytest.mark.django_db
 
 def _seed(offices, counter, other_counter, monkeypatch, n=6):
     """n new connections per branch; in the branch: 2 accepted on time, 1
-    accepted late (filed three days ago), 1 at risk, 1 late, 1 cancelled."""
+    accepted late (filed ten days ago: late whatever the weekends and holidays between), 1 at risk, 1 late, 1 cancelled."""
     branch, other = offices["branch"], offices["other_branch"]
     now = timezone.now()
     made = {"branch": [], "other": []}
     for key, office in (("branch", branch), ("other", other)):
         for i in range(n):
             if key == "branch" and i == 2:
-                monkeypatch.setattr(timezone, "now", lambda: now - timedelta(days=3))
+                monkeypatch.setattr(timezone, "now", lambda: now - timedelta(days=10))
             customer = factories.CustomerFactory()
             made[key].append(factories.submit_request(customer=customer, office=office))
             monkeypatch.undo()
