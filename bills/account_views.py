@@ -19,15 +19,11 @@ from bills.selectors import (
     attach_current_bills,
     customer_by_phone,
 )
+from bills.views_common import customer_only
 from core.decorators import staff_required
 from core.errors import ServiceError
 
 PAGE_SIZE = 20
-
-
-def _customer_only(user):
-    if not user.is_customer:
-        raise PermissionDenied(_("This page is for customers."))
 
 
 def _retry_after(response, until):
@@ -39,7 +35,7 @@ def _retry_after(response, until):
 @login_required
 def accounts(request):
     """My accounts: each with its current bill, and how to add one."""
-    _customer_only(request.user)
+    customer_only(request.user)
     page = Paginator(accounts_with_current_bill(request.user), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -58,7 +54,7 @@ def accounts(request):
 @login_required
 def account_add(request):
     """Link an account: by the profile's ID at once, or with a proof."""
-    _customer_only(request.user)
+    customer_only(request.user)
     form = AccountLinkForm(request.POST or None)
     status = 200
     locked_until = linking.link_locked_until(request.user)
@@ -101,7 +97,7 @@ def account_add(request):
 
 @login_required
 def account_settings(request, ca):
-    _customer_only(request.user)
+    customer_only(request.user)
     account = account_get_for_customer(request.user, ca)
     form = AccountEditForm(
         request.POST or None,
@@ -124,7 +120,7 @@ def account_settings(request, ca):
 @login_required
 def account_unlink(request, ca):
     """A confirmation page; the POST from it unlinks."""
-    _customer_only(request.user)
+    customer_only(request.user)
     account = account_get_for_customer(request.user, ca)
     open_requests = list(linking.account_open_requests(account)[:5])
     if request.method == "POST":

@@ -21,6 +21,7 @@ from bills.pay_selectors import (
     may_take_bill_cash,
 )
 from bills.paying import bill_payment_start, bills_pay_cash
+from core.dates import format_month
 from core.decorators import staff_required
 
 
@@ -30,16 +31,8 @@ def _errors(exc: ValidationError) -> list[str]:
 
 def _labelled(bills: list) -> list:
     """Each bill with its month as the reader's calendar writes it."""
-    from core.dates import EN_MONTHS_ABBR, THAI_MONTHS_ABBR, be_year
-    from core.language import english
-
     for b in bills:
-        month = b.period.month - 1
-        b.period_label = (
-            f"{EN_MONTHS_ABBR[month]} {b.period.year}"
-            if english()
-            else f"{THAI_MONTHS_ABBR[month]} {be_year(b.period)}"
-        )
+        b.period_label = format_month(b.period)
     return bills
 
 

@@ -1,9 +1,12 @@
 """Reads of accounts and bills, with who may see them: a customer sees the
 accounts linked to them and those accounts' bills; anyone else's is a 404."""
 
+from datetime import date
+
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.utils import timezone
 
 from accounts.models import User
 from bills.models import Bill
@@ -93,5 +96,36 @@ def customer_by_phone(phone: str):
     return (
         User.objects.filter(role=User.Role.CUSTOMER, phone=phone, is_active=True)
         .select_related("profile")
+        .first()
+    )
+
+
+def bills_of_account(account) -> QuerySet:
+    """An account's bills, newest period first (bill_account_period_idx)."""
+    return Bill.objects.filter(account=account).order_by("-period", "-pk")
+
+
+def usage_of_account(account, *, months: int, today=None) -> list[Bill]:
+    """The bills of the last `months` months up to this one, oldest first:
+    the usage chart's and its table's figures, one query."""
+    today = today or timezone.localdate()
+    y, m = today.year, today.month - (months - 1)
+    while m <= 0:
+        y, m = y - 1, m + 12
+    since = date(y, m, 1)
+    rows = bills_of_account(account).filter(period__gte=since)
+    return sorted(rows, key=lambda b: b.period)
+
+
+def bill_receipt(bill: Bill):
+    """The receipt of the portal payment that settled the bill, or None
+    (a bill paid elsewhere has none here)."""
+    from payments.models import Receipt
+
+    if bill.paid_invoice_id is None:
+        return None
+    return (
+        Receipt.objects.filter(invoice_id=bill.paid_invoice_id, kind="receipt")
+        .order_by("pk")
         .first()
     )

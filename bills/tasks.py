@@ -16,3 +16,11 @@ def issue_bills() -> int:
 def send_bill_notices() -> dict:
     result = bill_notices_sweep()
     return {"issued": result.issued, "reminded": result.reminded}
+
+
+@shared_task(acks_late=True)
+def bill_render(bill_id: int) -> bool:
+    """A bill's PDF (bills.documents), when a customer asks for it."""
+    from bills.documents import bill_render_one
+
+    return bill_render_one(bill_id=bill_id)

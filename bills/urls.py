@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from bills import account_views, pay_views
+from bills import account_views, bill_views, pay_views
 
 app_name = "bills"
 
@@ -20,7 +20,11 @@ urlpatterns: list = [
         account_views.account_unlink,
         name="account_unlink",
     ),
-    # An account's bills, a bill, its PDF, the usage chart (bills.bill_views).
+    # An account's bills and usage, a bill, its PDF (bills.bill_views); after
+    # accounts/add/, which a CA number never is.
+    path("accounts/<str:ca>/", bill_views.account, name="account"),
+    path("bill/<str:number>/", bill_views.bill, name="bill"),
+    path("bill/<str:number>/pdf/", bill_views.bill_pdf, name="bill_pdf"),
     # Paying bills (bills.pay_views).
     path("pay/", pay_views.pay, name="pay"),
 ]

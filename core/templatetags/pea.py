@@ -24,6 +24,14 @@ def month_year(value):
 
 
 @register.filter
+def month_short(value):
+    """ธ.ค. / Dec: a chart's tick."""
+    if value is None:
+        return ""
+    return format_month(value).rsplit(" ", 1)[0]
+
+
+@register.filter
 def baht(value):
     """1234.5 → 1,234.50 บาท / ฿1,234.50 (always two decimals)."""
     if value is None or value == "":
