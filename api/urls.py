@@ -5,6 +5,7 @@ from api.apis import (
     auth,
     bill_accounts,
     bill_payments,
+    bills,
     catalog,
     customer,
     payments,
@@ -57,6 +58,18 @@ urlpatterns = [
         bill_accounts.BillAccountUnlinkApi.as_view(),
         name="bill_account_unlink",
     ),
+    path(
+        "accounts/<str:ca>/bills/",
+        bills.AccountBillListApi.as_view(),
+        name="bill_list",
+    ),
+    path(
+        "accounts/<str:ca>/usage/",
+        bills.AccountUsageApi.as_view(),
+        name="bill_usage",
+    ),
+    path("bills/<str:number>/", bills.BillDetailApi.as_view(), name="bill"),
+    path("bills/<str:number>/pdf/", bills.BillPdfApi.as_view(), name="bill_pdf"),
     path(
         "me/notifications/",
         customer.NotificationListApi.as_view(),

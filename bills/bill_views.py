@@ -30,7 +30,7 @@ from requests_app.documents import file_response
 
 HISTORY_PAGE = 12
 USAGE_MONTHS = (12, 24)
-CHART_W, CHART_H = 640, 200
+CHART_W, CHART_H = 360, 160
 
 
 def _months(request) -> int:

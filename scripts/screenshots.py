@@ -81,6 +81,15 @@ def main():
                     ("file", "/requests/new/new-connection/"),
                     ("request-detail", first_link(("/requests/", "a.request-link"))),
                     ("voice", "/voice/"),
+                    ("my-accounts", "/bills/accounts/"),
+                    ("bill-account", "/bills/accounts/020300100101/"),
+                    (
+                        "bill",
+                        first_link(
+                            ("/bills/accounts/020300100102/", "[data-history] a")
+                        ),
+                    ),
+                    ("bills-pay", "/bills/pay/"),
                     (
                         "rate",
                         first_link(("/requests/", "a.request-link:has(.badge-closed)")),

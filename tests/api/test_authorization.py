@@ -37,15 +37,16 @@ def world(customer, office, counter, other_office):
     notification_enqueue(user=customer, event="request_status", request=r,
                          context={"state_label": "x"})  # fmt: skip
     account = imported_account(office, customer=customer)
-    monthly_bills(account, ["512.40"], status="unpaid")
+    [bill] = monthly_bills(account, ["512.40"], status="unpaid")
     return {"r": r, "invoice": invoice, "receipt": receipt, "account": account,
+            "bill": bill,
             "outsider": factories.StaffFactory(username="olga", office=other_office)}  # fmt: skip
 
 
 # name -> (method, path, who may: "owner" | "staff")
 def _table(w):
     ref, inv, rc = w["r"].reference, w["invoice"].number, w["receipt"].number
-    ca = w["account"].ca_number
+    ca, bill = w["account"].ca_number, w["bill"].number
     return {
         "token_revoke": ("delete", "/api/v1/auth/tokens/current/", "any"),
         "request_file": (
@@ -64,6 +65,10 @@ def _table(w):
         "bill_account_update": ("patch", f"/api/v1/accounts/{ca}/settings/", "owner"),
         "bill_account_unlink": ("delete", f"/api/v1/accounts/{ca}/link/", "owner"),
         "bill_payments": ("post", "/api/v1/bill-payments/", "customer"),
+        "bill_list": ("get", f"/api/v1/accounts/{ca}/bills/", "owner"),
+        "bill_usage": ("get", f"/api/v1/accounts/{ca}/usage/", "owner"),
+        "bill": ("get", f"/api/v1/bills/{bill}/", "owner"),
+        "bill_pdf": ("get", f"/api/v1/bills/{bill}/pdf/", "owner"),
         "invoices": ("get", "/api/v1/invoices/", "customer"),
         "invoice": ("get", f"/api/v1/invoices/{inv}/", "owner"),
         "invoice_pay": ("post", f"/api/v1/invoices/{inv}/payments/", "owner"),

@@ -82,6 +82,7 @@ BRANDS_AND_UNITS = {
     "CT",  # current- and voltage-transformer meters, as PEA's tariff names them
     "VT",
     "kWh",
+    "Ft",  # the fuel adjustment charge, as every PEA bill prints it (ค่า Ft)
     "kVA",
     "kW",
     "mm",

@@ -159,6 +159,13 @@ ACCESS = {
     "api:bill_account_link": CUSTOMERS,
     "api:bill_account_update": OWNER,
     "api:bill_account_unlink": OWNER,
+    "bills:account": OWNER,  # an account's bills and usage
+    "bills:bill": OWNER,
+    "bills:bill_pdf": OWNER,
+    "api:bill_list": OWNER,
+    "api:bill_usage": OWNER,
+    "api:bill": OWNER,
+    "api:bill_pdf": OWNER,
     "admin:login": EVERYONE,
     "admin:logout": EVERYONE,
 }
@@ -233,6 +240,7 @@ def _world():
         .pk,
         "charge": _charge(invoice.number),
         "ca": _alice_account(alice),
+        "bill": _alice_bill(alice),
     }
 
 
@@ -253,6 +261,20 @@ def _alice_account(alice) -> str:
             premises_address="1 ถ.ทดสอบ",
         )  # fmt: skip
     return account.ca_number
+
+
+def _alice_bill(alice) -> str:
+    """A bill of one of A's linked accounts (the demo's, else one made here)."""
+    from bills.models import Bill
+    from tests.bills.accounts_data import monthly_bills
+
+    bill = Bill.objects.filter(account__customer=alice).order_by("pk").first()
+    if bill is None:
+        from meters.models import ElectricityAccount
+
+        account = ElectricityAccount.objects.get(ca_number=_alice_account(alice))
+        bill = monthly_bills(account, ["432.10"])[0]
+    return bill.number
 
 
 def _charge(invoice_number):
@@ -286,6 +308,10 @@ def concrete(name: str, pattern: str, w) -> str:
             "payments:verify": w["verify"][0],
             "payments:refund_voucher": w["refund"],
             "staff:outage": w["incident"],
+            "bills:bill": w["bill"],
+            "bills:bill_pdf": w["bill"],
+            "api:bill": w["bill"],
+            "api:bill_pdf": w["bill"],
         }.get(name, w["invoice"]),
         "sig": w["verify"][1],
         "pk": {
