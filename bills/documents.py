@@ -36,7 +36,7 @@ _PRINTED = (
 _ACCOUNT = (
     "ca_number", "holder_name", "premises_address", "tariff", "meter_serial",
 )  # fmt: skip
-LAYOUT_VERSION = "1"  # bump when templates/bills/bill_pdf.html changes
+LAYOUT_VERSION = "2"  # bump when templates/bills/bill_pdf.html changes
 
 
 def _storage():
