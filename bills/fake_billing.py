@@ -6,14 +6,17 @@ Consumption looks real and is deterministic: a base load per account, a
 seasonal curve (the hot season, April–May, peaks; the cool season dips) and a
 little noise, all drawn from a hash of the CA number and the month, so running
 it again gives the same numbers. Readings continue from the account's last
-bill. The bill is priced by the dated rate tables below, then kept as issued:
+bill. The bill is priced by dated reference data (fake_billing_rates.json:
+rates, service charges, Ft), then kept as issued:
 the portal never recomputes a bill (SPEC §5).
 """
 
 import hashlib
+import json
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -39,62 +42,29 @@ def _d(text: str) -> Decimal:
     return Decimal(text)
 
 
-# PEA's published rates (the tariff in force since the 2015 restructuring,
-# unchanged through 2024–2025); neither SPEC nor the seeds give them.
-# 1.1.1 residential, at most 150 kWh a month; 1.1.2 residential, more than
-# 150 kWh a month; 2.1.2 small general service below 22 kV (a shop).
-# Reference data of the fake only, dated so a change is a new row.
-TARIFFS: list[tuple[date, dict[str, Tariff]]] = [
-    (
-        date(2015, 9, 1),
-        {
-            "1.1.1": Tariff(
-                blocks=(
-                    (15, _d("2.3488")),
-                    (10, _d("2.9882")),
-                    (10, _d("3.2405")),
-                    (65, _d("3.6237")),
-                    (50, _d("3.7171")),
-                    (250, _d("4.2218")),
-                    (None, _d("4.4217")),
-                ),
-                service_charge=_d("8.19"),
-                base_load=(70, 140),
-            ),
-            "1.1.2": Tariff(
-                blocks=(
-                    (150, _d("3.2484")),
-                    (250, _d("4.2218")),
-                    (None, _d("4.4217")),
-                ),
-                service_charge=_d("24.62"),
-                base_load=(200, 420),
-            ),
-            "2.1.2": Tariff(
-                blocks=((None, _d("3.9086")),),
-                service_charge=_d("33.29"),
-                base_load=(450, 900),
-            ),
-        },
-    ),
-]
-DEFAULT_TARIFF = "1.1.2"
+# The dated reference data (bills/fake_billing_rates.json): the tariffs' rates
+# and service charges, Ft, the days to pay. A change is a new dated row there.
+def _load_rates():
+    raw = json.loads((Path(__file__).with_name("fake_billing_rates.json")).read_text())
+    tariffs = [
+        (
+            date.fromisoformat(row["since"]),
+            {
+                code: Tariff(
+                    blocks=tuple((size, _d(rate)) for size, rate in t["blocks"]),
+                    service_charge=_d(t["service_charge"]),
+                    base_load=tuple(t["base_load"]),
+                )
+                for code, t in row["tariffs"].items()
+            },
+        )
+        for row in raw["tariffs"]
+    ]
+    ft = [(date.fromisoformat(since), _d(rate)) for since, rate in raw["ft"]]
+    return tariffs, raw["default_tariff"], ft, raw["due_days"]
 
-# Ft (fuel adjustment) in baht per kWh for residential customers, by the
-# first month it applied, as the Energy Regulatory Commission announced it
-# (rounded to the satang); the last row holds until a newer one is added.
-FT: list[tuple[date, Decimal]] = [
-    (date(2023, 1, 1), _d("0.9343")),
-    (date(2023, 5, 1), _d("0.9119")),
-    (date(2023, 9, 1), _d("0.2048")),
-    (date(2024, 1, 1), _d("0.3972")),
-    (date(2025, 1, 1), _d("0.3672")),
-    (date(2025, 5, 1), _d("0.1972")),
-]
 
-# Days from the meter reading (the bill's date) to its due date. SPEC does not
-# say; PEA asks residential customers to pay within 7 days of the bill.
-DUE_DAYS = 7
+TARIFFS, DEFAULT_TARIFF, FT, DUE_DAYS = _load_rates()
 
 # How much of its base load an account uses in each month: the hot season
 # (March–May) peaks in April and May, the cool season (November–January) dips.
