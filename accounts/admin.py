@@ -60,10 +60,18 @@ class ProfileForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        before = (self.instance.national_id, self.instance.juristic_registration_no)
         if data.get("new_national_id"):
             self.instance.national_id = data["new_national_id"]
         if data.get("new_registration_no"):
             self.instance.juristic_registration_no = data["new_registration_no"]
+        if before != (
+            self.instance.national_id,
+            self.instance.juristic_registration_no,
+        ):
+            # A new ID is self-declared again until staff see the card.
+            self.instance.id_verified_at = None
+            self.instance.id_verified_by = None
         kind = data.get("kind", self.instance.kind)
         if kind == CustomerProfile.Kind.INDIVIDUAL and not self.instance.national_id:
             raise ValidationError({"new_national_id": _("Enter the national ID.")})
@@ -79,9 +87,10 @@ class ProfileForm(forms.ModelForm):
 
 class ProfileInline(admin.StackedInline):
     model = CustomerProfile
+    fk_name = "user"
     form = ProfileForm
     can_delete = False
-    readonly_fields = ("national_id_shown", "registration_shown")
+    readonly_fields = ("national_id_shown", "registration_shown", "id_verified_at")
     fields = (
         "kind",
         "national_id_shown",
@@ -91,6 +100,7 @@ class ProfileInline(admin.StackedInline):
         "new_registration_no",
         "vat_number",
         "address",
+        "id_verified_at",
     )
 
     @admin.display(description=_("National ID"))

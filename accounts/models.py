@@ -226,6 +226,14 @@ class CustomerProfile(models.Model):
     )
     vat_number = models.CharField(max_length=13, blank=True)
     address = models.TextField(blank=True)
+    # Staff saw the ID card (or the company's registration) and it is the
+    # one above: only then does the profile's ID vouch for the customer, e.g.
+    # to link the electricity accounts held in that ID without a bill's
+    # detail (bills.linking). Self-declared at sign-up until then.
+    id_verified_at = models.DateTimeField(_("ID card checked"), null=True, blank=True)
+    id_verified_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         constraints = [

@@ -186,3 +186,14 @@ def password_reset_complete(*, reset_id: int, password: str) -> User:
         import_string(hook)(user=user, at=now)
     axes_reset(username=user.get_username())
     return user
+
+
+def profile_id_verify(*, profile: CustomerProfile, staff: User) -> bool:
+    """Staff saw the customer's ID card (or company registration) and it is
+    the profile's: from now on the profile's ID vouches for them. True when
+    this marked it (it may have been checked before)."""
+    updated = CustomerProfile.objects.filter(
+        pk=profile.pk, id_verified_at__isnull=True
+    ).update(id_verified_at=timezone.now(), id_verified_by=staff)
+    profile.refresh_from_db(fields=["id_verified_at", "id_verified_by"])
+    return bool(updated)

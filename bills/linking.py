@@ -37,6 +37,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import CustomerProfile, User
+from accounts.services import profile_id_verify
 from bills.models import Bill, LinkAttempt
 from core.dates import format_date
 from core.errors import ServiceError
@@ -146,11 +147,13 @@ def link_locked_until(user: User, *, now: datetime | None = None) -> datetime | 
 # Proofs ---------------------------------------------------------------------------
 
 
-def profile_identifier(user: User) -> str:
+def profile_identifier(user: User, *, verified: bool = True) -> str:
     """The ID the customer's profile vouches for: the national ID of an
-    individual, the registration number of a juristic person."""
+    individual, the registration number of a juristic person; with
+    `verified` (the default), only once staff checked the ID card (an ID
+    typed at sign-up proves nothing: anyone may know someone's number)."""
     profile = getattr(user, "profile", None)
-    if profile is None:
+    if profile is None or (verified and profile.id_verified_at is None):
         return ""
     if profile.kind == CustomerProfile.Kind.JURISTIC:
         return profile.juristic_registration_no or ""
@@ -284,6 +287,9 @@ def account_link_for_walk_in(
             and _holder_matches(account, normalize_digits(id_shown))
         ):
             _link(account, customer=customer, nickname="")
+            if _holder_matches(account, profile_identifier(customer, verified=False)):
+                # The card shown is the profile's too: it vouches from now on.
+                profile_id_verify(profile=customer.profile, staff=staff)
             security_event(
                 "account_linked_at_counter",
                 user=staff,

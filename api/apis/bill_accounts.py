@@ -70,8 +70,8 @@ class BillAccountListApi(Api):
 
 class BillAccountLinkApi(Api):
     """Link an account I already have by its CA number: at once when its
-    holder's ID is the one on my profile, else with the amount of one of its
-    last three bills or its meter number. Every refusal is the same 400
+    holder's ID is my profile's and an office has checked my ID card; else
+    with the amount of one of its last three bills or its meter number. Every refusal is the same 400
     `link_refused`, whether the CA number is unknown, the proof wrong or the
     account someone else's; after several in a row, 429 `locked_out` (with
     Retry-After) until the time it says, even with the right proof."""

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from bills.models import Bill
 from tests import factories
-from tests.bills.accounts_data import imported_account, monthly_bills
+from tests.bills.accounts_data import imported_account, monthly_bills, verified_id
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +16,7 @@ LINK = "/api/v1/accounts/links/"
 
 
 def test_linking_by_the_profiles_id_returns_the_account(as_user, customer, office):
-    account = imported_account(office, holder_id=customer.profile.national_id)
+    account = imported_account(office, holder_id=verified_id(customer))
     monthly_bills(account, ["321.50"], status=Bill.Status.UNPAID)
     response = as_user(customer).post(
         LINK, {"ca_number": account.ca_number, "nickname": "บ้าน"}, format="json"

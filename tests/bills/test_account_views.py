@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from bills.models import Bill
 from tests import factories
-from tests.bills.accounts_data import imported_account, monthly_bills
+from tests.bills.accounts_data import imported_account, monthly_bills, verified_id
 
 pytestmark = pytest.mark.django_db
 
@@ -96,7 +96,7 @@ def test_others_accounts_are_not_listed(client, alice, other_customer, office):
 
 
 def test_adding_an_account_by_the_profiles_id(client, alice, office):
-    account = imported_account(office, holder_id=alice.profile.national_id)
+    account = imported_account(office, holder_id=verified_id(alice))
     response = client.post(
         reverse("bills:account_add"),
         {"ca_number": account.ca_number, "nickname": "บ้าน"},

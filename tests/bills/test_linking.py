@@ -15,7 +15,7 @@ from core.errors import ServiceError
 from requests_app.filing import file_from_form, filing_form
 from requests_app.models import ServiceType
 from tests import factories
-from tests.bills.accounts_data import imported_account, monthly_bills
+from tests.bills.accounts_data import imported_account, monthly_bills, verified_id
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +31,7 @@ def _link(user, account_or_ca, **proof):
 
 
 def test_an_account_in_the_profiles_national_id_links_without_a_proof(customer, office):
-    account = imported_account(office, holder_id=customer.profile.national_id)
+    account = imported_account(office, holder_id=verified_id(customer))
     linked = linking.account_link(
         user=customer, ca_number=account.ca_number, nickname=" บ้าน "
     )
@@ -48,17 +48,31 @@ def test_a_juristic_customer_links_with_the_registration_number(office):
         user=company, kind="juristic", company_name="บริษัท ทดสอบ จำกัด",
         juristic_registration_no="0105555000111",
     )  # fmt: skip
-    account = imported_account(office, holder_id="0105555000111")
+    account = imported_account(office, holder_id=verified_id(company))
     assert _link(company, account).customer == company
 
 
 def test_the_ca_number_may_be_typed_with_spaces_and_dashes(customer, office):
     account = imported_account(
-        office, holder_id=customer.profile.national_id, ca_number="020012345678"
+        office, holder_id=verified_id(customer), ca_number="020012345678"
     )
     linking.account_link(user=customer, ca_number=" 0200-1234 5678 ")
     account.refresh_from_db()
     assert account.customer == customer
+
+
+def test_an_id_only_typed_at_sign_up_links_nothing_by_itself(customer, office):
+    """Anyone may know someone's national ID: until staff checked the card,
+    the profile's ID asks for a bill's detail like anyone else's."""
+    assert customer.profile.id_verified_at is None
+    account = imported_account(
+        office, holder_id=customer.profile.national_id, meter_serial="EM-42"
+    )
+    with pytest.raises(linking.ProofNeeded):
+        _link(customer, account)
+    account.refresh_from_db()
+    assert account.customer is None
+    assert _link(customer, account, meter_number="EM-42").customer == customer
 
 
 def test_someone_elses_id_asks_for_a_proof_and_counts_nothing(customer, office):
@@ -160,7 +174,7 @@ def test_wrong_proof_unknown_ca_and_someone_elses_account_get_one_answer(
 
 
 def test_an_account_already_mine_says_so(customer, office):
-    account = imported_account(office, holder_id=customer.profile.national_id)
+    account = imported_account(office, holder_id=verified_id(customer))
     _link(customer, account)
     with pytest.raises(linking.AlreadyYours):
         _link(customer, account)
@@ -170,7 +184,7 @@ def test_someone_elses_account_stays_theirs_even_with_my_id_as_holder(
     customer, other_customer, office
 ):
     account = imported_account(
-        office, holder_id=customer.profile.national_id, meter_serial="X9"
+        office, holder_id=verified_id(customer), meter_serial="X9"
     )
     _link(other_customer, account, meter_number="X9")
     with pytest.raises(linking.ProofNeeded):
@@ -182,7 +196,7 @@ def test_someone_elses_account_stays_theirs_even_with_my_id_as_holder(
 
 
 def test_a_customer_links_several_accounts(customer, office):
-    home = imported_account(office, holder_id=customer.profile.national_id)
+    home = imported_account(office, holder_id=verified_id(customer))
     shop = imported_account(office, meter_serial="SHOP-1")
     linking.account_link(user=customer, ca_number=home.ca_number, nickname="บ้าน")
     linking.account_link(
@@ -291,7 +305,7 @@ def test_only_the_linked_customer_may_rename_or_unlink(
 
 
 def test_unlink_clears_the_link_and_the_account_stays(customer, office):
-    account = imported_account(office, holder_id=customer.profile.national_id)
+    account = imported_account(office, holder_id=verified_id(customer))
     account = linking.account_link(
         user=customer, ca_number=account.ca_number, nickname="บ้าน"
     )
@@ -331,6 +345,27 @@ def test_counter_staff_link_for_a_walk_in_showing_the_holders_id(
     )
     account.refresh_from_db()
     assert account.customer == customer
+    # The card shown is the account holder's, not the profile's: the
+    # profile's own ID stays unchecked.
+    customer.profile.refresh_from_db()
+    assert customer.profile.id_verified_at is None
+
+
+def test_the_counter_checking_the_customers_own_card_vouches_for_their_id(
+    customer, office, counter
+):
+    nid = customer.profile.national_id
+    at_counter = imported_account(office, holder_id=nid)
+    linking.account_link_for_walk_in(
+        staff=counter, ca_number=at_counter.ca_number, customer=customer,
+        id_shown=nid,
+    )  # fmt: skip
+    customer.profile.refresh_from_db()
+    assert customer.profile.id_verified_at is not None
+    assert customer.profile.id_verified_by == counter
+    # Another account in the same ID now links online without a proof.
+    shop = imported_account(office, holder_id=nid)
+    assert _link(customer, shop).customer == customer
 
 
 def test_the_counter_refuses_an_id_that_is_not_the_holders(customer, office, counter):
@@ -369,7 +404,7 @@ def test_field_staff_cannot_link_at_the_counter(customer, office, technician):
 
 
 def test_a_linked_account_can_be_filed_a_meter_test_for(customer, office):
-    account = imported_account(office, holder_id=customer.profile.national_id)
+    account = imported_account(office, holder_id=verified_id(customer))
     service = ServiceType.objects.get(code="meter-test")
     assert filing_form(service, customer) is None  # no account yet
     _link(customer, account)
