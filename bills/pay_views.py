@@ -29,6 +29,13 @@ def _errors(exc: ValidationError) -> list[str]:
     return list(exc.messages)
 
 
+def _first_due(queryset) -> tuple[list, bool]:
+    """The PAY_PAGE_BILLS bills due first, and whether more wait behind them
+    (they show once these are paid: the oldest debts first)."""
+    rows = list(queryset[: PAY_PAGE_BILLS + 1])
+    return _labelled(rows[:PAY_PAGE_BILLS]), len(rows) > PAY_PAGE_BILLS
+
+
 def _labelled(bills: list) -> list:
     """Each bill with its month as the reader's calendar writes it."""
     for b in bills:
@@ -41,7 +48,7 @@ def pay(request):
     """Choose bills (GET ?bill=<number> repeated ticks them), review the
     total, pay: one invoice, then the provider's page as for a fee invoice
     (payments.views.pay_online), and back to its outcome page."""
-    bills = _labelled(list(bills_payable_by_customer(request.user)[:PAY_PAGE_BILLS]))
+    bills, more = _first_due(bills_payable_by_customer(request.user))
     source = request.POST if request.method == "POST" else request.GET
     chosen = [n for n in source.getlist("bill") if n]
     step = request.POST.get("step", "") if request.method == "POST" else ""
@@ -78,6 +85,7 @@ def pay(request):
         "bills/pay.html",
         {
             "bills": bills,
+            "more": more,
             "ticked": ticked,
             "total": sum((b.total for b in bills if b.number in ticked), Decimal()),
             "errors": errors,
@@ -105,7 +113,7 @@ def counter(request):
         ctx["errors"] = [_("No account has the CA number %(ca)s.") % {"ca": ca}]
         return render(request, "bills/counter.html", ctx, status=404)
     ctx["account"] = account
-    ctx["bills"] = _labelled(list(bills_unpaid_of_account(account)[:PAY_PAGE_BILLS]))
+    ctx["bills"], ctx["more"] = _first_due(bills_unpaid_of_account(account))
     if request.method == "POST":
         ticked = [n for n in request.POST.getlist("bill") if n]
         amount_text = request.POST.get("amount", "").strip().replace(",", "")

@@ -2,6 +2,7 @@
 through fakepay's checkout and the signed callback, one receipt listing them;
 a bill paid at most once, a second payment of it refunded."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -286,3 +287,24 @@ def test_the_api_starts_a_payment_of_several_bills(client, customer, two_bills):
         content_type="application/json",
     )  # fmt: skip
     assert refused.status_code == 400 and "error" in refused.json()
+
+
+def test_past_a_page_of_bills_the_ones_due_first_show_and_the_page_says_more_wait(
+    client, customer, office, monkeypatch
+):
+    from bills import pay_views
+
+    monkeypatch.setattr(pay_views, "PAY_PAGE_BILLS", 3)
+    acct = h.account(office=office, customer=customer)
+    bills = [h.bill(acct, months_ago=m) for m in range(3)]
+    client.force_login(customer)
+    page = client.get(reverse("bills:pay")).content.decode()
+    assert "data-more-bills" not in page
+    oldest = h.bill(acct, months_ago=3)
+    Bill.objects.filter(pk=oldest.pk).update(
+        due_date=bills[-1].due_date - timedelta(days=40)
+    )
+    page = client.get(reverse("bills:pay")).content.decode()
+    assert "data-more-bills" in page and "These are the 3 bills due first" in page
+    assert f'id="bill-{oldest.number}"' in page  # the oldest debt is among them
+    assert sum(f'id="bill-{b.number}"' in page for b in [*bills, oldest]) == 3
