@@ -497,7 +497,9 @@ def _stage(cursor, kind, rows: list[tuple], pg: bool) -> None:
         + ", ".join(f"{n} {t}" for n, t in columns)
         + ")"
     )
-    cursor.execute(f"DELETE FROM {stage}")
+    # TRUNCATE on PostgreSQL: a temporary table is never vacuumed, and the
+    # dead rows of every chunk's DELETE would be scanned by the next ones.
+    cursor.execute(f"{'TRUNCATE' if pg else 'DELETE FROM'} {stage}")
     if pg:
         buffer = io.StringIO()
         csv.writer(buffer).writerows(rows)
@@ -557,7 +559,8 @@ def _write_chunk(kind, rows: list[tuple]) -> tuple[list[tuple], int, int, int]:
             created = len(rows) - len(misfits) - existing
             updated = written - created
         unchanged = len(rows) - len(misfits) - created - updated
-        cursor.execute(f"DELETE FROM {_stage_name(kind)}")
+        if not pg:
+            cursor.execute(f"DELETE FROM {_stage_name(kind)}")
     return misfits, created, updated, unchanged
 
 
