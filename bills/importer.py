@@ -34,11 +34,13 @@ import io
 import json
 import logging
 import re
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from queue import Full, Queue
 from typing import IO
 
 from django.db import connection, transaction
@@ -434,13 +436,20 @@ def _distinct(pg: bool) -> str:
 
 def _upsert_sql(kind, pg: bool) -> str:
     """INSERT … SELECT from the staging table joined to its office or
-    account; a row is rewritten only when a value differs."""
+    account; a row is rewritten only when a value differs. The rows that
+    would not change are left out of the SELECT already (ON CONFLICT would
+    lock each of them, which writes its page); the conflict clause stays for
+    a row another import inserts meanwhile."""
     stage = _stage_name(kind)
-    where = "" if pg else "WHERE true"  # SQLite: ON CONFLICT after a SELECT
+    dist = _distinct(pg)
     if kind == BillingImport.Kind.ACCOUNTS:
         sets = ", ".join(f"{c} = EXCLUDED.{c}" for c in _ACCOUNT_FIELDS)
         old = ", ".join(f"t.{c}" for c in _ACCOUNT_FIELDS)
         new = ", ".join(f"EXCLUDED.{c}" for c in _ACCOUNT_FIELDS)
+        old0 = ", ".join(f"t0.{c}" for c in _ACCOUNT_FIELDS)
+        new0 = ", ".join(
+            "o.id" if c == "office_id" else f"s.{c}" for c in _ACCOUNT_FIELDS
+        )
         return f"""
             INSERT INTO meters_electricityaccount AS t (
                 ca_number, holder_name, holder_id, premises_address, office_id,
@@ -449,12 +458,16 @@ def _upsert_sql(kind, pg: bool) -> str:
             SELECT s.ca, s.holder_name, s.holder_id, s.premises_address, o.id,
                 s.tariff, s.meter_serial, s.meter_size_code, s.deposit_held,
                 s.feeder, 'billing', '', %s, %s
-            FROM {stage} s JOIN accounts_office o ON o.code = s.office_code {where}
+            FROM {stage} s JOIN accounts_office o ON o.code = s.office_code
+            LEFT JOIN meters_electricityaccount t0 ON t0.ca_number = s.ca
+            WHERE t0.id IS NULL OR (t0.source = 'billing' AND ({old0}) {dist} ({new0}))
             ON CONFLICT (ca_number) DO UPDATE SET {sets}
             WHERE t.source = 'billing' AND ({old}) {_distinct(pg)} ({new})"""
     sets = ", ".join(f"{c} = EXCLUDED.{c}" for c in _BILL_FIELDS)
     old = ", ".join(f"t.{c}" for c in _BILL_FIELDS)
     new = ", ".join(f"EXCLUDED.{c}" for c in _BILL_FIELDS)
+    old0 = ", ".join(f"t0.{c}" for c in _BILL_FIELDS)
+    new0 = ", ".join("a.id" if c == "account_id" else f"s.{c}" for c in _BILL_FIELDS)
     return f"""
         INSERT INTO bills_bill AS t (
             number, account_id, period, read_from, read_on, previous_reading,
@@ -464,7 +477,10 @@ def _upsert_sql(kind, pg: bool) -> str:
             s.previous_reading, s.reading, s.kwh, s.energy_charge, s.ft,
             s.service_charge, s.vat, s.total, s.due_date, s.status, %s, %s
         FROM {stage} s JOIN meters_electricityaccount a ON a.ca_number = s.ca
-        WHERE NOT EXISTS (
+        LEFT JOIN bills_bill t0 ON t0.number = s.number
+        WHERE (t0.id IS NULL OR ({old0}, t0.status) {dist} ({new0},
+            CASE WHEN t0.paid_invoice_id IS NULL THEN s.status ELSE t0.status END))
+        AND NOT EXISTS (
             SELECT 1 FROM bills_bill o WHERE o.account_id = a.id
             AND o.period = s.period AND o.number <> s.number)
         ON CONFLICT (number) DO UPDATE SET {sets}, status = {_BILL_STATUS},
@@ -489,7 +505,13 @@ def _misfits_sql(kind) -> str:
         WHERE a.id IS NULL OR o.id IS NOT NULL"""
 
 
-def _stage(cursor, kind, rows: list[tuple], pg: bool) -> None:
+def _copy_text(rows: list[tuple]) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(rows)
+    return buffer.getvalue()
+
+
+def _stage(cursor, kind, rows: list[tuple], pg: bool, copy: str | None) -> None:
     stage = _stage_name(kind)
     columns = _STAGE_COLUMNS[kind]
     cursor.execute(
@@ -501,28 +523,35 @@ def _stage(cursor, kind, rows: list[tuple], pg: bool) -> None:
     # dead rows of every chunk's DELETE would be scanned by the next ones.
     cursor.execute(f"{'TRUNCATE' if pg else 'DELETE FROM'} {stage}")
     if pg:
-        buffer = io.StringIO()
-        csv.writer(buffer).writerows(rows)
-        buffer.seek(0)
+        buffer = io.StringIO(_copy_text(rows) if copy is None else copy)
         cursor.cursor.copy_expert(
             f"COPY {stage} FROM STDIN WITH (FORMAT csv, FORCE_NOT_NULL "
             f"({_TEXT_COLUMNS[kind]}))",
             buffer,
         )
-        cursor.execute(f"ANALYZE {stage}")
     else:
         marks = ", ".join(["%s"] * (len(columns) + 1))
         cursor.executemany(f"INSERT INTO {stage} VALUES ({marks})", rows)
 
 
-def _write_chunk(kind, rows: list[tuple]) -> tuple[list[tuple], int, int, int]:
+def _write_chunk(
+    kind, rows: list[tuple], copy: str | None = None
+) -> tuple[list[tuple], int, int, int]:
     """Stage and upsert one chunk's good rows (line_no first). Returns the
     lines the database refused (line_no, code, value) and the counts
     created, updated, unchanged."""
     pg = connection.vendor == "postgresql"
     now = timezone.now()
     with connection.cursor() as cursor:
-        _stage(cursor, kind, rows, pg)
+        if pg:
+            # A chunk is small beside the tables it is joined to: index
+            # lookups, always. (The planner, with stale statistics on a table
+            # that grows by millions, would hash-join whole tables per chunk.)
+            cursor.execute(
+                "SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off;"
+                " SET LOCAL jit = off"
+            )
+        _stage(cursor, kind, rows, pg, copy)
         cursor.execute(_misfits_sql(kind))
         misfits = cursor.fetchall()
         gone = [m[0] for m in misfits]
@@ -573,6 +602,9 @@ class _Chunk:
     texts: dict = field(default_factory=dict)  # line_no -> the line's text
     rejections: list = field(default_factory=list)  # (line_no, reason, text)
     lines: int = 0
+    bytes_read: int = 0
+    encoding: str = ""
+    copy: str | None = None  # the rows as CSV for COPY (PostgreSQL)
 
 
 def billing_import_run(
@@ -638,8 +670,56 @@ def _run(bi: BillingImport, raw: IO[bytes], size: int) -> None:
     kind, order = _kind_of(header)
     bi.kind = kind
     bi.save(update_fields=["kind", "encoding", "size"])
-    width, check, keys = len(COLUMNS[kind]), CHECKS[kind], KEYS[kind]
+    pg = connection.vendor == "postgresql"
+    chunks = _chunks(reader, parsed, kind, order, size, pg)
     stored = 0
+    for c in _prefetched(chunks):
+        bi.bytes_read, bi.encoding = c.bytes_read, c.encoding
+        stored = _commit_chunk(bi, kind, c, stored)
+    bi.sha256 = reader.digest.hexdigest()
+
+
+def _prefetched(chunks: Iterator[_Chunk]) -> Iterator[_Chunk]:
+    """The chunks, the next one read and checked by a thread while this one
+    is written (the database releases the GIL while it works): two chunks in
+    memory at most, and the reading and the writing overlap."""
+    queue: Queue = Queue(maxsize=1)
+    stop = threading.Event()
+
+    def produce():
+        try:
+            for c in chunks:
+                put(c)
+                if stop.is_set():
+                    return
+        except BaseException as exc:  # handed to the writer, raised there
+            put(exc)
+            return
+        put(None)
+
+    def put(item) -> None:
+        while not stop.is_set():
+            try:
+                queue.put(item, timeout=0.5)
+                return
+            except Full:
+                continue
+
+    thread = threading.Thread(target=produce, name="billing-import-reader", daemon=True)
+    thread.start()
+    try:
+        while (item := queue.get()) is not None:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        thread.join()
+
+
+def _chunks(reader, parsed, kind, order, size: int, pg: bool) -> Iterator[_Chunk]:
+    """The file's lines after the header, checked, in chunks of `size`."""
+    width, check, keys = len(COLUMNS[kind]), CHECKS[kind], KEYS[kind]
     done = False
     while not done:
         c = _Chunk()
@@ -697,9 +777,10 @@ def _run(bi: BillingImport, raw: IO[bytes], size: int) -> None:
                 taken[_key(good, index)] = line_no
             c.rows.append((line_no, *good))
             c.texts[line_no] = text
-        bi.bytes_read, bi.encoding = reader.bytes_read, reader.encoding
-        stored = _commit_chunk(bi, kind, c, stored)
-    bi.sha256 = reader.digest.hexdigest()
+        c.bytes_read, c.encoding = reader.bytes_read, reader.encoding
+        if pg:
+            c.copy = _copy_text(c.rows)
+        yield c
 
 
 def _commit_chunk(bi: BillingImport, kind, c: _Chunk, stored: int) -> int:
@@ -707,7 +788,7 @@ def _commit_chunk(bi: BillingImport, kind, c: _Chunk, stored: int) -> int:
     transaction; returns how many rejections are stored now."""
     with transaction.atomic():
         if c.rows:
-            misfits, created, updated, unchanged = _write_chunk(kind, c.rows)
+            misfits, created, updated, unchanged = _write_chunk(kind, c.rows, c.copy)
             for line_no, code, value in misfits:
                 c.rejections.append(
                     (line_no, encode_reason(code, value=value), c.texts[line_no])
