@@ -20,6 +20,11 @@ What it makes:
     contracts, disconnections, meter tests, cover rentals, complaints' voice;
   - the dashboard's tallies (sla_opentally, sla_steptally) counted from those
     rows.
+  - the billing system's accounts and bills at national proportions (issue
+    19): n/2 accounts (ten per portal customer), one in ten linked to a
+    customer whose national ID it holds, twelve monthly bills each, the last
+    month unpaid and one account in twenty a month overdue
+    (billing_accounts, in SQL).
 
 How: one template request per (service, end state, variant) is driven through
 the real services (tests/factories.py and the services demo_seed uses) with a
@@ -67,6 +72,7 @@ from django.db import connection, models, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from accounts.models import CustomerProfile, Office, User  # noqa: E402
+from bills.models import Bill  # noqa: E402
 from core.calendar import calendar_for  # noqa: E402
 from meters import services as ms  # noqa: E402
 from meters.models import (  # noqa: E402
@@ -1230,7 +1236,7 @@ def _superuser() -> bool:
 LOADED = [Meter, ElectricityAccount, Contract, Disconnection, ServiceRequest,
           RequestEvent, Appointment, SurveyResult, Clock, Estimate, DepositSettlement,
           Installation, MeterTest, CoverRental, MeterReplacement, Voice, Document,
-          Rating, Invoice, InvoiceLine, Payment, Receipt, Refund]  # fmt: skip
+          Rating, Invoice, InvoiceLine, Payment, Receipt, Refund, Bill]  # fmt: skip
 
 
 DROPPED = "datagen_dropped_index"
@@ -1327,6 +1333,7 @@ def load(n, seed=SEED, anchor=None, customers=None, verbose=True):
     with bulk():
         rows = clone_all(templates, buf, count, branch, staff)
         tallies()
+        rows.update(billing_accounts(n, [b.pk for b in branches], customer_ids, anchor))
     t4 = time.perf_counter()
     tables = [m._meta.db_table for m in LOADED]
     _sql(f"ANALYZE {', '.join(tables)}, sla_opentally, sla_steptally, accounts_office, "
@@ -1344,6 +1351,96 @@ def load(n, seed=SEED, anchor=None, customers=None, verbose=True):
             flush=True,
         )
     return t5 - t0, regions, branches
+
+
+# The billing system's accounts and bills -------------------------------------------
+
+# National proportions (SPEC §5, issue 19): PEA's ~20 million accounts beside
+# the portal's customers, about one in ten of whom has linked an account of
+# theirs; a year of monthly bills per account. Here: ten accounts per portal
+# customer (n/2 for n requests), the first of every ten linked to a customer
+# (its holder is that customer's national ID), twelve bills each, the last
+# month's unpaid and, for one account in twenty, the month before too
+# (overdue). Made in SQL (generate_series), as the billing system's import
+# would leave them: source "billing", bills as issued (they add up), notices
+# already sent.
+BILL_MONTHS = 12
+SEASON_SQL = "(ARRAY[0.82,0.92,1.15,1.38,1.35,1.15,1.05,1.02,1.00,0.97,0.88,0.80])"
+
+
+def billing_accounts(n, branch_ids, customer_ids, anchor) -> dict:
+    accounts = max(1000, n // 2)
+    first = _one("SELECT coalesce(max(id), 0) FROM meters_electricityaccount")
+    _sql(
+        """INSERT INTO meters_electricityaccount (ca_number, customer_id, source,
+             holder_name, holder_id, tariff, meter_serial, meter_size_code,
+             deposit_held, nickname, bill_notices, linked_at, office_id,
+             request_id, premises_address, meter_id, feeder, created_at)
+           SELECT '09' || lpad(g::text, 10, '0'), c.user_id, 'billing',
+             CASE WHEN c.user_id IS NULL THEN 'ลูกค้า กฟภ. ' || g
+                  ELSE coalesce(c.name, 'ลูกค้า') END,
+             coalesce(c.national_id, '9' || lpad(g::text, 12, '0')),
+             CASE WHEN g %% 10 < 8 THEN '1.1.2' WHEN g %% 10 = 8 THEN '1.1.1'
+                  ELSE '2.1.2' END,
+             'PEA-' || lpad(g::text, 9, '0'), '5(15)-1', 300, '', true,
+             CASE WHEN c.user_id IS NOT NULL THEN %(anchor)s - interval '40 days' END,
+             (%(branches)s::bigint[])[1 + g %% %(nb)s], NULL,
+             (g %% 300 + 1) || ' ม.' || (g %% 12 + 1) || ' ต.ในเมือง', NULL,
+             'F' || (g %% 40 + 1), %(anchor)s - interval '3 years'
+           FROM generate_series(1, %(accounts)s) g
+           LEFT JOIN LATERAL (
+             SELECT u.id AS user_id, p.national_id,
+               u.first_name || ' ' || u.last_name AS name
+             FROM accounts_user u JOIN accounts_customerprofile p ON p.user_id = u.id
+             WHERE g %% 10 = 1 AND u.id = (%(customers)s::bigint[])[1 + g / 10 %% %(nc)s]
+               AND g / 10 < %(nc)s
+           ) c ON true""",
+        {"anchor": anchor, "branches": branch_ids, "nb": len(branch_ids),
+         "customers": customer_ids, "nc": len(customer_ids), "accounts": accounts},
+    )  # fmt: skip
+    # The last month billed: the one before the anchor's (read on its 26th).
+    this_month = timezone.localtime(anchor).date().replace(day=1)
+    last = (this_month - timedelta(days=1)).replace(day=1)
+    _sql(
+        f"""INSERT INTO bills_bill (number, account_id, period, read_from, read_on,
+             previous_reading, reading, kwh, energy_charge, ft, service_charge,
+             vat, total, due_date, status, paid_invoice_id, paid_at,
+             issue_notice_at, reminder_at, created_at, updated_at)
+           SELECT 'B' || a.ca_number || to_char(b.period, 'YYMM'), a.id, b.period,
+             b.read_on - 30, b.read_on, b.previous, b.previous + b.kwh, b.kwh,
+             m.energy, m.ft, m.service, m.vat, m.energy + m.ft + m.service + m.vat,
+             b.read_on + 10, s.status,
+             NULL, CASE WHEN s.status = 'paid' THEN b.read_on + 6 END,
+             b.read_on + interval '1 hour',
+             CASE WHEN s.status = 'unpaid' AND b.read_on + 7 < %(today)s
+                  THEN b.read_on + 7 END,
+             b.read_on + interval '1 hour', b.read_on + interval '1 hour'
+           FROM meters_electricityaccount a
+           CROSS JOIN generate_series(0, {BILL_MONTHS - 1}) k
+           CROSS JOIN LATERAL (
+             SELECT (%(last)s::date - make_interval(months => k))::date AS period,
+               ((%(last)s::date - make_interval(months => k))::date + 25) AS read_on,
+               10000 + (a.id %% 5000) + ({BILL_MONTHS} - k) * 400 AS previous,
+               round((120 + a.id %% 300) * {SEASON_SQL}[extract(month FROM
+                 (%(last)s::date - make_interval(months => k)))::int], 1) AS kwh
+           ) b
+           CROSS JOIN LATERAL (
+             SELECT round(b.kwh * 3.7834, 2) AS energy, round(b.kwh * 0.3972, 2) AS ft,
+               24.62 AS service,
+               round((round(b.kwh * 3.7834, 2) + round(b.kwh * 0.3972, 2) + 24.62)
+                     * 0.07, 2) AS vat
+           ) m
+           CROSS JOIN LATERAL (
+             SELECT CASE WHEN k = 0 OR (k = 1 AND a.id %% 20 = 0) THEN 'unpaid'
+                         ELSE 'paid' END AS status
+           ) s
+           WHERE a.id > %(first)s""",
+        {"last": last, "today": timezone.localdate(), "first": first},
+    )
+    return {
+        "billing accounts": accounts,
+        "bills": _one("SELECT count(*) FROM bills_bill"),
+    }
 
 
 # The check ------------------------------------------------------------------------
@@ -1459,6 +1556,31 @@ def check():
     print(f"Tallies: open {open_tally:,} (rows {open_rows:,}); steps met/missed "
           f"{step[0]:,}/{step[1]:,} (clocks {clocks[0]:,}/{clocks[1]:,})")  # fmt: skip
     print(f"Broken foreign keys: {broken or 'none'}; wrong province/region: {place}")
+    billing = _rows("""
+        SELECT count(*), count(customer_id) FROM meters_electricityaccount
+        WHERE source = 'billing'""")[0]
+    bills = _rows("""
+        SELECT count(*), count(*) FILTER (WHERE status = 'unpaid'),
+          count(*) FILTER (WHERE status = 'unpaid' AND due_date < now()::date),
+          count(*) FILTER (WHERE total <> energy_charge + ft + service_charge + vat
+                           OR reading - previous_reading <> kwh)
+        FROM bills_bill""")[0]
+    per_account = _one(
+        """
+        SELECT count(*) FROM (SELECT account_id FROM bills_bill GROUP BY 1
+          HAVING count(*) <> %s) x""",
+        [BILL_MONTHS],
+    )
+    linked_id = _one("""
+        SELECT count(*) FROM meters_electricityaccount a
+        JOIN accounts_customerprofile p ON p.user_id = a.customer_id
+        WHERE a.source = 'billing' AND a.holder_id <> p.national_id""")
+    print(f"Billing accounts {billing[0]:,} ({billing[1]:,} linked); bills "
+          f"{bills[0]:,} ({bills[1]:,} unpaid, {bills[2]:,} overdue); bills that do "
+          f"not add up: {bills[3]}; accounts without {BILL_MONTHS} bills: "
+          f"{per_account}; linked to another holder: {linked_id}")  # fmt: skip
+    assert billing[0] and billing[1] and bills[2] and not bills[3]
+    assert not per_account and not linked_id
     assert not broken and not place and not no_log and not bad_last
     assert not running_final and not gaps and not paid_no_receipt
     assert open_tally == open_rows and tuple(step) == tuple(clocks)

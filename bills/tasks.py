@@ -24,3 +24,15 @@ def bill_render(bill_id: int) -> bool:
     from bills.documents import bill_render_one
 
     return bill_render_one(bill_id=bill_id)
+
+
+@shared_task(acks_late=True)
+def import_billing_file(import_id: int) -> str:
+    """Import an uploaded export file (bills.importer); a second delivery of
+    the task finds the import claimed and does nothing."""
+    from bills.importer import billing_import_claim, billing_import_run
+
+    bi = billing_import_claim(import_id=import_id)
+    if bi is None:
+        return "claimed"
+    return billing_import_run(billing_import=bi).status

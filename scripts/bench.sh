@@ -5,6 +5,7 @@
 #   bash scripts/bench.sh receipts                              receipts, callbacks
 #   bash scripts/bench.sh pages [--sizes 10000 100000 1000000]   pages vs the floor
 #   bash scripts/bench.sh load [--users 10 50] [--time 60]       filing under load (locust)
+#   bash scripts/bench.sh import [--accounts 1000000]            billing export files
 #   bash scripts/bench.sh all                                   every figure of bench/README.md
 set -euo pipefail
 # A fresh machine: its packages and services first, as CI does.
@@ -21,6 +22,9 @@ if [ "${1:-}" = "receipts" ]; then
 elif [ "${1:-}" = "pages" ]; then
   shift
   python bench/pages_bench.py "$@"
+elif [ "${1:-}" = "import" ]; then
+  shift
+  python bench/import_bench.py "$@"
 elif [ "${1:-}" = "load" ]; then
   shift
   bench_requirements

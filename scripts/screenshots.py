@@ -153,6 +153,18 @@ def main():
                 ],
                 lang,
             )
+            shoot(
+                browser,
+                "admin",
+                [
+                    ("billing-imports", "/staff/bills/imports/"),
+                    (
+                        "billing-import",
+                        first_link(("/staff/bills/imports/", "table.queue a")),
+                    ),
+                ],
+                lang,
+            )
         browser.close()
     print("\n".join(sorted(f for f in os.listdir(OUT) if re.search(r"\.png$", f))))
 

@@ -97,11 +97,12 @@ def _private_storage(settings, tmp_path, monkeypatch):
     }
     from django.core.files.storage import storages
 
+    from bills.models import BillingImport
     from requests_app.models import Document, PendingUpload
 
     storages._storages = {}
     # The fields resolved their storage once, at import: point them at this one.
-    for model in (Document, PendingUpload):
+    for model in (Document, PendingUpload, BillingImport):
         monkeypatch.setattr(
             model._meta.get_field("file"), "storage", storages["private"]
         )

@@ -155,6 +155,9 @@ ACCESS = {
     "bills:account_settings": OWNER,
     "bills:account_unlink": OWNER,
     "bills_staff:link": COUNTER_STAFF,  # counter roles of any office
+    # The billing system's export files: administrators only (none here).
+    "bills_staff:imports": NOBODY,
+    "bills_staff:import": NOBODY,
     "api:bill_accounts": CUSTOMERS,
     "api:bill_account_link": CUSTOMERS,
     "api:bill_account_update": OWNER,
