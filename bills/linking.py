@@ -178,7 +178,7 @@ def _proof_matches(account: ElectricityAccount, proof: LinkProof) -> bool:
             amount = Decimal(proof.bill_amount).quantize(Decimal("0.01"))
         except (InvalidOperation, TypeError, ValueError):
             return False
-        # Served by bill_account_period_idx.
+        # Served by bill_one_per_account_period.
         totals = Bill.objects.filter(account=account).order_by("-period")
         if amount not in set(totals.values_list("total", flat=True)[:PROOF_BILLS]):
             return False

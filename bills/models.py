@@ -22,9 +22,17 @@ class Bill(models.Model):
         PAID = "paid", _("Paid")
         CANCELLED = "cancelled", _("Cancelled")
 
-    number = models.CharField(max_length=20, unique=True)
+    # Unique by a constraint, not unique=True: PostgreSQL would get a second
+    # (text-pattern) index of the number that no query uses, written with
+    # every bill imported.
+    number = models.CharField(max_length=20)
+    # No index of its own: bill_one_per_account_period (account, period)
+    # serves every look-up by account, in either order of period.
     account = models.ForeignKey(
-        "meters.ElectricityAccount", on_delete=models.PROTECT, related_name="bills"
+        "meters.ElectricityAccount",
+        on_delete=models.PROTECT,
+        related_name="bills",
+        db_index=False,
     )
     # The month billed (its first day) and the meter-reading dates.
     period = models.DateField()
@@ -44,12 +52,15 @@ class Bill(models.Model):
     )
     # The portal payment that settled it (payments.Invoice of a bill
     # payment); empty for a bill paid elsewhere, as the billing system says.
+    # Never looked up from the invoice's side (invoices are never deleted;
+    # BillPaymentItem links them), so no index.
     paid_invoice = models.ForeignKey(
         "payments.Invoice",
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
     )
     paid_at = models.DateTimeField(null=True, blank=True)
     # The customer was told once of the bill, and once three days before
@@ -64,13 +75,14 @@ class Bill(models.Model):
             models.CheckConstraint(
                 condition=models.Q(total__gte=0), name="bill_total_not_negative"
             ),
+            models.UniqueConstraint(fields=["number"], name="bill_number_once"),
+            # Also "my bills": an account's bills, newest period first (the
+            # index read backwards).
             models.UniqueConstraint(
                 fields=["account", "period"], name="bill_one_per_account_period"
             ),
         ]
         indexes = [
-            # "My bills": an account's bills, newest period first.
-            models.Index(fields=["account", "-period"], name="bill_account_period_idx"),
             # The reminder sweep: unpaid bills not reminded yet, by due date.
             models.Index(
                 fields=["due_date"],

@@ -48,7 +48,7 @@ def account_get_for_counter(user, ca_number: str) -> ElectricityAccount:
 
 
 def bills_unpaid_of_account(account) -> QuerySet:
-    """An account's unpaid bills, oldest due first (bill_account_period_idx)."""
+    """An account's unpaid bills, oldest due first (bill_one_per_account_period)."""
     return Bill.objects.filter(account=account, status=Bill.Status.UNPAID).order_by(
         "due_date", "number"
     )

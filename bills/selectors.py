@@ -64,7 +64,7 @@ def accounts_with_current_bill(user) -> QuerySet:
         .annotate(n=Count("pk"))
         .values("n")
     )
-    # Served by account_customer_idx; the subqueries by bill_account_period_idx.
+    # Served by account_customer_idx; the subqueries by bill_one_per_account_period.
     return (
         ElectricityAccount.objects.filter(customer=user, customer__isnull=False)
         .select_related("office")
@@ -101,7 +101,7 @@ def customer_by_phone(phone: str):
 
 
 def bills_of_account(account) -> QuerySet:
-    """An account's bills, newest period first (bill_account_period_idx)."""
+    """An account's bills, newest period first (bill_one_per_account_period)."""
     return Bill.objects.filter(account=account).order_by("-period", "-pk")
 
 
