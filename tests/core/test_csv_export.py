@@ -46,8 +46,11 @@ def test_no_module_but_the_helper_writes_csv_itself():
     """A new export that calls csv.writer / csv.DictWriter directly (or
     imports them) would skip the neutralising: it fails here."""
     offenders = []
+    # CSV that no person opens: the billing import's COPY buffer into a
+    # temporary table (neutralising would change the data it carries).
+    internal = {Path("bills/importer.py")}
     for rel, path in _project_modules():
-        if rel == Path("core/csv_export.py"):
+        if rel == Path("core/csv_export.py") or rel in internal:
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
