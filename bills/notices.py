@@ -10,15 +10,15 @@ tell the customer once; a rolled-back claim sends nothing.
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from bills.models import Bill
-from core.dates import EN_MONTHS_ABBR, THAI_MONTHS_ABBR, be_year, format_date
-from core.language import english
+from core.dates import format_date, format_month
 from notifications.services import notification_enqueue
 
 # A bill is announced while it is fresh: one issued (or imported) more than
@@ -44,13 +44,6 @@ def _to_tell():
     )
 
 
-def month_label(period: date) -> str:
-    """ธ.ค. 2569 (Thai) or Dec 2026 (English), in the active language."""
-    if english():
-        return f"{EN_MONTHS_ABBR[period.month - 1]} {period.year}"
-    return f"{THAI_MONTHS_ABBR[period.month - 1]} {be_year(period)}"
-
-
 def _tell(bill: Bill, event: str) -> None:
     customer = bill.account.customer
     # Dates and the month in the customer's language, as the templates are.
@@ -60,11 +53,12 @@ def _tell(bill: Bill, event: str) -> None:
             "account": bill.account,
             "ca": bill.account.ca_number,
             "nickname": bill.account.nickname,
-            "month": month_label(bill.period),
+            "month": format_month(bill.period),
             "amount": f"{bill.total:,.2f}",
             "due": format_date(bill.due_date),
             # The bill's page (bills.bill_views).
-            "url": f"{settings.SITE_URL.rstrip('/')}/bills/{bill.number}/",
+            "url": settings.SITE_URL.rstrip("/")
+            + reverse("bills:bill", args=[bill.number]),
         }
     notification_enqueue(user=customer, event=event, context=context)
 

@@ -85,7 +85,7 @@ def test_a_new_bill_is_told_once_by_sms_and_e_mail_also_when_run_twice(office):
     assert bill.account.ca_number in sms.body
     assert f"{bill.total:,.2f}" in sms.body
     assert "ธ.ค. 2569" not in sms.body and "พ.ย. 2569" in sms.body  # the month
-    assert f"/bills/{bill.number}/" in sms.body
+    assert f"/bills/bill/{bill.number}/" in sms.body
     assert bill.number in email.body and email.subject
     bill.refresh_from_db()
     assert bill.issue_notice_at == now
