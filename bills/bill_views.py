@@ -16,6 +16,7 @@ from bills.documents import (
     bill_qr,
 )
 from bills.models import Bill
+from bills.overdue import account_owes
 from bills.selectors import (
     account_get_for_customer,
     bill_get_for_customer,
@@ -63,6 +64,12 @@ def account(request, ca):
     )
     current = bills_of_account(account).first()
     today = timezone.localdate()
+    notice = (
+        bills_of_account(account)
+        .filter(status=Bill.Status.UNPAID, disconnect_from__isnull=False)
+        .order_by("disconnect_from")
+        .first()
+    )
     return render(
         request,
         "bills/account.html",
@@ -70,6 +77,10 @@ def account(request, ca):
             "account": account,
             "current": current,
             "current_overdue": bool(current and _overdue(current, today)),
+            # A disconnection notice still open: what is owed, and from when
+            # the supply may be cut (bills.overdue).
+            "notice": notice,
+            "owed": account_owes(account) if notice else None,
             "usage": usage,
             "bars": usage_chart(usage),
             "chart_w": CHART_W,

@@ -67,6 +67,13 @@ class Bill(models.Model):
     # its due date (bills.notices).
     issue_notice_at = models.DateTimeField(null=True, blank=True)
     reminder_at = models.DateTimeField(null=True, blank=True)
+    # Unpaid past its due date: the first notice, once; then, after the
+    # tariff's grace period (bills/overdue_rules.json), the disconnection
+    # notice, once, stating the amount and the first day the supply may be
+    # cut (bills.overdue).
+    overdue_notice_at = models.DateTimeField(null=True, blank=True)
+    disconnection_notice_at = models.DateTimeField(null=True, blank=True)
+    disconnect_from = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -88,6 +95,22 @@ class Bill(models.Model):
                 fields=["due_date"],
                 name="bill_reminder_due_idx",
                 condition=models.Q(status="unpaid", reminder_at__isnull=True),
+            ),
+            # The overdue sweeps: unpaid bills not given each notice yet, by
+            # due date; a bill leaves each index with its notice (or its
+            # payment), so a sweep reads the bills falling due, not every
+            # unpaid one.
+            models.Index(
+                fields=["due_date"],
+                name="bill_overdue_due_idx",
+                condition=models.Q(status="unpaid", overdue_notice_at__isnull=True),
+            ),
+            models.Index(
+                fields=["due_date"],
+                name="bill_disconnect_due_idx",
+                condition=models.Q(
+                    status="unpaid", disconnection_notice_at__isnull=True
+                ),
             ),
             # The issue-notice sweep: bills nobody was told of yet.
             models.Index(

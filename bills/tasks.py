@@ -36,3 +36,16 @@ def import_billing_file(import_id: int) -> str:
     if bi is None:
         return "claimed"
     return billing_import_run(billing_import=bi).status
+
+
+@shared_task
+def send_overdue_notices() -> dict:
+    """The overdue sweep (bills.overdue): first notices, then disconnection
+    notices."""
+    from bills.overdue import overdue_sweep
+
+    result = overdue_sweep()
+    return {
+        "first_notices": result.first_notices,
+        "disconnection_notices": result.disconnection_notices,
+    }

@@ -379,6 +379,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "bills.tasks.send_bill_notices",
         "schedule": crontab(minute=10, hour="8-20"),
     },
+    # Overdue bills: the first notice, then the disconnection notice after the
+    # tariff's grace (bills/overdue.py); once a day, in the morning.
+    "bills-overdue": {
+        "task": "bills.tasks.send_overdue_notices",
+        "schedule": crontab(minute=20, hour=8),
+    },
     # Safety net: anything the on-commit delivery missed (broker down, worker
     # killed) is picked up here. Deadlines live in the database, not in ETAs.
     "notifications-flush-outbox": {

@@ -12,15 +12,16 @@ _seq = count(1)
 
 
 def imported_account(
-    office, *, holder_id="", ca_number=None, meter_serial="PEA-123456", **extra
-):
+    office, *, holder_id="", ca_number=None, meter_serial="PEA-123456",
+    tariff="1.1.2", **extra,
+):  # fmt: skip
     n = next(_seq)
     return ElectricityAccount.objects.create(
         ca_number=ca_number or f"0200{n:08d}",
         source=ElectricityAccount.Source.BILLING,
         holder_name="นาง ทดสอบ ใจดี",
         holder_id=holder_id,
-        tariff="1.1.2",
+        tariff=tariff,
         meter_serial=meter_serial,
         meter_size_code="5(15)-1",
         office=office,
