@@ -6,6 +6,7 @@
 #   bash scripts/bench.sh pages [--sizes 10000 100000 1000000]   pages vs the floor
 #   bash scripts/bench.sh load [--users 10 50] [--time 60]       filing under load (locust)
 #   bash scripts/bench.sh import [--accounts 1000000]            billing export files
+#   bash scripts/bench.sh overdue [--due 10000]                  overdue sweep (after import)
 #   bash scripts/bench.sh all                                   every figure of bench/README.md
 set -euo pipefail
 # A fresh machine: its packages and services first, as CI does.
@@ -25,6 +26,9 @@ elif [ "${1:-}" = "pages" ]; then
 elif [ "${1:-}" = "import" ]; then
   shift
   python bench/import_bench.py "$@"
+elif [ "${1:-}" = "overdue" ]; then
+  shift
+  python bench/overdue_bench.py "$@"
 elif [ "${1:-}" = "load" ]; then
   shift
   bench_requirements
