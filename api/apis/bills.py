@@ -6,12 +6,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
-from rest_framework import serializers, status
+from rest_framework import serializers
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from api.apis.common import Api, CustomerOnly, paged, paginate, responses, schema
 from api.apis.payments import PdfRenderer, ThaiQrOut
+from api.errors import error_response
 from bills.documents import bill_pdf_open, bill_pdf_request, bill_pdf_stored, bill_qr
 from bills.models import Bill
 from bills.selectors import (
@@ -164,10 +165,7 @@ class BillPdfApi(Api):
         if name is None:
             bill_pdf_request(bill)
             message = _("The bill is being prepared; try again shortly.")
-            return Response(
-                {"error": {"code": "not_ready", "fields": {}, "message": message}},
-                status=status.HTTP_202_ACCEPTED,
-            )
+            return error_response(202, message, code="not_ready")
         return file_response(
             bill_pdf_open(name),
             filename=f"{bill.number}.pdf",

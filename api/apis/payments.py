@@ -19,6 +19,7 @@ from api.apis.common import (
     responses,
     schema,
 )
+from api.errors import error_response
 from core.errors import ServiceError
 from core.language import localized
 from payments import thaiqr
@@ -184,16 +185,6 @@ class ReceiptPdfApi(Api):
         if receipt.rendered_at:
             file, is_copy = receipt_for_download(receipt)
         if file is None:
-            return Response(
-                {
-                    "error": {
-                        "code": "not_ready",
-                        "fields": {},
-                        "message": _(
-                            "The receipt is being prepared; try again shortly."
-                        ),
-                    }
-                },
-                status=status.HTTP_202_ACCEPTED,
-            )
+            message = _("The receipt is being prepared; try again shortly.")
+            return error_response(202, message, code="not_ready")
         return pdf_response(file, f"{receipt.number}{'-copy' if is_copy else ''}.pdf")
